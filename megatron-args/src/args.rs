@@ -1,0 +1,176 @@
+//! The traits `#[derive(MegatronArgs)]` implements, and the generic methods
+//! built on the generated field table.
+
+use std::fmt::Debug;
+
+use crate::error::{Error, Problem, ProblemKind};
+use crate::role::Role;
+use crate::schema::{FieldInfo, Schema};
+use crate::suggest;
+use crate::value::Value;
+
+/// An argument struct whose roles get their own typed copies.
+///
+/// Implement it with `#[derive(MegatronArgs)]`; every method except the
+/// hidden table is provided.
+pub trait MegatronArgs: Clone + Debug + Send + Sync + Sized + 'static {
+    /// The role set (default [`crate::PpoRole`]).
+    type Role: Role;
+    /// The typed per-role overrides (`ArgsOverrides` for `Args`).
+    type Overrides: Overrides<Args = Self>;
+
+    /// The generated field table.
+    #[doc(hidden)]
+    fn __schema() -> &'static Schema<Self>;
+
+    /// Every field's metadata in declaration order, flattened groups included.
+    fn fields() -> &'static [FieldInfo] {
+        &Self::__schema().infos
+    }
+
+    /// The field whose argument name or alias is `name`.
+    fn field(name: &str) -> Option<&'static FieldInfo> {
+        let schema = Self::__schema();
+        schema.index_of(name).map(|i| &schema.infos[i])
+    }
+
+    /// The current value of the argument `name` (or alias), if it exists.
+    fn get(&self, name: &str) -> Option<Value> {
+        let schema = Self::__schema();
+        schema.index_of(name).map(|i| (schema.access[i].get)(self))
+    }
+
+    /// Sets the argument `name` (or alias) with the type checks of the file.
+    /// On error nothing is changed.
+    fn set(&mut self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
+        let schema = Self::__schema();
+        let index = schema.index_of(name).ok_or_else(|| unknown_field::<Self>(name))?;
+        let value = value.into();
+        (schema.access[index].set)(self, &value).map_err(|mismatch| {
+            Error::from(Problem::type_mismatch(schema.infos[index].name, &mismatch, None))
+        })
+    }
+
+    /// This baseline specialized for `role` (`role_default` / `role_forced`),
+    /// without any file.
+    fn for_role(&self, role: Self::Role) -> Self {
+        let mut args = self.clone();
+        for rv in Self::__schema().role_values.iter().filter(|rv| rv.role == role) {
+            (rv.apply)(&mut args);
+        }
+        args
+    }
+
+    /// Applies typed overrides: every field set in `overrides` replaces this
+    /// struct's value.
+    fn apply_overrides(&mut self, overrides: &Self::Overrides) {
+        overrides.apply_to(self);
+    }
+}
+
+pub(crate) fn unknown_field<A: MegatronArgs>(name: &str) -> Error {
+    let suggestions = suggest::closest_n(name, A::__schema().names(), 3);
+    Error::from(Problem::new(
+        ProblemKind::UnknownKey { key: name.to_string(), suggestions: suggestions.clone() },
+        format!("unknown argument `{name}`"),
+        None,
+        suggest::did_you_mean(&suggestions),
+    ))
+}
+
+/// A typed set of per-role overrides: one optional value per field that a
+/// role may override (not topology, placement or shared fields).
+///
+/// `#[derive(MegatronArgs)]` generates the struct (`ArgsOverrides` for
+/// `Args`) with a builder setter per field, and this impl.
+pub trait Overrides: Default + Clone + Debug + PartialEq + Send + Sync + 'static {
+    /// The argument struct these overrides apply to.
+    type Args: MegatronArgs<Overrides = Self>;
+
+    /// Every override that is set, as (argument name, value), in field order.
+    fn entries(&self) -> Vec<(&'static str, Value)> {
+        let schema = Self::Args::__schema();
+        schema
+            .infos
+            .iter()
+            .zip(&schema.access)
+            .filter_map(|(info, access)| {
+                let value = access.override_get.as_ref()?(self)?;
+                Some((info.name, value))
+            })
+            .collect()
+    }
+
+    /// Whether no override is set.
+    fn is_empty(&self) -> bool {
+        self.entries().is_empty()
+    }
+
+    /// Sets the override of argument `name` with the type checks of the file.
+    fn set(&mut self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
+        let schema = Self::Args::__schema();
+        let index = schema.index_of(name).ok_or_else(|| unknown_field::<Self::Args>(name))?;
+        let info = &schema.infos[index];
+        let Some(set) = schema.access[index].override_set.as_ref() else {
+            return Err(Error::from(Problem::new(
+                ProblemKind::NotOverridable { key: info.name.to_string(), class: info.class },
+                format!("`{}` is a {} argument and cannot be overridden per role", info.name, info.class),
+                None,
+                Some("keep it on the command line".to_string()),
+            )));
+        };
+        set(self, &value.into())
+            .map_err(|mismatch| Error::from(Problem::type_mismatch(info.name, &mismatch, None)))
+    }
+
+    /// Writes every set override into `args`.
+    fn apply_to(&self, args: &mut Self::Args) {
+        let schema = Self::Args::__schema();
+        for access in &schema.access {
+            let Some(value) = access.override_get.as_ref().and_then(|get| get(self)) else {
+                continue;
+            };
+            // The value came out of the same codec, so it always converts back.
+            let _ = (access.set)(args, &value);
+        }
+    }
+}
+
+/// Deserializes typed overrides from an `overrides` mapping.
+#[doc(hidden)]
+pub fn deserialize_overrides<'de, O, D>(deserializer: D) -> Result<O, D::Error>
+where
+    O: Overrides,
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::Error as _;
+    let map = <Vec<(String, Value)> as crate::value_serde::MapEntries>::deserialize(deserializer)?;
+    let mut overrides = O::default();
+    let mut problems = Vec::new();
+    for (key, value) in map {
+        if let Err(e) = overrides.set(&key, value) {
+            problems.extend(e.problems().iter().map(|p| p.to_string()));
+        }
+    }
+    if problems.is_empty() {
+        Ok(overrides)
+    } else {
+        Err(D::Error::custom(problems.join("; ")))
+    }
+}
+
+/// Serializes the set overrides as a mapping.
+#[doc(hidden)]
+pub fn serialize_overrides<O, S>(overrides: &O, serializer: S) -> Result<S::Ok, S::Error>
+where
+    O: Overrides,
+    S: serde::Serializer,
+{
+    use serde::ser::SerializeMap;
+    let entries = overrides.entries();
+    let mut map = serializer.serialize_map(Some(entries.len()))?;
+    for (name, value) in &entries {
+        map.serialize_entry(name, value)?;
+    }
+    map.end()
+}

@@ -1,0 +1,364 @@
+//! Errors: every problem found, as data (a kind and a location) first and as
+//! text (rustc-style, with the offending source line) second.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::schema::FieldClass;
+use crate::value::TypeMismatch;
+
+/// A loaded file's name and text, shared by every location in it so that a
+/// report can show the offending line.
+#[derive(Debug)]
+pub struct Source {
+    origin: String,
+    text: String,
+}
+
+impl Source {
+    /// A source named `origin` (a path, or a label such as `<inline>`).
+    pub fn new(origin: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
+        Arc::new(Source { origin: origin.into(), text: text.into() })
+    }
+
+    /// The file name or label.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The 1-based line `line`, without its line break.
+    pub fn line(&self, line: usize) -> Option<&str> {
+        self.text.lines().nth(line.checked_sub(1)?)
+    }
+}
+
+/// A place in a source: file, 1-based line and column, and the length of the
+/// marked text in characters.
+#[derive(Clone)]
+pub struct Location {
+    source: Arc<Source>,
+    line: usize,
+    column: usize,
+    len: usize,
+}
+
+impl Location {
+    /// `line` and `column` are 1-based; `len` is the marked width (at least 1).
+    pub fn new(source: Arc<Source>, line: usize, column: usize, len: usize) -> Self {
+        Location { source, line, column, len: len.max(1) }
+    }
+
+    /// The file name or label.
+    pub fn origin(&self) -> &str {
+        &self.source.origin
+    }
+
+    /// 1-based line.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// 1-based column.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// The source this location points into.
+    pub fn source(&self) -> &Arc<Source> {
+        &self.source
+    }
+
+    /// The text of the line this location is on.
+    pub fn source_line(&self) -> Option<&str> {
+        self.source.line(self.line)
+    }
+}
+
+impl PartialEq for Location {
+    fn eq(&self, other: &Self) -> bool {
+        self.origin() == other.origin() && self.line == other.line && self.column == other.column
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.origin(), self.line, self.column)
+    }
+}
+
+impl fmt::Debug for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Location({self})")
+    }
+}
+
+/// What kind of problem a [`Problem`] is, with the data a program needs to
+/// act on it.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// The file could not be read.
+    Io,
+    /// The file is larger than the loader accepts.
+    TooLarge {
+        /// Size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The file is not UTF-8.
+    NotUtf8,
+    /// The text is not valid YAML.
+    Syntax,
+    /// The document expands beyond the loader's limits (alias bombs, deep nesting).
+    TooComplex,
+    /// A YAML feature the format does not take (custom tags, merge keys,
+    /// several documents, non-string keys).
+    UnsupportedYaml,
+    /// The document or an entry does not have the expected shape.
+    Shape,
+    /// An entry has a key other than `name`, `role`, `overrides`, `args`.
+    UnknownEntryKey {
+        /// The key.
+        key: String,
+    },
+    /// A key repeated in one entry.
+    DuplicateEntryKey {
+        /// The key.
+        key: String,
+    },
+    /// An entry has both `overrides` and `args`.
+    OverridesAndArgs,
+    /// An entry has no `role`.
+    MissingRole,
+    /// `role` names no role of the role set.
+    UnknownRole {
+        /// The role as written.
+        role: String,
+    },
+    /// A second entry for the same role.
+    DuplicateRole {
+        /// The role.
+        role: String,
+    },
+    /// A key written as a command-line flag.
+    CliFlagKey {
+        /// The key as written.
+        key: String,
+        /// The argument name to write instead.
+        name: String,
+    },
+    /// A key that names no argument.
+    UnknownKey {
+        /// The key.
+        key: String,
+        /// Up to three close argument names.
+        suggestions: Vec<String>,
+    },
+    /// A key repeated in one `overrides` mapping.
+    DuplicateKey {
+        /// The key.
+        key: String,
+    },
+    /// A shared argument (`#[megatron(skip)]`) in the file.
+    SharedKey {
+        /// The argument name.
+        key: String,
+    },
+    /// An override of a field the role's value is forced for.
+    ForcedKey {
+        /// The argument name.
+        key: String,
+        /// The role.
+        role: String,
+    },
+    /// A placement key in strict mode.
+    PlacementKey {
+        /// The key.
+        key: String,
+    },
+    /// A typed override of a topology, placement or shared field.
+    NotOverridable {
+        /// The argument name.
+        key: String,
+        /// The field's class.
+        class: FieldClass,
+    },
+    /// A value that does not fit the field's type.
+    Type {
+        /// The key path (`megatron[1].overrides.lr`).
+        path: String,
+    },
+    /// Active roles disagree on a topology field.
+    TopologyMismatch {
+        /// The argument name.
+        key: String,
+    },
+    /// A field validator rejected a role's value.
+    Validation {
+        /// The argument name.
+        key: String,
+        /// The role.
+        role: String,
+    },
+}
+
+/// One problem: what, where, and how to fix it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// The kind, for programs.
+    pub kind: ProblemKind,
+    /// The message, for people.
+    pub message: String,
+    /// Where in the file, when the problem is in a file.
+    pub location: Option<Location>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Further places involved (the other entry of a duplicate role, each
+    /// role's value of a topology field).
+    pub notes: Vec<Note>,
+}
+
+/// A secondary message, possibly with its own location.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    /// The message.
+    pub message: String,
+    /// Where, if anywhere.
+    pub location: Option<Location>,
+}
+
+impl Problem {
+    /// A problem with no notes.
+    pub fn new(
+        kind: ProblemKind,
+        message: impl Into<String>,
+        location: Option<Location>,
+        help: Option<String>,
+    ) -> Self {
+        Problem { kind, message: message.into(), location, help, notes: Vec::new() }
+    }
+
+    /// A value of `path` that does not fit its type.
+    pub(crate) fn type_mismatch(path: &str, mismatch: &TypeMismatch, location: Option<Location>) -> Self {
+        let indexed: String = mismatch.path.iter().map(|i| format!("[{i}]")).collect();
+        let path = format!("{path}{indexed}");
+        Problem::new(
+            ProblemKind::Type { path: path.clone() },
+            format!("invalid value for `{path}`: {mismatch}"),
+            location,
+            mismatch.help.clone(),
+        )
+    }
+
+    /// Adds a note.
+    pub fn with_note(mut self, message: impl Into<String>, location: Option<Location>) -> Self {
+        self.notes.push(Note { message: message.into(), location });
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        render(f, "error", &self.message, self.location.as_ref(), self.help.as_deref(), &self.notes)
+    }
+}
+
+/// Renders a message rustc-style:
+///
+/// ```text
+/// error: unknown key `lrr`
+///  --> megatron.yaml:5:7
+///   |
+/// 5 |       lrr: 1e-6
+///   |       ^^^
+///   = help: did you mean `lr`?
+/// ```
+pub(crate) fn render(
+    f: &mut impl fmt::Write,
+    level: &str,
+    message: &str,
+    location: Option<&Location>,
+    help: Option<&str>,
+    notes: &[Note],
+) -> fmt::Result {
+    write!(f, "{level}: {message}")?;
+    let gutter = location.map_or(0, |l| l.line.to_string().len());
+    let pad = " ".repeat(gutter);
+    if let Some(loc) = location {
+        write!(f, "\n{pad}--> {loc}")?;
+        if let Some(line) = loc.source_line() {
+            let line = line.replace('\t', " ");
+            let col = loc.column.saturating_sub(1);
+            let width = loc.len.min(line.chars().count().saturating_sub(col)).max(1);
+            write!(f, "\n{pad} |\n{} | {line}", loc.line)?;
+            write!(f, "\n{pad} | {}{}", " ".repeat(col), "^".repeat(width))?;
+        }
+    }
+    for note in notes {
+        match &note.location {
+            Some(at) => write!(f, "\n{pad} = note: {} ({at})", note.message)?,
+            None => write!(f, "\n{pad} = note: {}", note.message)?,
+        }
+    }
+    if let Some(help) = help {
+        write!(f, "\n{pad} = help: {help}")?;
+    }
+    Ok(())
+}
+
+/// Everything wrong with a file or a resolution: one or more problems, each
+/// with its own location.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Error {
+    problems: Vec<Problem>,
+}
+
+impl Error {
+    /// An error of these problems.
+    ///
+    /// # Panics
+    /// If `problems` is empty: an error always has a problem.
+    pub fn new(problems: Vec<Problem>) -> Self {
+        assert!(!problems.is_empty(), "an Error needs at least one problem");
+        Error { problems }
+    }
+
+    /// Every problem, in file order.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// Consumes the error into its problems.
+    pub fn into_problems(self) -> Vec<Problem> {
+        self.problems
+    }
+}
+
+impl From<Problem> for Error {
+    fn from(problem: Problem) -> Self {
+        Error { problems: vec![problem] }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n\n")?;
+            }
+            write!(f, "{problem}")?;
+        }
+        if self.problems.len() > 1 {
+            write!(f, "\n\nerror: {} problems found", self.problems.len())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}

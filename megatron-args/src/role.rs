@@ -1,0 +1,58 @@
+//! Role sets: which roles a trainer has, and their names in the file.
+
+use std::fmt::Debug;
+use std::hash::Hash;
+
+/// A set of roles, usually a fieldless enum with `#[derive(Role)]`.
+///
+/// Role names are what the file's `role:` key holds; they are the snake_case
+/// spelling of the variants.
+pub trait Role: Copy + Eq + Ord + Hash + Debug + Send + Sync + 'static {
+    /// Every role, in declaration order.
+    const ALL: &'static [Self];
+
+    /// The role's name in the file (`"critic"`).
+    fn name(self) -> &'static str;
+
+    /// The role with this name, if any.
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|r| r.name() == name)
+    }
+
+    /// Every role name, in declaration order.
+    fn names() -> Vec<&'static str> {
+        Self::ALL.iter().map(|r| r.name()).collect()
+    }
+
+    /// The topology group of the role: active roles of one group must agree
+    /// on every `#[topology]` field. All roles share one group by default.
+    fn topology_group(self) -> &'static str {
+        "default"
+    }
+}
+
+/// The roles of PPO: the actor (policy) and the critic (value model).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PpoRole {
+    /// The policy model, trained in every run.
+    Actor,
+    /// The value model, trained only with `--use-critic`.
+    Critic,
+}
+
+impl Role for PpoRole {
+    const ALL: &'static [Self] = &[PpoRole::Actor, PpoRole::Critic];
+
+    fn name(self) -> &'static str {
+        match self {
+            PpoRole::Actor => "actor",
+            PpoRole::Critic => "critic",
+        }
+    }
+}
+
+impl std::fmt::Display for PpoRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -1,0 +1,322 @@
+//! The field table of an argument struct: metadata, typed access, role
+//! specialization and validators.
+//!
+//! `#[derive(MegatronArgs)]` generates one call to [`SchemaBuilder`] per
+//! field; everything else (lookup, dynamic get/set, `for_role`, override
+//! application) is written once here, generically, so that the generated code
+//! stays small for structs of a thousand fields.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::args::MegatronArgs;
+use crate::role::Role;
+use crate::value::{Codec, TypeMismatch, Value, ValueType};
+
+/// How a field takes part in per-role resolution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FieldClass {
+    /// An ordinary argument: each role may override it.
+    Regular,
+    /// A parallel-topology argument (`#[topology]`): all active roles must agree.
+    Topology,
+    /// A resource or placement argument (`#[placement]`): always from the
+    /// command line; file keys are ignored with a warning.
+    Placement,
+    /// A shared argument (`#[megatron(skip)]`): no role may override it.
+    Shared,
+}
+
+impl FieldClass {
+    /// The class name as users see it (`"topology"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldClass::Regular => "regular",
+            FieldClass::Topology => "topology",
+            FieldClass::Placement => "placement",
+            FieldClass::Shared => "shared",
+        }
+    }
+
+    /// Whether `ArgsOverrides` has a setter for fields of this class.
+    pub fn has_typed_override(self) -> bool {
+        self == FieldClass::Regular
+    }
+}
+
+impl fmt::Display for FieldClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Metadata of one argument, as returned by [`MegatronArgs::fields`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldInfo {
+    /// Position in [`MegatronArgs::fields`].
+    pub index: usize,
+    /// The argument name: the key in the file (`lr`).
+    pub name: &'static str,
+    /// The command-line flag (`--lr`).
+    pub flag: &'static str,
+    /// Other names accepted as keys in the file.
+    pub aliases: &'static [&'static str],
+    /// How the field takes part in resolution.
+    pub class: FieldClass,
+    /// The Rust type as written (`Option<PathBuf>`).
+    pub rust_type: &'static str,
+    /// The doc comment, trimmed.
+    pub doc: &'static str,
+    /// The accepted values.
+    pub value_type: ValueType,
+}
+
+/// The literal part of a field's metadata, as the derive writes it.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct FieldMeta {
+    pub name: &'static str,
+    pub flag: &'static str,
+    pub aliases: &'static [&'static str],
+    pub class: FieldClass,
+    pub rust_type: &'static str,
+    pub doc: &'static str,
+}
+
+/// Whether a role's specialized value can still be overridden by the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RoleValueKind {
+    /// `role_default`: the role starts from this value; the file may change it.
+    Default,
+    /// `role_forced`: the role always has this value; the file may not change it.
+    Forced,
+}
+
+type Getter<A> = Box<dyn Fn(&A) -> Value + Send + Sync>;
+type Setter<A> = Box<dyn Fn(&mut A, &Value) -> Result<(), TypeMismatch> + Send + Sync>;
+type OverrideGetter<O> = Box<dyn Fn(&O) -> Option<Value> + Send + Sync>;
+type Validator<A> = Box<dyn Fn(&A) -> Result<(), String> + Send + Sync>;
+
+/// Typed access to one field, built from its codec.
+pub(crate) struct FieldAccess<A: MegatronArgs> {
+    pub(crate) get: Getter<A>,
+    pub(crate) set: Setter<A>,
+    pub(crate) normalize: fn(&Value) -> Result<Value, TypeMismatch>,
+    pub(crate) override_get: Option<OverrideGetter<A::Overrides>>,
+    pub(crate) override_set: Option<Setter<A::Overrides>>,
+    pub(crate) validator: Option<Validator<A>>,
+}
+
+/// A role's specialized value for one field.
+pub(crate) struct RoleValue<A: MegatronArgs> {
+    pub(crate) role: A::Role,
+    pub(crate) field: usize,
+    pub(crate) kind: RoleValueKind,
+    pub(crate) apply: Box<dyn Fn(&mut A) + Send + Sync>,
+}
+
+/// The complete field table of an argument struct.
+#[doc(hidden)]
+pub struct Schema<A: MegatronArgs> {
+    pub(crate) infos: Vec<FieldInfo>,
+    pub(crate) access: Vec<FieldAccess<A>>,
+    by_name: HashMap<&'static str, usize>,
+    pub(crate) role_values: Vec<RoleValue<A>>,
+}
+
+impl<A: MegatronArgs> Schema<A> {
+    /// The field whose argument name or alias is `name`.
+    pub(crate) fn index_of(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
+    /// The field whose flag is `flag` (`--lr`).
+    pub(crate) fn index_of_flag(&self, flag: &str) -> Option<usize> {
+        self.infos.iter().position(|f| f.flag == flag)
+    }
+
+    /// The role value declared for `role` on `field`, if any.
+    pub(crate) fn role_value(&self, role: A::Role, field: usize) -> Option<&RoleValue<A>> {
+        self.role_values.iter().find(|rv| rv.role == role && rv.field == field)
+    }
+
+    /// Every name and alias, for did-you-mean suggestions.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.by_name.keys().copied()
+    }
+}
+
+/// Builds a [`Schema`]; the derive's generated code calls it once per field.
+#[doc(hidden)]
+pub struct SchemaBuilder<A: MegatronArgs> {
+    infos: Vec<FieldInfo>,
+    access: Vec<FieldAccess<A>>,
+    role_values: Vec<RoleValue<A>>,
+}
+
+impl<A: MegatronArgs> Default for SchemaBuilder<A> {
+    fn default() -> Self {
+        SchemaBuilder { infos: Vec::new(), access: Vec::new(), role_values: Vec::new() }
+    }
+}
+
+impl<A: MegatronArgs> SchemaBuilder<A> {
+    /// Starts an empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a field converted by codec `C`.
+    pub fn field<C: Codec>(
+        &mut self,
+        meta: FieldMeta,
+        get: fn(&A) -> &C::Target,
+        get_mut: fn(&mut A) -> &mut C::Target,
+    ) -> FieldBuilder<'_, A, C> {
+        self.infos.push(FieldInfo {
+            index: self.infos.len(),
+            name: meta.name,
+            flag: meta.flag,
+            aliases: meta.aliases,
+            class: meta.class,
+            rust_type: meta.rust_type,
+            doc: meta.doc,
+            value_type: C::value_type(),
+        });
+        self.access.push(FieldAccess {
+            get: Box::new(move |args| C::encode(get(args))),
+            set: Box::new(move |args, value| {
+                *get_mut(args) = C::decode(value)?;
+                Ok(())
+            }),
+            normalize: |value| C::decode(value).map(|typed| C::encode(&typed)),
+            override_get: None,
+            override_set: None,
+            validator: None,
+        });
+        FieldBuilder { builder: self, _codec: std::marker::PhantomData }
+    }
+
+    /// Adds every field of a flattened group, in its declaration order.
+    pub fn flatten<I>(
+        &mut self,
+        get: fn(&A) -> &I,
+        get_mut: fn(&mut A) -> &mut I,
+        override_get: fn(&A::Overrides) -> &I::Overrides,
+        override_get_mut: fn(&mut A::Overrides) -> &mut I::Overrides,
+    ) where
+        I: MegatronArgs<Role = A::Role>,
+    {
+        let inner = I::__schema();
+        let offset = self.infos.len();
+        for (info, access) in inner.infos.iter().zip(&inner.access) {
+            self.infos.push(FieldInfo { index: offset + info.index, ..info.clone() });
+            self.access.push(FieldAccess {
+                get: Box::new(move |args| (access.get)(get(args))),
+                set: Box::new(move |args, value| (access.set)(get_mut(args), value)),
+                normalize: access.normalize,
+                override_get: access.override_get.as_ref().map(|inner_get| {
+                    Box::new(move |ov: &A::Overrides| inner_get(override_get(ov)))
+                        as OverrideGetter<A::Overrides>
+                }),
+                override_set: access.override_set.as_ref().map(|inner_set| {
+                    Box::new(move |ov: &mut A::Overrides, value: &Value| {
+                        inner_set(override_get_mut(ov), value)
+                    }) as Setter<A::Overrides>
+                }),
+                validator: access.validator.as_ref().map(|inner_validate| {
+                    Box::new(move |args: &A| inner_validate(get(args))) as Validator<A>
+                }),
+            });
+        }
+        for rv in &inner.role_values {
+            self.role_values.push(RoleValue {
+                role: rv.role,
+                field: offset + rv.field,
+                kind: rv.kind,
+                apply: Box::new(move |args| (rv.apply)(get_mut(args))),
+            });
+        }
+    }
+
+    /// Finishes the table.
+    ///
+    /// # Panics
+    /// When two fields share a name or alias (possible only through
+    /// `flatten`, which the derive cannot see across): a definition error,
+    /// reported the first time the table is used.
+    pub fn build(self) -> Schema<A> {
+        let mut by_name = HashMap::with_capacity(self.infos.len());
+        for info in &self.infos {
+            for name in std::iter::once(info.name).chain(info.aliases.iter().copied()) {
+                if let Some(previous) = by_name.insert(name, info.index) {
+                    panic!(
+                        "megatron-args: the argument name `{name}` is used by both `{}` and `{}`",
+                        self.infos[previous].name, info.name
+                    );
+                }
+            }
+        }
+        Schema { infos: self.infos, access: self.access, by_name, role_values: self.role_values }
+    }
+}
+
+/// The last field added, for its optional parts.
+#[doc(hidden)]
+pub struct FieldBuilder<'b, A: MegatronArgs, C: Codec> {
+    builder: &'b mut SchemaBuilder<A>,
+    _codec: std::marker::PhantomData<fn() -> C>,
+}
+
+impl<A: MegatronArgs, C: Codec> FieldBuilder<'_, A, C> {
+    fn index(&self) -> usize {
+        self.builder.infos.len() - 1
+    }
+
+    fn access(&mut self) -> &mut FieldAccess<A> {
+        self.builder.access.last_mut().expect("a field was just added")
+    }
+
+    /// The field's slot in `ArgsOverrides`.
+    pub fn overridable(
+        mut self,
+        get: fn(&A::Overrides) -> &Option<C::Target>,
+        get_mut: fn(&mut A::Overrides) -> &mut Option<C::Target>,
+    ) -> Self {
+        let access = self.access();
+        access.override_get = Some(Box::new(move |ov| get(ov).as_ref().map(C::encode)));
+        access.override_set = Some(Box::new(move |ov, value| {
+            *get_mut(ov) = Some(C::decode(value)?);
+            Ok(())
+        }));
+        self
+    }
+
+    /// `#[megatron(validate = path)]`.
+    pub fn validate(mut self, validate: fn(&A) -> Result<(), String>) -> Self {
+        self.access().validator = Some(Box::new(validate));
+        self
+    }
+
+    /// `#[megatron(role_default(role = EXPR))]`.
+    pub fn role_default(self, role: A::Role, apply: fn(&mut A)) -> Self {
+        self.role_value(role, RoleValueKind::Default, apply)
+    }
+
+    /// `#[megatron(role_forced(role = EXPR))]`.
+    pub fn role_forced(self, role: A::Role, apply: fn(&mut A)) -> Self {
+        self.role_value(role, RoleValueKind::Forced, apply)
+    }
+
+    fn role_value(self, role: A::Role, kind: RoleValueKind, apply: fn(&mut A)) -> Self {
+        let field = self.index();
+        assert!(
+            !self.builder.role_values.iter().any(|rv| rv.role == role && rv.field == field),
+            "megatron-args: field `{}` declares two values for role `{}`",
+            self.builder.infos[field].name,
+            role.name()
+        );
+        self.builder.role_values.push(RoleValue { role, field, kind, apply: Box::new(apply) });
+        self
+    }
+}

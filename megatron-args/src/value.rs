@@ -1,0 +1,633 @@
+//! Dynamic argument values and their conversion to and from field types.
+//!
+//! Every value that crosses the boundary between the file (or `args.set`) and
+//! a typed field goes through this module: [`Value`] is the crate's own value
+//! type, [`ArgValue`] converts field types, and the `*Codec` types let the
+//! derive pick a conversion for types that cannot implement [`ArgValue`]
+//! themselves (clap `ValueEnum`s, `FromStr` types).
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::PathBuf;
+
+/// A dynamic argument value: what a YAML scalar or sequence becomes once
+/// parsed, and what [`crate::MegatronArgs::get`] returns.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null`, `~`, or `None`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An integer (wide enough for every integer field type up to `u64`).
+    Int(i128),
+    /// A floating point number.
+    Float(f64),
+    /// A string (also paths and enum spellings).
+    String(String),
+    /// A sequence.
+    List(Vec<Value>),
+}
+
+impl Value {
+    /// A short description of the value for error messages: its kind and,
+    /// for scalars, its text (`float 1.5`, `string "abc"`).
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Null => "null".to_string(),
+            Value::Bool(b) => format!("boolean {b}"),
+            Value::Int(i) => format!("integer {i}"),
+            Value::Float(f) => format!("float {}", format_float(*f)),
+            Value::String(s) => format!("string {s:?}"),
+            Value::List(items) => format!("a list of {} element(s)", items.len()),
+        }
+    }
+}
+
+/// Formats a float the way a person writes it in a config file: `1e-6`,
+/// `0.5`, `3.0`.
+pub(crate) fn format_float(f: f64) -> String {
+    if f.is_nan() {
+        ".nan".to_string()
+    } else if f.is_infinite() {
+        if f > 0.0 { ".inf" } else { "-.inf" }.to_string()
+    } else {
+        format!("{f:?}")
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => f.write_str(&format_float(*x)),
+            Value::String(s) => f.write_str(s),
+            Value::List(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_str("]")
+            }
+        }
+    }
+}
+
+macro_rules! value_from {
+    ($($ty:ty => $variant:ident as $conv:ty),* $(,)?) => {$(
+        impl From<$ty> for Value {
+            fn from(v: $ty) -> Self {
+                Value::$variant(<$conv>::from(v))
+            }
+        }
+    )*};
+}
+value_from!(
+    bool => Bool as bool,
+    i8 => Int as i128, i16 => Int as i128, i32 => Int as i128, i64 => Int as i128,
+    u8 => Int as i128, u16 => Int as i128, u32 => Int as i128, u64 => Int as i128,
+    f32 => Float as f64, f64 => Float as f64,
+    String => String as String, &str => String as String,
+);
+
+impl From<usize> for Value {
+    fn from(v: usize) -> Self {
+        Value::Int(v as i128)
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(v: Vec<T>) -> Self {
+        Value::List(v.into_iter().map(Into::into).collect())
+    }
+}
+
+/// The type a field expects, as shown in error messages and schemas.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueType {
+    /// `bool`.
+    Bool,
+    /// An integer type with its exact range.
+    Int {
+        /// The Rust type name (`u32`).
+        name: &'static str,
+        /// Smallest accepted value.
+        min: i128,
+        /// Largest accepted value.
+        max: i128,
+    },
+    /// `f32` or `f64`.
+    Float {
+        /// The Rust type name.
+        name: &'static str,
+    },
+    /// A string.
+    String,
+    /// A file system path.
+    Path,
+    /// One of a fixed set of spellings (an enum).
+    Choice(Vec<String>),
+    /// `Option<T>`: the inner type, or `null`.
+    Optional(Box<ValueType>),
+    /// `Vec<T>`.
+    List(Box<ValueType>),
+    /// A type described only by name (custom [`ArgValue`] impls).
+    Other(String),
+}
+
+impl fmt::Display for ValueType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValueType::Bool => f.write_str("a boolean"),
+            ValueType::Int { name, .. } => write!(f, "an integer ({name})"),
+            ValueType::Float { name } => write!(f, "a number ({name})"),
+            ValueType::String => f.write_str("a string"),
+            ValueType::Path => f.write_str("a path"),
+            ValueType::Choice(choices) => {
+                f.write_str("one of ")?;
+                write_choices(f, choices)
+            }
+            ValueType::Optional(inner) => write!(f, "{inner} or null"),
+            ValueType::List(inner) => write!(f, "a list of {}", ElementType(inner)),
+            ValueType::Other(name) => f.write_str(name),
+        }
+    }
+}
+
+struct ElementType<'a>(&'a ValueType);
+impl fmt::Display for ElementType<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            ValueType::Bool => f.write_str("booleans"),
+            ValueType::Int { name, .. } => write!(f, "integers ({name})"),
+            ValueType::Float { name } => write!(f, "numbers ({name})"),
+            ValueType::String => f.write_str("strings"),
+            ValueType::Path => f.write_str("paths"),
+            other => write!(f, "values ({other})"),
+        }
+    }
+}
+
+pub(crate) fn write_choices(f: &mut impl fmt::Write, choices: &[String]) -> fmt::Result {
+    for (i, c) in choices.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "`{c}`")?;
+    }
+    Ok(())
+}
+
+/// Why a value does not fit a field's type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeMismatch {
+    /// Indices into nested lists, outermost first (empty for the value itself).
+    pub path: Vec<usize>,
+    /// What was expected, in words.
+    pub expected: String,
+    /// What was found, in words ([`Value::describe`]).
+    pub found: String,
+    /// How to fix it, when there is an obvious fix.
+    pub help: Option<String>,
+}
+
+impl TypeMismatch {
+    /// A mismatch between `expected` and the value `found`.
+    pub fn new(expected: impl fmt::Display, found: &Value) -> Self {
+        TypeMismatch {
+            path: Vec::new(),
+            expected: expected.to_string(),
+            found: found.describe(),
+            help: None,
+        }
+    }
+
+    /// Adds a help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn at_index(mut self, index: usize) -> Self {
+        self.path.insert(0, index);
+        self
+    }
+}
+
+impl fmt::Display for TypeMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "expected {}, found {}", self.expected, self.found)
+    }
+}
+
+/// A Rust type that argument values convert to and from.
+///
+/// Implemented for `bool`, the integer types up to 64 bits, `f32`, `f64`,
+/// `String`, `PathBuf`, and `Option<T>` / `Vec<T>` of those. Implement it for
+/// your own field types; for clap `ValueEnum`s and `FromStr` types the derive
+/// uses [`EnumCodec`] and [`FromStrCodec`] instead.
+pub trait ArgValue: Sized + Clone + Send + Sync + 'static {
+    /// The type as shown in errors and schemas.
+    fn value_type() -> ValueType;
+    /// Converts a dynamic value, with the compatibility rules of the file
+    /// format (numeric strings, YAML 1.1 booleans, exact integer ranges).
+    fn from_value(value: &Value) -> Result<Self, TypeMismatch>;
+    /// Converts back to a dynamic value.
+    fn to_value(&self) -> Value;
+}
+
+impl ArgValue for bool {
+    fn value_type() -> ValueType {
+        ValueType::Bool
+    }
+    fn from_value(value: &Value) -> Result<Self, TypeMismatch> {
+        match value {
+            Value::Bool(b) => Ok(*b),
+            // YAML 1.1 loaders (PyYAML) read these words as booleans.
+            Value::String(s) => parse_yaml11_bool(s).ok_or_else(|| {
+                TypeMismatch::new("a boolean", value)
+                    .with_help("write `true` or `false` (YAML 1.1 `yes`/`no`/`on`/`off` also work)")
+            }),
+            Value::Int(i @ (0 | 1)) => Err(TypeMismatch::new("a boolean", value)
+                .with_help(format!("write `{}` instead of `{i}`", *i == 1))),
+            _ => Err(TypeMismatch::new("a boolean", value)),
+        }
+    }
+    fn to_value(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+
+/// `yes/no/on/off/true/false` in lower, Title or UPPER case.
+fn parse_yaml11_bool(s: &str) -> Option<bool> {
+    const WORDS: [(&str, bool); 6] = [
+        ("yes", true),
+        ("no", false),
+        ("on", true),
+        ("off", false),
+        ("true", true),
+        ("false", false),
+    ];
+    WORDS.iter().find_map(|(word, b)| {
+        let title = format!("{}{}", word[..1].to_uppercase(), &word[1..]);
+        (s == *word || s == title || s == word.to_uppercase()).then_some(*b)
+    })
+}
+
+macro_rules! int_arg_value {
+    ($($ty:ident),*) => {$(
+        impl ArgValue for $ty {
+            fn value_type() -> ValueType {
+                ValueType::Int { name: stringify!($ty), min: $ty::MIN as i128, max: $ty::MAX as i128 }
+            }
+            fn from_value(value: &Value) -> Result<Self, TypeMismatch> {
+                let wide = int_from_value(value, Self::value_type())?;
+                $ty::try_from(wide).map_err(|_| {
+                    TypeMismatch::new(Self::value_type(), value).with_help(format!(
+                        "`{}` accepts {} to {}", stringify!($ty), $ty::MIN, $ty::MAX
+                    ))
+                })
+            }
+            fn to_value(&self) -> Value {
+                Value::Int(*self as i128)
+            }
+        }
+    )*};
+}
+int_arg_value!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
+
+fn int_from_value(value: &Value, expected: ValueType) -> Result<i128, TypeMismatch> {
+    match value {
+        Value::Int(i) => Ok(*i),
+        // Numeric strings come from files written for YAML 1.1 loaders.
+        Value::String(s) => match parse_int_text(s) {
+            Some(i) => Ok(i),
+            None => match s.trim().parse::<f64>() {
+                Ok(f) => Err(float_for_int(expected, value, f)),
+                Err(_) => Err(TypeMismatch::new(expected, value)),
+            },
+        },
+        Value::Float(f) => Err(float_for_int(expected, value, *f)),
+        _ => Err(TypeMismatch::new(expected, value)),
+    }
+}
+
+fn parse_int_text(s: &str) -> Option<i128> {
+    let s = s.trim();
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    if digits.is_empty() || digits.starts_with('+') {
+        return None;
+    }
+    digits.parse::<i128>().ok()
+}
+
+fn float_for_int(expected: ValueType, value: &Value, f: f64) -> TypeMismatch {
+    let mismatch = TypeMismatch::new(expected, value);
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e30 {
+        mismatch.with_help(format!("write the integer `{}` instead", f as i128))
+    } else {
+        mismatch.with_help("this field takes whole numbers only")
+    }
+}
+
+macro_rules! float_arg_value {
+    ($($ty:ident),*) => {$(
+        impl ArgValue for $ty {
+            fn value_type() -> ValueType {
+                ValueType::Float { name: stringify!($ty) }
+            }
+            fn from_value(value: &Value) -> Result<Self, TypeMismatch> {
+                let wide = match value {
+                    Value::Float(f) => *f,
+                    Value::Int(i) => *i as f64,
+                    // `1e-5` is a string to YAML 1.1 loaders; accept it.
+                    Value::String(s) => s.trim().parse::<f64>().map_err(|_| {
+                        TypeMismatch::new(Self::value_type(), value)
+                    })?,
+                    _ => return Err(TypeMismatch::new(Self::value_type(), value)),
+                };
+                if !wide.is_finite() {
+                    return Err(TypeMismatch::new(
+                        format!("a finite number ({})", stringify!($ty)),
+                        value,
+                    ));
+                }
+                let narrow = wide as $ty;
+                if !narrow.is_finite() {
+                    return Err(TypeMismatch::new(Self::value_type(), value)
+                        .with_help(format!("the value is out of range for `{}`", stringify!($ty))));
+                }
+                Ok(narrow)
+            }
+            fn to_value(&self) -> Value {
+                // Through the shortest decimal spelling, so that an `f32` 0.1
+                // reads back as 0.1 rather than 0.10000000149011612.
+                Value::Float(self.to_string().parse().unwrap_or(*self as f64))
+            }
+        }
+    )*};
+}
+float_arg_value!(f32, f64);
+
+fn string_from_value(value: &Value, expected: ValueType) -> Result<String, TypeMismatch> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) => Err(TypeMismatch::new(expected, value)
+            .with_help(format!("quote the value to pass it as a string: \"{value}\""))),
+        _ => Err(TypeMismatch::new(expected, value)),
+    }
+}
+
+impl ArgValue for String {
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+    fn from_value(value: &Value) -> Result<Self, TypeMismatch> {
+        string_from_value(value, ValueType::String)
+    }
+    fn to_value(&self) -> Value {
+        Value::String(self.clone())
+    }
+}
+
+impl ArgValue for PathBuf {
+    fn value_type() -> ValueType {
+        ValueType::Path
+    }
+    fn from_value(value: &Value) -> Result<Self, TypeMismatch> {
+        string_from_value(value, ValueType::Path).map(PathBuf::from)
+    }
+    fn to_value(&self) -> Value {
+        Value::String(self.to_string_lossy().into_owned())
+    }
+}
+
+impl<T: ArgValue> ArgValue for Option<T> {
+    fn value_type() -> ValueType {
+        ValueType::Optional(Box::new(T::value_type()))
+    }
+    fn from_value(value: &Value) -> Result<Self, TypeMismatch> {
+        OptionCodec::<Plain<T>>::decode(value)
+    }
+    fn to_value(&self) -> Value {
+        OptionCodec::<Plain<T>>::encode(self)
+    }
+}
+
+impl<T: ArgValue> ArgValue for Vec<T> {
+    fn value_type() -> ValueType {
+        ValueType::List(Box::new(T::value_type()))
+    }
+    fn from_value(value: &Value) -> Result<Self, TypeMismatch> {
+        VecCodec::<Plain<T>>::decode(value)
+    }
+    fn to_value(&self) -> Value {
+        VecCodec::<Plain<T>>::encode(self)
+    }
+}
+
+/// How the derive converts one field type; one implementation per kind of
+/// conversion, so the generated code stays one line per field.
+pub trait Codec: 'static {
+    /// The field type.
+    type Target: Clone + Send + Sync + 'static;
+    /// The type as shown in errors and schemas.
+    fn value_type() -> ValueType;
+    /// Value to field type.
+    fn decode(value: &Value) -> Result<Self::Target, TypeMismatch>;
+    /// Field type to value.
+    fn encode(target: &Self::Target) -> Value;
+}
+
+/// Converts through [`ArgValue`].
+pub struct Plain<T>(PhantomData<fn() -> T>);
+
+impl<T: ArgValue> Codec for Plain<T> {
+    type Target = T;
+    fn value_type() -> ValueType {
+        T::value_type()
+    }
+    fn decode(value: &Value) -> Result<T, TypeMismatch> {
+        T::from_value(value)
+    }
+    fn encode(target: &T) -> Value {
+        target.to_value()
+    }
+}
+
+/// Converts a clap `ValueEnum` through its possible-value names.
+pub struct EnumCodec<T>(PhantomData<fn() -> T>);
+
+impl<T: clap::ValueEnum + Clone + Send + Sync + 'static> Codec for EnumCodec<T> {
+    type Target = T;
+    fn value_type() -> ValueType {
+        ValueType::Choice(
+            T::value_variants()
+                .iter()
+                .filter_map(|v| v.to_possible_value())
+                .filter(|p| !p.is_hide_set())
+                .map(|p| p.get_name().to_string())
+                .collect(),
+        )
+    }
+    fn decode(value: &Value) -> Result<T, TypeMismatch> {
+        let Value::String(text) = value else {
+            return Err(TypeMismatch::new(Self::value_type(), value));
+        };
+        T::value_variants()
+            .iter()
+            .find(|v| v.to_possible_value().is_some_and(|p| p.matches(text, false)))
+            .cloned()
+            .ok_or_else(|| {
+                let ValueType::Choice(choices) = Self::value_type() else {
+                    unreachable!("EnumCodec describes itself as a choice")
+                };
+                let mut mismatch = TypeMismatch::new(Self::value_type(), value);
+                if let Some(best) = crate::suggest::closest(text, choices.iter().map(String::as_str)) {
+                    mismatch = mismatch.with_help(format!("did you mean `{best}`?"));
+                }
+                mismatch
+            })
+    }
+    fn encode(target: &T) -> Value {
+        match target.to_possible_value() {
+            Some(p) => Value::String(p.get_name().to_string()),
+            None => Value::Null,
+        }
+    }
+}
+
+/// Converts through `FromStr` and `Display` (`#[megatron(from_str)]`).
+pub struct FromStrCodec<T>(PhantomData<fn() -> T>);
+
+impl<T> Codec for FromStrCodec<T>
+where
+    T: std::str::FromStr + fmt::Display + Clone + Send + Sync + 'static,
+    T::Err: fmt::Display,
+{
+    type Target = T;
+    fn value_type() -> ValueType {
+        ValueType::Other(format!("a `{}` string", short_type_name::<T>()))
+    }
+    fn decode(value: &Value) -> Result<T, TypeMismatch> {
+        let text = match value {
+            Value::String(s) => s.clone(),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => value.to_string(),
+            _ => return Err(TypeMismatch::new(Self::value_type(), value)),
+        };
+        text.parse::<T>()
+            .map_err(|e| TypeMismatch::new(Self::value_type(), value).with_help(e.to_string()))
+    }
+    fn encode(target: &T) -> Value {
+        Value::String(target.to_string())
+    }
+}
+
+fn short_type_name<T>() -> &'static str {
+    let full = std::any::type_name::<T>();
+    full.rsplit("::").next().unwrap_or(full)
+}
+
+/// `Option<C::Target>`: `null` is `None`.
+pub struct OptionCodec<C>(PhantomData<fn() -> C>);
+
+impl<C: Codec> Codec for OptionCodec<C> {
+    type Target = Option<C::Target>;
+    fn value_type() -> ValueType {
+        ValueType::Optional(Box::new(C::value_type()))
+    }
+    fn decode(value: &Value) -> Result<Self::Target, TypeMismatch> {
+        match value {
+            Value::Null => Ok(None),
+            other => C::decode(other).map(Some).map_err(|mut e| {
+                if e.path.is_empty() {
+                    e.expected = Self::value_type().to_string();
+                }
+                e
+            }),
+        }
+    }
+    fn encode(target: &Self::Target) -> Value {
+        target.as_ref().map_or(Value::Null, C::encode)
+    }
+}
+
+/// `Vec<C::Target>` from a sequence; an element error names its index.
+pub struct VecCodec<C>(PhantomData<fn() -> C>);
+
+impl<C: Codec> Codec for VecCodec<C> {
+    type Target = Vec<C::Target>;
+    fn value_type() -> ValueType {
+        ValueType::List(Box::new(C::value_type()))
+    }
+    fn decode(value: &Value) -> Result<Self::Target, TypeMismatch> {
+        match value {
+            Value::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| C::decode(item).map_err(|e| e.at_index(i)))
+                .collect(),
+            other => Err(TypeMismatch::new(Self::value_type(), other)
+                .with_help("write a YAML list, for example `[a, b]`")),
+        }
+    }
+    fn encode(target: &Self::Target) -> Value {
+        Value::List(target.iter().map(C::encode).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_strings_convert_to_numbers() {
+        assert_eq!(f64::from_value(&Value::String("1e-5".into())), Ok(1e-5));
+        assert_eq!(u32::from_value(&Value::String("8".into())), Ok(8));
+    }
+
+    #[test]
+    fn integers_must_fit_exactly() {
+        assert!(u32::from_value(&Value::Int(-1)).is_err());
+        assert!(u32::from_value(&Value::Int(5_000_000_000)).is_err());
+        assert_eq!(u64::from_value(&Value::Int(5_000_000_000)), Ok(5_000_000_000));
+    }
+
+    #[test]
+    fn float_for_integer_suggests_integer_spelling() {
+        let err = u32::from_value(&Value::Float(8.0)).unwrap_err();
+        assert_eq!(err.help.as_deref(), Some("write the integer `8` instead"));
+    }
+
+    #[test]
+    fn yaml11_booleans_in_three_cases() {
+        for (text, want) in [("yes", true), ("Off", false), ("ON", true), ("FALSE", false)] {
+            assert_eq!(bool::from_value(&Value::String(text.into())), Ok(want), "{text}");
+        }
+        assert!(bool::from_value(&Value::String("yEs".into())).is_err());
+    }
+
+    #[test]
+    fn vec_element_error_names_index() {
+        let v = Value::List(vec![Value::Int(1), Value::String("x".into())]);
+        let err = Vec::<u8>::from_value(&v).unwrap_err();
+        assert_eq!(err.path, vec![1]);
+    }
+
+    #[test]
+    fn f32_rounds_trips_through_value() {
+        let v = 0.1f32.to_value();
+        assert_eq!(v, Value::Float(0.1));
+        assert_eq!(f32::from_value(&v), Ok(0.1f32));
+    }
+}
