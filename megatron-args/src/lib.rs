@@ -5,18 +5,23 @@
 extern crate self as megatron_args;
 
 mod args;
+mod config;
 mod diagnostic;
+mod resolve;
 mod error;
 mod role;
 mod schema;
 mod suggest;
 mod value;
 mod value_serde;
+mod yaml;
 
 pub use args::{MegatronArgs, Overrides};
+pub use config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
 pub use diagnostic::{Diagnostic, DiagnosticKind, Level};
 pub use error::{Error, Location, Note, Problem, ProblemKind, Source};
 pub use megatron_args_derive::{MegatronArgs, Role};
+pub use resolve::{resolve, Change, Provenance, Resolved, RoleArgs};
 pub use role::{PpoRole, Role};
 pub use schema::{FieldClass, FieldInfo, RoleValueKind};
 pub use value::{

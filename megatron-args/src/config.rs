@@ -1,0 +1,604 @@
+//! The role-config file: reading it, checking its shape, and type-checking
+//! every override against the argument struct, all before anything is
+//! applied. Every problem in the file is collected into one [`Error`].
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
+use std::marker::PhantomData;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::args::MegatronArgs;
+use crate::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::error::{Error, Location, Problem, ProblemKind, Source};
+use crate::role::Role;
+use crate::schema::{FieldClass, RoleValueKind, Schema};
+use crate::suggest;
+use crate::value::Value;
+use crate::yaml::{self, Mark, Node, NodeKind, YamlErrorKind};
+
+/// Files larger than this are rejected before they are read.
+pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// Keys that always mean placement, whether or not the struct has them.
+pub const PLACEMENT_KEYS: [&str; 2] = ["num_nodes", "num_gpus_per_node"];
+
+/// The keys an entry of the `megatron` list may have.
+const ENTRY_KEYS: [&str; 4] = ["name", "role", "overrides", "args"];
+
+const EXPECTED_SHAPE: &str = "expected a mapping with a `megatron` list, for example:\n\
+     megatron:\n  - role: actor\n    overrides:\n      lr: 1e-6\n  - role: critic\n    overrides:\n      lr: 1e-5";
+
+/// How strictly to load a file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Placement keys in the file are errors instead of warnings.
+    pub strict: bool,
+}
+
+impl LoadOptions {
+    /// Strict loading: placement keys are errors.
+    pub fn strict() -> Self {
+        LoadOptions { strict: true }
+    }
+}
+
+/// One override from the file, type-checked and in its canonical form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileOverride {
+    /// Index of the field in [`MegatronArgs::fields`].
+    pub field: usize,
+    /// The argument name (the alias used in the file resolves to it).
+    pub name: &'static str,
+    /// The value, converted to the field's type and back (`"1e-5"` is `1e-5`).
+    pub value: Value,
+    /// Where the key is.
+    pub key_location: Location,
+    /// Where the value is.
+    pub value_location: Location,
+}
+
+/// One entry of the `megatron` list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoleEntry<R> {
+    /// The role it configures.
+    pub role: R,
+    /// Its optional `name` label.
+    pub name: Option<String>,
+    /// Its position in the `megatron` list.
+    pub index: usize,
+    /// Where the entry starts.
+    pub location: Location,
+    /// Its overrides, in file order (placement keys left out).
+    pub overrides: Vec<FileOverride>,
+}
+
+/// A parsed and type-checked role-config file for the argument struct `A`.
+#[derive(Clone, Debug)]
+pub struct RoleConfig<A: MegatronArgs> {
+    entries: Vec<RoleEntry<A::Role>>,
+    diagnostics: Vec<Diagnostic>,
+    _args: PhantomData<fn() -> A>,
+}
+
+impl<A: MegatronArgs> Default for RoleConfig<A> {
+    fn default() -> Self {
+        Self::empty()
+    }
+}
+
+impl<A: MegatronArgs> RoleConfig<A> {
+    /// A config with no entries: every role inherits the baseline.
+    pub fn empty() -> Self {
+        RoleConfig { entries: Vec::new(), diagnostics: Vec::new(), _args: PhantomData }
+    }
+
+    /// Reads, parses and type-checks the file at `path`.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::from_path_with(path, LoadOptions::default())
+    }
+
+    /// Parses and type-checks `text`; `origin` names it in messages.
+    pub fn from_str(text: &str, origin: &str) -> Result<Self, Error> {
+        Self::from_str_with(text, origin, LoadOptions::default())
+    }
+
+    /// [`RoleConfig::from_path`] with options.
+    pub fn from_path_with(path: impl AsRef<Path>, options: LoadOptions) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let text = read_text(path)?;
+        Self::from_str_with(&text, &path.display().to_string(), options)
+    }
+
+    /// [`RoleConfig::from_str`] with options.
+    pub fn from_str_with(text: &str, origin: &str, options: LoadOptions) -> Result<Self, Error> {
+        let source = Source::new(origin, text);
+        let doc = yaml::parse(text).map_err(|errors| {
+            Error::new(errors.into_iter().map(|e| yaml_problem(&source, e)).collect())
+        })?;
+        let mut loader = Loader::<A> {
+            source: &source,
+            schema: A::__schema(),
+            options,
+            problems: Vec::new(),
+            diagnostics: Vec::new(),
+            entries: Vec::new(),
+        };
+        loader.document(doc.as_ref());
+        if !loader.problems.is_empty() {
+            return Err(Error::new(loader.problems));
+        }
+        for diagnostic in &loader.diagnostics {
+            diagnostic.emit();
+        }
+        Ok(RoleConfig { entries: loader.entries, diagnostics: loader.diagnostics, _args: PhantomData })
+    }
+
+    /// Every entry, in file order.
+    pub fn entries(&self) -> &[RoleEntry<A::Role>] {
+        &self.entries
+    }
+
+    /// The entry for `role`, if the file has one.
+    pub fn entry(&self, role: A::Role) -> Option<&RoleEntry<A::Role>> {
+        self.entries.iter().find(|e| e.role == role)
+    }
+
+    /// The diagnostics of loading (ignored keys and sections).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The file's overrides for `role` as the typed overrides struct. Only
+    /// regular fields have a typed form; topology overrides are left out.
+    pub fn overrides(&self, role: A::Role) -> A::Overrides {
+        use crate::args::Overrides as _;
+        let mut typed = A::Overrides::default();
+        for o in self.entry(role).into_iter().flat_map(|e| &e.overrides) {
+            if A::fields()[o.field].class.has_typed_override() {
+                // Type-checked at load with the same codec.
+                let _ = typed.set(o.name, o.value.clone());
+            }
+        }
+        typed
+    }
+}
+
+/// Reads a file for loading: size-checked before reading, UTF-8 checked after.
+fn read_text(path: &Path) -> Result<String, Error> {
+    let origin = path.display().to_string();
+    let io_problem = |message: String| {
+        Error::from(Problem::new(ProblemKind::Io, message, None, None))
+    };
+    let metadata = std::fs::metadata(path)
+        .map_err(|e| io_problem(format!("cannot read the role-config file `{origin}`: {e}")))?;
+    if metadata.is_dir() {
+        return Err(io_problem(format!("the role-config path `{origin}` is a directory, not a file")));
+    }
+    let too_large = |size: u64| {
+        Error::from(Problem::new(
+            ProblemKind::TooLarge { size, limit: MAX_FILE_SIZE },
+            format!("the role-config file `{origin}` is {size} bytes; the limit is {MAX_FILE_SIZE} bytes (16 MiB)"),
+            None,
+            None,
+        ))
+    };
+    if metadata.len() > MAX_FILE_SIZE {
+        return Err(too_large(metadata.len()));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    File::open(path)
+        .and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes))
+        .map_err(|e| io_problem(format!("cannot read the role-config file `{origin}`: {e}")))?;
+    // The file may have grown since `metadata`; the bounded read caught it.
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(too_large(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let prefix = String::from_utf8_lossy(&bytes[..valid]);
+        let line = prefix.matches('\n').count() + 1;
+        let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let source = Source::new(origin.clone(), String::from_utf8_lossy(&bytes).into_owned());
+        Error::from(Problem::new(
+            ProblemKind::NotUtf8,
+            format!("the role-config file is not valid UTF-8 (byte {valid})"),
+            Some(Location::new(source, line, column, 1)),
+            Some("save the file as UTF-8".to_string()),
+        ))
+    })
+}
+
+fn yaml_problem(source: &Arc<Source>, e: yaml::YamlError) -> Problem {
+    let kind = match e.kind {
+        YamlErrorKind::Syntax => ProblemKind::Syntax,
+        YamlErrorKind::TooComplex => ProblemKind::TooComplex,
+        YamlErrorKind::Unsupported => ProblemKind::UnsupportedYaml,
+    };
+    let message = match e.kind {
+        YamlErrorKind::Syntax => format!("invalid YAML: {}", e.message),
+        _ => e.message,
+    };
+    let help = message.contains("tab").then(|| "indent YAML with spaces, not tabs".to_string());
+    Problem::new(kind, message, Some(location(source, e.mark)), help)
+}
+
+fn location(source: &Arc<Source>, mark: Mark) -> Location {
+    Location::new(source.clone(), mark.line, mark.column, mark.len)
+}
+
+/// The state of one load: what was found so far.
+struct Loader<'a, A: MegatronArgs> {
+    source: &'a Arc<Source>,
+    schema: &'static Schema<A>,
+    options: LoadOptions,
+    problems: Vec<Problem>,
+    diagnostics: Vec<Diagnostic>,
+    entries: Vec<RoleEntry<A::Role>>,
+}
+
+impl<A: MegatronArgs> Loader<'_, A> {
+    fn at(&self, node: &Node) -> Location {
+        location(self.source, node.mark)
+    }
+
+    fn problem(&mut self, kind: ProblemKind, message: impl Into<String>, node: &Node, help: Option<String>) {
+        let problem = Problem::new(kind, message, Some(self.at(node)), help);
+        self.problems.push(problem);
+    }
+
+    fn shape(&mut self, message: impl Into<String>, node: Option<&Node>) {
+        let location = node.map(|n| self.at(n)).or_else(|| Some(Location::new(self.source.clone(), 1, 1, 1)));
+        self.problems.push(Problem::new(ProblemKind::Shape, message, location, Some(EXPECTED_SHAPE.to_string())));
+    }
+
+    fn document(&mut self, doc: Option<&Node>) {
+        let Some(doc) = doc else {
+            self.shape("the role-config file is empty", None);
+            return;
+        };
+        let NodeKind::Map(top) = &doc.kind else {
+            self.shape(format!("the role-config file holds {}, not a mapping", doc.describe()), Some(doc));
+            return;
+        };
+        let mut megatron = None;
+        for (key, value) in top {
+            match key_text(key) {
+                "megatron" if megatron.is_some() => {
+                    self.problem(
+                        ProblemKind::DuplicateKey { key: "megatron".into() },
+                        "the key `megatron` appears twice",
+                        key,
+                        None,
+                    );
+                }
+                "megatron" => megatron = Some(value),
+                other => {
+                    let diagnostic = Diagnostic::warning(
+                        DiagnosticKind::ExtraTopLevelKey,
+                        format!("top-level key `{other}` is not used by megatron-args"),
+                        Some(self.at(key)),
+                        None,
+                    );
+                    self.diagnostics.push(diagnostic);
+                }
+            }
+        }
+        let Some(list) = megatron else {
+            let message = "the role-config file has no top-level `megatron` list";
+            self.shape(message, Some(doc));
+            let hint = format!("{}\n{}", self.missing_megatron_hint(top), EXPECTED_SHAPE);
+            if let Some(p) = self.problems.last_mut() {
+                p.help = Some(hint);
+            }
+            return;
+        };
+        let NodeKind::Seq(items) = &list.kind else {
+            self.shape(format!("`megatron` must be a list of role entries, found {}", list.describe()), Some(list));
+            return;
+        };
+        let mut first_entry: HashMap<A::Role, Location> = HashMap::new();
+        for (index, item) in items.iter().enumerate() {
+            if let Some(entry) = self.entry(index, item) {
+                if let Some(first) = first_entry.get(&entry.role) {
+                    let problem = Problem::new(
+                        ProblemKind::DuplicateRole { role: entry.role.name().to_string() },
+                        format!("a second entry for role `{}` (megatron[{index}])", entry.role.name()),
+                        Some(entry.location.clone()),
+                        Some("merge the two entries into one".to_string()),
+                    )
+                    .with_note(format!("the first entry for role `{}` is here", entry.role.name()), Some(first.clone()));
+                    self.problems.push(problem);
+                } else {
+                    first_entry.insert(entry.role, entry.location.clone());
+                    self.entries.push(entry);
+                }
+            }
+        }
+    }
+
+    /// Why a file without `megatron` is wrong, in its own terms.
+    fn missing_megatron_hint(&self, top: &[(Node, Node)]) -> String {
+        let keys: Vec<&str> = top.iter().map(|(k, _)| key_text(k)).collect();
+        if keys.iter().any(|k| A::Role::from_name(k).is_some()) {
+            "role sections go inside the `megatron` list, one entry per role with `role: NAME`".to_string()
+        } else if keys.iter().any(|k| self.schema.index_of(k).is_some()) {
+            "overrides go under a role entry of the `megatron` list".to_string()
+        } else {
+            "the file needs a `megatron` list".to_string()
+        }
+    }
+
+    fn entry(&mut self, index: usize, node: &Node) -> Option<RoleEntry<A::Role>> {
+        let NodeKind::Map(keys) = &node.kind else {
+            self.shape(format!("megatron[{index}] must be a mapping with `role`, found {}", node.describe()), Some(node));
+            return None;
+        };
+        let mut seen: HashMap<&str, &Node> = HashMap::new();
+        let (mut role, mut name, mut overrides) = (None, None, None);
+        let mut role_ok = true;
+        for (key, value) in keys {
+            let text = key_text(key);
+            if let Some(first) = seen.get(text) {
+                let first = self.at(first);
+                self.problems.push(
+                    Problem::new(
+                        ProblemKind::DuplicateEntryKey { key: text.to_string() },
+                        format!("the key `{text}` appears twice in megatron[{index}]"),
+                        Some(self.at(key)),
+                        None,
+                    )
+                    .with_note("first given here", Some(first)),
+                );
+                continue;
+            }
+            seen.insert(text, key);
+            match text {
+                "role" => match value.as_str() {
+                    Some(r) => role = Some((r, value)),
+                    None => {
+                        role_ok = false;
+                        self.problem(
+                            ProblemKind::Shape,
+                            format!("`role` must be a role name, found {}", value.describe()),
+                            value,
+                            Some(format!("roles: {}", A::Role::names().join(", "))),
+                        );
+                    }
+                },
+                "name" => match &value.kind {
+                    NodeKind::Scalar(s) => name = Some(s.text.clone()),
+                    _ => self.problem(
+                        ProblemKind::Shape,
+                        format!("`name` must be a string, found {}", value.describe()),
+                        value,
+                        None,
+                    ),
+                },
+                "overrides" | "args" => match &value.kind {
+                    NodeKind::Map(_) => overrides = Some((text, value)),
+                    NodeKind::Scalar(s) if s.value == Value::Null => {}
+                    _ => self.problem(
+                        ProblemKind::Shape,
+                        format!("`{text}` must be a mapping of argument names to values, found {}", value.describe()),
+                        value,
+                        None,
+                    ),
+                },
+                other => {
+                    let suggestion = suggest::closest(other, ENTRY_KEYS);
+                    let help = suggestion.map_or_else(
+                        || Some("an entry takes `role`, `name`, and `overrides` (or `args`)".to_string()),
+                        |s| suggest::did_you_mean(&[s]),
+                    );
+                    self.problem(
+                        ProblemKind::UnknownEntryKey { key: other.to_string() },
+                        format!("unknown key `{other}` in megatron[{index}]"),
+                        key,
+                        help,
+                    );
+                }
+            }
+        }
+        if let (Some(o), Some(a)) = (seen.get("overrides"), seen.get("args")) {
+            let args_at = self.at(a);
+            self.problems.push(
+                Problem::new(
+                    ProblemKind::OverridesAndArgs,
+                    format!("megatron[{index}] has both `overrides` and `args`"),
+                    Some(self.at(o)),
+                    Some("`args` is an alias of `overrides`; keep one".to_string()),
+                )
+                .with_note("`args` is here", Some(args_at)),
+            );
+        }
+        let role = match role {
+            Some((text, at)) => match A::Role::from_name(text) {
+                Some(r) => Some(r),
+                None => {
+                    let names = A::Role::names();
+                    let mut help = format!("the roles are {}", names.join(", "));
+                    if let Some(best) = suggest::closest(text, names.iter().copied()) {
+                        help = format!("did you mean `{best}`? ({help})");
+                    }
+                    self.problem(
+                        ProblemKind::UnknownRole { role: text.to_string() },
+                        format!("unknown role `{text}`"),
+                        at,
+                        Some(help),
+                    );
+                    None
+                }
+            },
+            None if role_ok => {
+                self.problem(
+                    ProblemKind::MissingRole,
+                    format!("megatron[{index}] has no `role`"),
+                    node,
+                    Some(format!("add `role: NAME` with one of: {}", A::Role::names().join(", "))),
+                );
+                None
+            }
+            None => None,
+        };
+        let mut file_overrides = Vec::new();
+        if let Some((section, map)) = overrides {
+            let path = format!("megatron[{index}].{section}");
+            file_overrides = self.overrides(role, &path, map);
+        }
+        Some(RoleEntry { role: role?, name, index, location: self.at(node), overrides: file_overrides })
+    }
+
+    /// Checks one `overrides` mapping; `role` is `None` when the entry's role
+    /// is unknown (its keys are still checked).
+    fn overrides(&mut self, role: Option<A::Role>, path: &str, map: &Node) -> Vec<FileOverride> {
+        let NodeKind::Map(pairs) = &map.kind else { return Vec::new() };
+        let mut seen: HashMap<&str, &Node> = HashMap::new();
+        let mut found = Vec::new();
+        for (key, value) in pairs {
+            let text = key_text(key);
+            if let Some(first) = seen.insert(text, key) {
+                let first = self.at(first);
+                self.problems.push(
+                    Problem::new(
+                        ProblemKind::DuplicateKey { key: text.to_string() },
+                        format!("the key `{text}` appears twice in {path}"),
+                        Some(self.at(key)),
+                        Some("keep one; a repeated key would silently override the first".to_string()),
+                    )
+                    .with_note("first given here", Some(first)),
+                );
+                continue;
+            }
+            if let Some(o) = self.override_entry(role, path, key, value) {
+                found.push(o);
+            }
+        }
+        found
+    }
+
+    fn override_entry(&mut self, role: Option<A::Role>, path: &str, key: &Node, value: &Node) -> Option<FileOverride> {
+        let text = key_text(key);
+        let index = self.schema.index_of(text);
+        let is_placement = index.map_or(PLACEMENT_KEYS.contains(&text), |i| {
+            self.schema.infos[i].class == FieldClass::Placement
+        });
+        if is_placement {
+            self.placement_key(text, key);
+            return None;
+        }
+        let Some(index) = index else {
+            self.unknown_key(text, key);
+            return None;
+        };
+        let info = &self.schema.infos[index];
+        if info.class == FieldClass::Shared {
+            self.problem(
+                ProblemKind::SharedKey { key: info.name.to_string() },
+                format!("`{}` is shared by all roles and cannot be overridden per role", info.name),
+                key,
+                Some(format!("set it on the command line ({})", info.flag)),
+            );
+            return None;
+        }
+        if let Some(role) = role {
+            if self.schema.role_value(role, index).is_some_and(|rv| rv.kind == RoleValueKind::Forced) {
+                self.problem(
+                    ProblemKind::ForcedKey { key: info.name.to_string(), role: role.name().to_string() },
+                    format!("`{}` is fixed for role `{}` and cannot be overridden", info.name, role.name()),
+                    key,
+                    Some(format!("remove `{}` from this entry", info.name)),
+                );
+                return None;
+            }
+        }
+        let key_path = format!("{path}.{text}");
+        let raw = match value.to_value() {
+            Ok(raw) => raw,
+            Err(map) => {
+                let mismatch = crate::value::TypeMismatch {
+                    path: Vec::new(),
+                    expected: info.value_type.to_string(),
+                    found: "a mapping".to_string(),
+                    help: None,
+                };
+                self.problems.push(Problem::type_mismatch(&key_path, &mismatch, Some(self.at(map))));
+                return None;
+            }
+        };
+        match (self.schema.access[index].normalize)(&raw) {
+            Ok(value_norm) => Some(FileOverride {
+                field: index,
+                name: info.name,
+                value: value_norm,
+                key_location: self.at(key),
+                value_location: self.at(value),
+            }),
+            Err(mismatch) => {
+                let at = self.at(value.at_path(&mismatch.path));
+                self.problems.push(Problem::type_mismatch(&key_path, &mismatch, Some(at)));
+                None
+            }
+        }
+    }
+
+    fn placement_key(&mut self, text: &str, key: &Node) {
+        let message = format!("`{text}` is a placement argument; placement always follows the command line");
+        if self.options.strict {
+            self.problem(
+                ProblemKind::PlacementKey { key: text.to_string() },
+                message,
+                key,
+                Some("remove it from the file (strict mode)".to_string()),
+            );
+        } else {
+            let diagnostic = Diagnostic::warning(
+                DiagnosticKind::PlacementKeyIgnored,
+                format!("{message}; ignored"),
+                Some(self.at(key)),
+                Some("remove it from the file and set it on the command line".to_string()),
+            );
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    fn unknown_key(&mut self, text: &str, key: &Node) {
+        // `--tensor-model-parallel-size` or `tensor-model-parallel-size`.
+        let as_name = text.trim_start_matches('-').replace('-', "_");
+        let flag = format!("--{}", text.trim_start_matches('-'));
+        let target = self.schema.index_of_flag(&flag).or_else(|| self.schema.index_of(&as_name));
+        if text.contains('-') {
+            if let Some(i) = target {
+                let name = self.schema.infos[i].name;
+                self.problem(
+                    ProblemKind::CliFlagKey { key: text.to_string(), name: name.to_string() },
+                    format!("`{text}` is a command-line flag; keys are argument names"),
+                    key,
+                    Some(format!("write `{name}`")),
+                );
+                return;
+            }
+        }
+        let mut suggestions = suggest::closest_n(text, self.schema.names(), 3);
+        if suggestions.is_empty() && as_name != text {
+            suggestions = suggest::closest_n(&as_name, self.schema.names(), 3);
+        }
+        let help = suggest::did_you_mean(&suggestions);
+        self.problem(
+            ProblemKind::UnknownKey { key: text.to_string(), suggestions },
+            format!("unknown argument `{text}`"),
+            key,
+            help,
+        );
+    }
+}
+
+/// A key's text as written (keys of any scalar kind are compared as text).
+fn key_text(key: &Node) -> &str {
+    match &key.kind {
+        NodeKind::Scalar(s) => &s.text,
+        _ => "",
+    }
+}

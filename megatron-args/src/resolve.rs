@@ -1,0 +1,281 @@
+//! Resolution: baseline, then role specialization, then the file's
+//! overrides, then the checks across roles (validators, topology agreement).
+//! The baseline is only read; a failed resolution returns no role arguments.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::args::MegatronArgs;
+use crate::config::RoleConfig;
+use crate::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::error::{Error, Location, Problem, ProblemKind};
+use crate::role::Role;
+use crate::schema::{FieldClass, FieldInfo, RoleValueKind};
+use crate::value::Value;
+
+/// Where a resolved value came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Provenance {
+    /// The command line (the shared baseline).
+    Baseline,
+    /// The field's `role_default` for this role.
+    RoleDefault,
+    /// The field's `role_forced` for this role.
+    RoleForced,
+    /// The role-config file, at the value's location.
+    File(Location),
+}
+
+impl std::fmt::Display for Provenance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Provenance::Baseline => f.write_str("command line"),
+            Provenance::RoleDefault => f.write_str("role default"),
+            Provenance::RoleForced => f.write_str("role forced"),
+            Provenance::File(at) => write!(f, "{}:{}", at.origin(), at.line()),
+        }
+    }
+}
+
+/// One role's resolved arguments and where each value came from.
+#[derive(Clone, Debug)]
+pub struct RoleArgs<A: MegatronArgs> {
+    role: A::Role,
+    args: A,
+    provenance: Vec<Provenance>,
+}
+
+impl<A: MegatronArgs> RoleArgs<A> {
+    /// The role.
+    pub fn role(&self) -> A::Role {
+        self.role
+    }
+
+    /// The role's complete arguments.
+    pub fn args(&self) -> &A {
+        &self.args
+    }
+
+    /// Consumes into the arguments.
+    pub fn into_args(self) -> A {
+        self.args
+    }
+
+    /// Where the value of argument `name` came from.
+    pub fn provenance(&self, name: &str) -> Option<&Provenance> {
+        A::field(name).map(|f| &self.provenance[f.index])
+    }
+}
+
+/// An argument whose resolved value differs from the baseline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    /// The field.
+    pub field: &'static FieldInfo,
+    /// The baseline value.
+    pub baseline: Value,
+    /// The role's value.
+    pub value: Value,
+    /// Where the role's value came from.
+    pub provenance: Provenance,
+}
+
+/// The result of a resolution: each active role's arguments, and the
+/// diagnostics of loading and resolving.
+#[derive(Clone, Debug)]
+pub struct Resolved<A: MegatronArgs> {
+    baseline: A,
+    roles: Vec<RoleArgs<A>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<A: MegatronArgs> Resolved<A> {
+    /// The arguments of `role`, if it is active.
+    pub fn get(&self, role: A::Role) -> Option<&A> {
+        self.role(role).map(RoleArgs::args)
+    }
+
+    /// The arguments and provenance of `role`, if it is active.
+    pub fn role(&self, role: A::Role) -> Option<&RoleArgs<A>> {
+        self.roles.iter().find(|r| r.role == role)
+    }
+
+    /// Every active role, in role-set order.
+    pub fn roles(&self) -> &[RoleArgs<A>] {
+        &self.roles
+    }
+
+    /// The baseline every role started from.
+    pub fn baseline(&self) -> &A {
+        &self.baseline
+    }
+
+    /// Warnings and notes, in file order.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The arguments of `role` that differ from the baseline, in field order.
+    pub fn changes(&self, role: A::Role) -> Vec<Change> {
+        let Some(resolved) = self.role(role) else { return Vec::new() };
+        let schema = A::__schema();
+        schema
+            .infos
+            .iter()
+            .zip(&schema.access)
+            .filter_map(|(info, access)| {
+                let value = (access.get)(&resolved.args);
+                let baseline = (access.get)(&self.baseline);
+                (value != baseline).then(|| Change {
+                    field: info,
+                    baseline,
+                    value,
+                    provenance: resolved.provenance[info.index].clone(),
+                })
+            })
+            .collect()
+    }
+}
+
+impl<A: MegatronArgs> RoleConfig<A> {
+    /// Resolves every role in `active` from `baseline` and this file.
+    /// Entries for roles not in `active` were type-checked but are not applied.
+    pub fn resolve(&self, baseline: &A, active: &[A::Role]) -> Result<Resolved<A>, Error> {
+        let schema = A::__schema();
+        let active: Vec<A::Role> = A::Role::ALL.iter().copied().filter(|r| active.contains(r)).collect();
+        let mut problems = Vec::new();
+        let mut diagnostics = self.diagnostics().to_vec();
+        for entry in self.entries().iter().filter(|e| !active.contains(&e.role)) {
+            diagnostics.push(Diagnostic::info(
+                DiagnosticKind::InactiveRoleEntry,
+                format!("role `{}` is not active in this run; its entry was checked but not applied", entry.role.name()),
+                Some(entry.location.clone()),
+            ));
+        }
+
+        let mut roles = Vec::with_capacity(active.len());
+        for &role in &active {
+            let mut args = baseline.clone();
+            let mut provenance = vec![Provenance::Baseline; schema.infos.len()];
+            for rv in schema.role_values.iter().filter(|rv| rv.role == role) {
+                (rv.apply)(&mut args);
+                provenance[rv.field] = match rv.kind {
+                    RoleValueKind::Default => Provenance::RoleDefault,
+                    RoleValueKind::Forced => Provenance::RoleForced,
+                };
+            }
+            for o in self.entry(role).into_iter().flat_map(|e| &e.overrides) {
+                match (schema.access[o.field].set)(&mut args, &o.value) {
+                    Ok(()) => provenance[o.field] = Provenance::File(o.value_location.clone()),
+                    Err(mismatch) => problems.push(Problem::type_mismatch(
+                        o.name,
+                        &mismatch,
+                        Some(o.value_location.clone()),
+                    )),
+                }
+            }
+            for (info, access) in schema.infos.iter().zip(&schema.access) {
+                let Some(validate) = &access.validator else { continue };
+                if let Err(message) = validate(&args) {
+                    let location = match &provenance[info.index] {
+                        Provenance::File(at) => Some(at.clone()),
+                        _ => None,
+                    };
+                    let from = provenance[info.index].clone();
+                    problems.push(Problem::new(
+                        ProblemKind::Validation { key: info.name.to_string(), role: role.name().to_string() },
+                        format!("invalid `{}` for role `{}`: {message} (value from {from})", info.name, role.name()),
+                        location,
+                        None,
+                    ));
+                }
+            }
+            roles.push(RoleArgs { role, args, provenance });
+        }
+
+        check_topology(&roles, &mut problems, &mut diagnostics);
+        if !problems.is_empty() {
+            return Err(Error::new(problems));
+        }
+        for diagnostic in diagnostics.iter().skip(self.diagnostics().len()) {
+            diagnostic.emit();
+        }
+        Ok(Resolved { baseline: baseline.clone(), roles, diagnostics })
+    }
+}
+
+/// Every `#[topology]` field must be equal across the active roles of each
+/// topology group. Agreeing overrides from the file get a warning.
+fn check_topology<A: MegatronArgs>(
+    roles: &[RoleArgs<A>],
+    problems: &mut Vec<Problem>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let schema = A::__schema();
+    let mut groups: BTreeMap<&'static str, Vec<&RoleArgs<A>>> = BTreeMap::new();
+    for r in roles {
+        groups.entry(r.role.topology_group()).or_default().push(r);
+    }
+    for members in groups.values() {
+        for (info, access) in schema.infos.iter().zip(&schema.access) {
+            if info.class != FieldClass::Topology {
+                continue;
+            }
+            let values: Vec<(A::Role, Value, &Provenance)> =
+                members.iter().map(|r| (r.role, (access.get)(&r.args), &r.provenance[info.index])).collect();
+            let file_locations: Vec<&Location> = values
+                .iter()
+                .filter_map(|(_, _, p)| match p {
+                    Provenance::File(at) => Some(at),
+                    _ => None,
+                })
+                .collect();
+            let agree = values.windows(2).all(|w| w[0].1 == w[1].1);
+            if agree {
+                for at in file_locations {
+                    diagnostics.push(Diagnostic::warning(
+                        DiagnosticKind::TopologyOverride,
+                        format!(
+                            "`{}` is a topology argument; the override agrees across roles, but topology belongs on the command line",
+                            info.name
+                        ),
+                        Some(at.clone()),
+                        Some(format!("set {} on the command line instead", info.flag)),
+                    ));
+                }
+                continue;
+            }
+            let mut problem = Problem::new(
+                ProblemKind::TopologyMismatch { key: info.name.to_string() },
+                format!("roles disagree on the topology argument `{}`", info.name),
+                file_locations.first().map(|at| (*at).clone()),
+                Some(format!(
+                    "parallel topology must be the same for every role: keep `{}` on the command line ({}) and remove it from the file",
+                    info.name, info.flag
+                )),
+            );
+            for (role, value, provenance) in &values {
+                let location = match provenance {
+                    Provenance::File(at) => Some((*at).clone()),
+                    _ => None,
+                };
+                problem = problem.with_note(format!("{}: {value} (from {provenance})", role.name()), location);
+            }
+            problems.push(problem);
+        }
+    }
+}
+
+/// Resolves `active` roles in one call: loads the file at `config_path` if
+/// given; without a file every role is `baseline.for_role(role)`.
+pub fn resolve<A: MegatronArgs>(
+    baseline: &A,
+    config_path: Option<&Path>,
+    active: &[A::Role],
+) -> Result<Resolved<A>, Error> {
+    let config = match config_path {
+        Some(path) => RoleConfig::<A>::from_path(path)?,
+        None => RoleConfig::empty(),
+    };
+    config.resolve(baseline, active)
+}
