@@ -307,6 +307,8 @@ pub(crate) fn render(
         }
     }
     if let Some(help) = help {
+        // Continuation lines line up under the first line of the help text.
+        let help = help.replace('\n', &format!("\n{pad}         "));
         write!(f, "\n{pad} = help: {help}")?;
     }
     Ok(())

@@ -16,6 +16,11 @@ mod value;
 mod value_serde;
 mod yaml;
 
+#[cfg(test)]
+mod fixture;
+#[cfg(test)]
+mod runtime_tests;
+
 pub use args::{MegatronArgs, Overrides};
 pub use config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
 pub use diagnostic::{Diagnostic, DiagnosticKind, Level};

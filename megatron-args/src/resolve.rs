@@ -255,11 +255,10 @@ fn check_topology<A: MegatronArgs>(
                 )),
             );
             for (role, value, provenance) in &values {
-                let location = match provenance {
-                    Provenance::File(at) => Some((*at).clone()),
-                    _ => None,
+                problem = match provenance {
+                    Provenance::File(at) => problem.with_note(format!("{}: {value}", role.name()), Some((*at).clone())),
+                    other => problem.with_note(format!("{}: {value} ({other})", role.name()), None),
                 };
-                problem = problem.with_note(format!("{}: {value} (from {provenance})", role.name()), location);
             }
             problems.push(problem);
         }
