@@ -58,7 +58,8 @@ fn other_top_level_keys_give_a_warning() {
 
 #[test]
 fn entry_takes_role_name_and_overrides() {
-    let config = load("megatron:\n  - name: default\n    role: actor\n    overrides:\n      lr: 1e-5\n").unwrap();
+    let config =
+        load("megatron:\n  - name: default\n    role: actor\n    overrides:\n      lr: 1e-5\n").unwrap();
     let entry = config.entry(PpoRole::Actor).unwrap();
     assert_eq!(entry.name.as_deref(), Some("default"));
     assert_eq!(entry.overrides.len(), 1);
@@ -136,7 +137,9 @@ fn unknown_role_lists_the_roles_and_suggests_the_closest() {
 
 #[test]
 fn second_entry_for_a_role_names_both_entries_lines() {
-    let p = single_problem("megatron:\n  - role: actor\n    overrides: {lr: 1}\n  - role: actor\n    overrides: {lr: 2}\n");
+    let p = single_problem(
+        "megatron:\n  - role: actor\n    overrides: {lr: 1}\n  - role: actor\n    overrides: {lr: 2}\n",
+    );
     assert_eq!(p.kind, ProblemKind::DuplicateRole { role: "actor".into() });
     assert_eq!(p.location.as_ref().unwrap().line(), 4);
     assert_eq!(p.notes[0].location.as_ref().unwrap().line(), 2);
@@ -185,7 +188,7 @@ fn non_utf8_file_is_rejected_with_its_position() {
     let err = RoleConfig::<Args>::from_path(&path).unwrap_err();
     let p = &err.problems()[0];
     assert_eq!(p.kind, ProblemKind::NotUtf8);
-    assert_eq!((p.location.as_ref().unwrap().line(), p.location.as_ref().unwrap().column()), (2, 20));
+    assert_eq!((p.location.as_ref().unwrap().line(), p.location.as_ref().unwrap().column()), (2, 22));
 }
 
 #[test]
@@ -222,7 +225,9 @@ fn keys_are_argument_names_aliases_and_flattened_fields() {
 
 #[test]
 fn key_written_as_a_cli_flag_names_the_attribute_spelling() {
-    for (key, name) in [("micro-batch-size", "micro_batch_size"), ("--lr", "lr"), ("--adam-beta1", "adam_beta1")] {
+    for (key, name) in
+        [("micro-batch-size", "micro_batch_size"), ("--lr", "lr"), ("--adam-beta1", "adam_beta1")]
+    {
         let p = single_problem(&file_for("actor", &format!("{key}: 1")));
         assert_eq!(p.kind, ProblemKind::CliFlagKey { key: key.into(), name: name.into() });
         assert_eq!(p.help.unwrap(), format!("write `{name}`"));
@@ -341,7 +346,7 @@ fn sequences_fill_vec_fields_and_element_errors_name_the_index() {
     assert_eq!(actor.eval_at, vec![10, 20, 30]);
     let p = single_problem(&file_for("actor", "eval_at:\n  - 10\n  - ten"));
     assert_eq!(p.kind, ProblemKind::Type { path: "megatron[0].overrides.eval_at[1]".into() });
-    assert_eq!(p.location.unwrap().to_string(), "roles.yaml:6:9");
+    assert_eq!(p.location.unwrap().to_string(), "roles.yaml:6:11");
 }
 
 // ---- 3.11 strings and paths ----------------------------------------------------------------------
@@ -401,7 +406,8 @@ fn topology_is_only_compared_across_active_roles() {
 
 #[test]
 fn placement_keys_are_ignored_with_a_warning() {
-    let config = load(&file_for("critic", "critic_num_nodes: 4\nnum_nodes: 2\nnum_gpus_per_node: 4")).unwrap();
+    let config =
+        load(&file_for("critic", "critic_num_nodes: 4\nnum_nodes: 2\nnum_gpus_per_node: 4")).unwrap();
     let kinds: Vec<_> = config.diagnostics().iter().map(|d| d.kind.clone()).collect();
     assert_eq!(kinds, vec![DiagnosticKind::PlacementKeyIgnored; 3]);
     let resolved = config.resolve(&baseline(), BOTH).unwrap();
@@ -477,6 +483,7 @@ fn resolution_never_changes_the_baseline() {
     let base = baseline();
     let before = base.clone();
     let _ = load(&file_for("actor", "lr: 1e-5\nmbs: 3")).unwrap().resolve(&base, BOTH).unwrap();
-    let _ = load(&file_for("actor", "tensor_model_parallel_size: 8")).unwrap().resolve(&base, BOTH).unwrap_err();
+    let _ =
+        load(&file_for("actor", "tensor_model_parallel_size: 8")).unwrap().resolve(&base, BOTH).unwrap_err();
     assert_eq!(base, before);
 }

@@ -114,9 +114,8 @@ impl<A: MegatronArgs> RoleConfig<A> {
     /// [`RoleConfig::from_str`] with options.
     pub fn from_str_with(text: &str, origin: &str, options: LoadOptions) -> Result<Self, Error> {
         let source = Source::new(origin, text);
-        let doc = yaml::parse(text).map_err(|errors| {
-            Error::new(errors.into_iter().map(|e| yaml_problem(&source, e)).collect())
-        })?;
+        let doc = yaml::parse(text)
+            .map_err(|errors| Error::new(errors.into_iter().map(|e| yaml_problem(&source, e)).collect()))?;
         let mut loader = Loader::<A> {
             source: &source,
             schema: A::__schema(),
@@ -168,9 +167,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
 /// Reads a file for loading: size-checked before reading, UTF-8 checked after.
 fn read_text(path: &Path) -> Result<String, Error> {
     let origin = path.display().to_string();
-    let io_problem = |message: String| {
-        Error::from(Problem::new(ProblemKind::Io, message, None, None))
-    };
+    let io_problem = |message: String| Error::from(Problem::new(ProblemKind::Io, message, None, None));
     let metadata = std::fs::metadata(path)
         .map_err(|e| io_problem(format!("cannot read the role-config file `{origin}`: {e}")))?;
     if metadata.is_dir() {
@@ -251,7 +248,12 @@ impl<A: MegatronArgs> Loader<'_, A> {
 
     fn shape(&mut self, message: impl Into<String>, node: Option<&Node>) {
         let location = node.map(|n| self.at(n)).or_else(|| Some(Location::new(self.source.clone(), 1, 1, 1)));
-        self.problems.push(Problem::new(ProblemKind::Shape, message, location, Some(EXPECTED_SHAPE.to_string())));
+        self.problems.push(Problem::new(
+            ProblemKind::Shape,
+            message,
+            location,
+            Some(EXPECTED_SHAPE.to_string()),
+        ));
     }
 
     fn document(&mut self, doc: Option<&Node>) {
@@ -296,7 +298,10 @@ impl<A: MegatronArgs> Loader<'_, A> {
             return;
         };
         let NodeKind::Seq(items) = &list.kind else {
-            self.shape(format!("`megatron` must be a list of role entries, found {}", list.describe()), Some(list));
+            self.shape(
+                format!("`megatron` must be a list of role entries, found {}", list.describe()),
+                Some(list),
+            );
             return;
         };
         let mut first_entry: HashMap<A::Role, Location> = HashMap::new();
@@ -309,7 +314,10 @@ impl<A: MegatronArgs> Loader<'_, A> {
                         Some(entry.location.clone()),
                         Some("merge the two entries into one".to_string()),
                     )
-                    .with_note(format!("the first entry for role `{}` is here", entry.role.name()), Some(first.clone()));
+                    .with_note(
+                        format!("the first entry for role `{}` is here", entry.role.name()),
+                        Some(first.clone()),
+                    );
                     self.problems.push(problem);
                 } else {
                     first_entry.insert(entry.role, entry.location.clone());
@@ -333,7 +341,10 @@ impl<A: MegatronArgs> Loader<'_, A> {
 
     fn entry(&mut self, index: usize, node: &Node) -> Option<RoleEntry<A::Role>> {
         let NodeKind::Map(keys) = &node.kind else {
-            self.shape(format!("megatron[{index}] must be a mapping with `role`, found {}", node.describe()), Some(node));
+            self.shape(
+                format!("megatron[{index}] must be a mapping with `role`, found {}", node.describe()),
+                Some(node),
+            );
             return None;
         };
         let mut seen: HashMap<&str, &Node> = HashMap::new();
@@ -382,7 +393,10 @@ impl<A: MegatronArgs> Loader<'_, A> {
                     NodeKind::Scalar(s) if s.value == Value::Null => {}
                     _ => self.problem(
                         ProblemKind::Shape,
-                        format!("`{text}` must be a mapping of argument names to values, found {}", value.describe()),
+                        format!(
+                            "`{text}` must be a mapping of argument names to values, found {}",
+                            value.describe()
+                        ),
                         value,
                         None,
                     ),
@@ -479,12 +493,17 @@ impl<A: MegatronArgs> Loader<'_, A> {
         found
     }
 
-    fn override_entry(&mut self, role: Option<A::Role>, path: &str, key: &Node, value: &Node) -> Option<FileOverride> {
+    fn override_entry(
+        &mut self,
+        role: Option<A::Role>,
+        path: &str,
+        key: &Node,
+        value: &Node,
+    ) -> Option<FileOverride> {
         let text = key_text(key);
         let index = self.schema.index_of(text);
-        let is_placement = index.map_or(PLACEMENT_KEYS.contains(&text), |i| {
-            self.schema.infos[i].class == FieldClass::Placement
-        });
+        let is_placement = index
+            .map_or(PLACEMENT_KEYS.contains(&text), |i| self.schema.infos[i].class == FieldClass::Placement);
         if is_placement {
             self.placement_key(text, key);
             return None;

@@ -73,9 +73,13 @@ impl MegatronArgs for Train {
         SCHEMA.get_or_init(|| {
             use FieldClass::*;
             let mut b = SchemaBuilder::<Train>::new();
-            b.field::<Plain<f64>>(FieldMeta { flag: "--lr", ..meta("lr", Regular) }, |a| &a.lr, |a| &mut a.lr)
-                .overridable(|o| &o.lr, |o| &mut o.lr)
-                .validate(|a| positive(&a.lr));
+            b.field::<Plain<f64>>(
+                FieldMeta { flag: "--lr", ..meta("lr", Regular) },
+                |a| &a.lr,
+                |a| &mut a.lr,
+            )
+            .overridable(|o| &o.lr, |o| &mut o.lr)
+            .validate(|a| positive(&a.lr));
             b.field::<Plain<Option<PathBuf>>>(meta("save", Regular), |a| &a.save, |a| &mut a.save)
                 .overridable(|o| &o.save, |o| &mut o.save);
             b.field::<Plain<u32>>(
@@ -91,19 +95,26 @@ impl MegatronArgs for Train {
             b.field::<Plain<f64>>(meta("kl_coef", Regular), |a| &a.kl_coef, |a| &mut a.kl_coef)
                 .overridable(|o| &o.kl_coef, |o| &mut o.kl_coef)
                 .role_forced(PpoRole::Critic, |a| a.kl_coef = 0.0);
-            b.field::<Plain<u32>>(meta("lr_warmup_iters", Regular), |a| &a.lr_warmup_iters, |a| {
-                &mut a.lr_warmup_iters
-            })
+            b.field::<Plain<u32>>(
+                meta("lr_warmup_iters", Regular),
+                |a| &a.lr_warmup_iters,
+                |a| &mut a.lr_warmup_iters,
+            )
             .overridable(|o| &o.lr_warmup_iters, |o| &mut o.lr_warmup_iters)
             .role_default(PpoRole::Critic, |a| a.lr_warmup_iters = 10);
             b.field::<Plain<u32>>(
-                FieldMeta { flag: "--tensor-model-parallel-size", ..meta("tensor_model_parallel_size", Topology) },
+                FieldMeta {
+                    flag: "--tensor-model-parallel-size",
+                    ..meta("tensor_model_parallel_size", Topology)
+                },
                 |a| &a.tensor_model_parallel_size,
                 |a| &mut a.tensor_model_parallel_size,
             );
-            b.field::<Plain<u32>>(meta("critic_num_nodes", Placement), |a| &a.critic_num_nodes, |a| {
-                &mut a.critic_num_nodes
-            });
+            b.field::<Plain<u32>>(
+                meta("critic_num_nodes", Placement),
+                |a| &a.critic_num_nodes,
+                |a| &mut a.critic_num_nodes,
+            );
             b.field::<Plain<Option<PathBuf>>>(
                 meta("megatron_config_path", Shared),
                 |a| &a.megatron_config_path,

@@ -148,7 +148,10 @@ impl<A: MegatronArgs> RoleConfig<A> {
         for entry in self.entries().iter().filter(|e| !active.contains(&e.role)) {
             diagnostics.push(Diagnostic::info(
                 DiagnosticKind::InactiveRoleEntry,
-                format!("role `{}` is not active in this run; its entry was checked but not applied", entry.role.name()),
+                format!(
+                    "role `{}` is not active in this run; its entry was checked but not applied",
+                    entry.role.name()
+                ),
                 Some(entry.location.clone()),
             ));
         }
@@ -184,7 +187,11 @@ impl<A: MegatronArgs> RoleConfig<A> {
                     let from = provenance[info.index].clone();
                     problems.push(Problem::new(
                         ProblemKind::Validation { key: info.name.to_string(), role: role.name().to_string() },
-                        format!("invalid `{}` for role `{}`: {message} (value from {from})", info.name, role.name()),
+                        format!(
+                            "invalid `{}` for role `{}`: {message} (value from {from})",
+                            info.name,
+                            role.name()
+                        ),
                         location,
                         None,
                     ));
@@ -256,7 +263,9 @@ fn check_topology<A: MegatronArgs>(
             );
             for (role, value, provenance) in &values {
                 problem = match provenance {
-                    Provenance::File(at) => problem.with_note(format!("{}: {value}", role.name()), Some((*at).clone())),
+                    Provenance::File(at) => {
+                        problem.with_note(format!("{}: {value}", role.name()), Some((*at).clone()))
+                    }
                     other => problem.with_note(format!("{}: {value} ({other})", role.name()), None),
                 };
             }

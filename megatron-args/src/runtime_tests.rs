@@ -37,7 +37,8 @@ fn all_problems_are_reported_together() {
 
 #[test]
 fn topology_divergence_is_rejected() {
-    let config = load("megatron:\n  - role: critic\n    overrides:\n      tensor_model_parallel_size: 4\n").unwrap();
+    let config =
+        load("megatron:\n  - role: critic\n    overrides:\n      tensor_model_parallel_size: 4\n").unwrap();
     let err = config.resolve(&Train::default(), BOTH).unwrap_err();
     println!("{err}");
     assert!(matches!(err.problems()[0].kind, ProblemKind::TopologyMismatch { .. }));

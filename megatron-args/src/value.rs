@@ -204,12 +204,7 @@ pub struct TypeMismatch {
 impl TypeMismatch {
     /// A mismatch between `expected` and the value `found`.
     pub fn new(expected: impl fmt::Display, found: &Value) -> Self {
-        TypeMismatch {
-            path: Vec::new(),
-            expected: expected.to_string(),
-            found: found.describe(),
-            help: None,
-        }
+        TypeMismatch { path: Vec::new(), expected: expected.to_string(), found: found.describe(), help: None }
     }
 
     /// Adds a help line.
@@ -270,14 +265,8 @@ impl ArgValue for bool {
 
 /// `yes/no/on/off/true/false` in lower, Title or UPPER case.
 fn parse_yaml11_bool(s: &str) -> Option<bool> {
-    const WORDS: [(&str, bool); 6] = [
-        ("yes", true),
-        ("no", false),
-        ("on", true),
-        ("off", false),
-        ("true", true),
-        ("false", false),
-    ];
+    const WORDS: [(&str, bool); 6] =
+        [("yes", true), ("no", false), ("on", true), ("off", false), ("true", true), ("false", false)];
     WORDS.iter().find_map(|(word, b)| {
         let title = format!("{}{}", word[..1].to_uppercase(), &word[1..]);
         (s == *word || s == title || s == word.to_uppercase()).then_some(*b)
@@ -525,8 +514,7 @@ where
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => value.to_string(),
             _ => return Err(TypeMismatch::new(Self::value_type(), value)),
         };
-        text.parse::<T>()
-            .map_err(|e| TypeMismatch::new(Self::value_type(), value).with_help(e.to_string()))
+        text.parse::<T>().map_err(|e| TypeMismatch::new(Self::value_type(), value).with_help(e.to_string()))
     }
     fn encode(target: &T) -> Value {
         Value::String(target.to_string())
@@ -572,11 +560,9 @@ impl<C: Codec> Codec for VecCodec<C> {
     }
     fn decode(value: &Value) -> Result<Self::Target, TypeMismatch> {
         match value {
-            Value::List(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| C::decode(item).map_err(|e| e.at_index(i)))
-                .collect(),
+            Value::List(items) => {
+                items.iter().enumerate().map(|(i, item)| C::decode(item).map_err(|e| e.at_index(i))).collect()
+            }
             other => Err(TypeMismatch::new(Self::value_type(), other)
                 .with_help("write a YAML list, for example `[a, b]`")),
         }

@@ -77,7 +77,9 @@ impl Node {
     pub(crate) fn to_value(&self) -> Result<Value, &Node> {
         match &self.kind {
             NodeKind::Scalar(s) => Ok(s.value.clone()),
-            NodeKind::Seq(items) => items.iter().map(Node::to_value).collect::<Result<_, _>>().map(Value::List),
+            NodeKind::Seq(items) => {
+                items.iter().map(Node::to_value).collect::<Result<_, _>>().map(Value::List)
+            }
             NodeKind::Map(_) => Err(self),
         }
     }
@@ -85,7 +87,9 @@ impl Node {
     /// The node under list index path `path` (for element error locations).
     pub(crate) fn at_path(&self, path: &[usize]) -> &Node {
         match (path.split_first(), &self.kind) {
-            (Some((first, rest)), NodeKind::Seq(items)) if *first < items.len() => items[*first].at_path(rest),
+            (Some((first, rest)), NodeKind::Seq(items)) if *first < items.len() => {
+                items[*first].at_path(rest)
+            }
             _ => self,
         }
     }
@@ -117,7 +121,11 @@ pub(crate) fn parse(text: &str) -> Result<Option<Node>, Vec<YamlError>> {
             Ok(next) => next,
             Err(e) => {
                 let mark = Mark::at(e.marker(), 1);
-                builder.errors.push(YamlError { kind: YamlErrorKind::Syntax, message: e.info().to_string(), mark });
+                builder.errors.push(YamlError {
+                    kind: YamlErrorKind::Syntax,
+                    message: e.info().to_string(),
+                    mark,
+                });
                 return Err(builder.errors);
             }
         };
@@ -206,7 +214,9 @@ impl Builder {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let node = match self.stack.pop() {
-                    Some(Open::Seq { anchor, mark, items }) => (Node { kind: NodeKind::Seq(items), mark }, anchor),
+                    Some(Open::Seq { anchor, mark, items }) => {
+                        (Node { kind: NodeKind::Seq(items), mark }, anchor)
+                    }
                     Some(Open::Map { anchor, mut mark, entries, .. }) => {
                         // A block mapping's start event points past its
                         // first key; the first key is where it starts.
@@ -265,7 +275,11 @@ impl Builder {
             NodeKind::Scalar(_) => return,
             NodeKind::Seq(_) | NodeKind::Map(_) => "mapping keys must be strings, not lists or mappings",
         };
-        self.errors.push(YamlError { kind: YamlErrorKind::Unsupported, message: message.to_string(), mark: key.mark });
+        self.errors.push(YamlError {
+            kind: YamlErrorKind::Unsupported,
+            message: message.to_string(),
+            mark: key.mark,
+        });
     }
 
     fn resolve_scalar(&mut self, text: &str, style: TScalarStyle, tag: Option<&Tag>, mark: Mark) -> Value {
@@ -277,7 +291,10 @@ impl Builder {
                 let value = resolve_plain(text);
                 let fits = matches!(
                     (name, &value),
-                    ("int", Value::Int(_)) | ("float", Value::Float(_)) | ("bool", Value::Bool(_)) | ("null", Value::Null)
+                    ("int", Value::Int(_))
+                        | ("float", Value::Float(_))
+                        | ("bool", Value::Bool(_))
+                        | ("null", Value::Null)
                 );
                 match (name, value) {
                     ("float", Value::Int(i)) => Value::Float(i as f64),
@@ -322,7 +339,9 @@ fn count_nodes(node: &Node) -> usize {
     match &node.kind {
         NodeKind::Scalar(_) => 1,
         NodeKind::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
-        NodeKind::Map(entries) => 1 + entries.iter().map(|(k, v)| count_nodes(k) + count_nodes(v)).sum::<usize>(),
+        NodeKind::Map(entries) => {
+            1 + entries.iter().map(|(k, v)| count_nodes(k) + count_nodes(v)).sum::<usize>()
+        }
     }
 }
 
