@@ -1,4 +1,75 @@
 //! Typed per-role training arguments on top of one shared command line.
+//!
+//! A PPO trainer's actor and critic share almost every argument (topology,
+//! placement, data) but need a few of their own: a learning rate, checkpoint
+//! paths, warmup. `megatron-args` reads a slime-compatible role-config file of
+//! per-role overrides, checks every key and value against the argument
+//! struct's types when the file is loaded (all problems at once, each with
+//! file, line and column), and resolves one complete, typed copy of the
+//! struct per active role.
+//!
+//! ```
+//! use clap::Parser;
+//! use megatron_args::{MegatronArgs, PpoRole, RoleConfig};
+//!
+//! #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+//! struct TrainArgs {
+//!     /// Learning rate.
+//!     #[arg(long, default_value_t = 1e-6)]
+//!     lr: f64,
+//!     /// Checkpoint output directory.
+//!     #[arg(long)]
+//!     save: Option<std::path::PathBuf>,
+//!     /// Tensor-parallel size: every role must agree.
+//!     #[arg(long, default_value_t = 1)]
+//!     #[topology]
+//!     tensor_model_parallel_size: u32,
+//!     /// Critic nodes: placement always follows the command line.
+//!     #[arg(long, default_value_t = 1)]
+//!     #[placement]
+//!     critic_num_nodes: u32,
+//!     /// KL coefficient: the critic never uses a KL term.
+//!     #[arg(long, default_value_t = 0.0)]
+//!     #[megatron(role_forced(critic = 0.0))]
+//!     kl_coef: f64,
+//!     /// The role-config file itself: shared, never overridden.
+//!     #[arg(long)]
+//!     #[megatron(skip)]
+//!     megatron_config_path: Option<std::path::PathBuf>,
+//! }
+//!
+//! let baseline = TrainArgs::parse_from(["train", "--lr", "2e-6", "--kl-coef", "0.05"]);
+//! let config = RoleConfig::<TrainArgs>::from_str(
+//!     r#"
+//! megatron:
+//!   - role: actor
+//!     overrides:
+//!       save: /ckpt/actor
+//!   - role: critic
+//!     overrides:
+//!       lr: "1e-5"        # a YAML 1.1 string: accepted for a number
+//!       save: /ckpt/critic
+//! "#,
+//!     "megatron_ppo.yaml",
+//! )?;
+//! let resolved = config.resolve(&baseline, &[PpoRole::Actor, PpoRole::Critic])?;
+//!
+//! let critic = resolved.get(PpoRole::Critic).unwrap();
+//! assert_eq!(critic.lr, 1e-5);
+//! assert_eq!(critic.kl_coef, 0.0); // role_forced
+//! assert_eq!(resolved.get(PpoRole::Actor).unwrap().lr, 2e-6); // the command line
+//!
+//! // A mistake is reported at load time, with its place in the file.
+//! let err = RoleConfig::<TrainArgs>::from_str("megatron:\n  - role: critic\n    overrides: {lr: fast}\n", "bad.yaml")
+//!     .unwrap_err();
+//! assert!(err.to_string().contains("bad.yaml:3:21"));
+//! # Ok::<(), megatron_args::Error>(())
+//! ```
+//!
+//! The pipeline, one module each: [`value`](ArgValue) conversion, the field
+//! table the derive generates, the YAML loader, the role-config checks
+//! ([`RoleConfig`]), resolution ([`RoleConfig::resolve`], [`Resolved`]),
+//! [`Diagnostic`]s and [`Error`]s.
 #![warn(missing_docs)]
 
 // Lets the derive's `::megatron_args::...` paths resolve inside this crate.
