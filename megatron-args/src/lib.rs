@@ -76,13 +76,17 @@
 extern crate self as megatron_args;
 
 mod args;
+mod argv;
 mod config;
 mod diagnostic;
 mod error;
+mod json_schema;
+mod logger_view;
 mod resolve;
 mod role;
 mod schema;
 mod suggest;
+mod template;
 mod value;
 mod value_serde;
 mod yaml;
@@ -93,13 +97,16 @@ mod fixture;
 mod runtime_tests;
 
 pub use args::{MegatronArgs, Overrides};
+pub use argv::to_argv;
 pub use config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
 pub use diagnostic::{Diagnostic, DiagnosticKind, Level};
 pub use error::{Error, Location, Note, Problem, ProblemKind, Source};
+pub use json_schema::{json_schema, JSON_SCHEMA_DIALECT};
 pub use megatron_args_derive::{MegatronArgs, Role};
 pub use resolve::{resolve, Change, Provenance, Resolved, RoleArgs};
 pub use role::{PpoRole, Role};
 pub use schema::{FieldClass, FieldInfo, RoleValueKind};
+pub use template::template;
 pub use value::{
     ArgValue, Codec, EnumCodec, FromStrCodec, OptionCodec, Plain, TypeMismatch, Value, ValueType, VecCodec,
 };

@@ -1,0 +1,102 @@
+//! A commented role-config file to start from.
+
+use std::fmt::Write as _;
+
+use crate::args::MegatronArgs;
+use crate::role::Role;
+use crate::schema::{FieldClass, RoleValueKind};
+use crate::value::{format_float, Value};
+
+/// A role-config file for `A` with every key a role may set, commented out,
+/// ready to edit.
+///
+/// There is one entry per role of the role set. Under each, every regular
+/// argument appears as its doc comment followed by a commented-out
+/// `key: value` line whose value is the role's starting value: `baseline`
+/// (the command line) after the role's `role_default`s. Loaded as it is, the
+/// file changes nothing; uncommenting a line (removing `# `) overrides that
+/// argument for that role. Arguments a role cannot override (its
+/// `role_forced` ones) are noted without a `key: value` line, and the
+/// header lists the topology, placement and shared arguments, which stay on
+/// the command line.
+///
+/// ```
+/// # use megatron_args::{template, MegatronArgs, PpoRole, RoleConfig};
+/// #[derive(MegatronArgs, Clone, Debug, PartialEq)]
+/// struct Args {
+///     /// Learning rate.
+///     lr: f64,
+/// }
+/// let baseline = Args { lr: 1e-6 };
+/// let text = template(&baseline);
+/// assert!(text.contains("      # Learning rate.\n      # lr: 1e-6\n"));
+///
+/// let edited = text.replacen("# lr: 1e-6", "lr: 1e-5", 1); // the actor's line
+/// let resolved = RoleConfig::<Args>::from_str(&edited, "roles.yaml")?
+///     .resolve(&baseline, &[PpoRole::Actor, PpoRole::Critic])?;
+/// assert_eq!(resolved.get(PpoRole::Actor).unwrap().lr, 1e-5);
+/// assert_eq!(resolved.get(PpoRole::Critic).unwrap().lr, 1e-6);
+/// # Ok::<(), megatron_args::Error>(())
+/// ```
+pub fn template<A: MegatronArgs>(baseline: &A) -> String {
+    let schema = A::__schema();
+    let mut out = String::new();
+    out.push_str(
+        "# Role-config file (megatron-args): per-role overrides of the shared command line.\n\
+         # Every key is commented out, so this file changes nothing as it is.\n\
+         # To override an argument for one role, uncomment its line under that role (remove `# `)\n\
+         # and edit the value. Values shown are each role's current value: the command line,\n\
+         # after the role's defaults. Keys are argument names, not flags.\n",
+    );
+    for (class, what) in [
+        (FieldClass::Topology, "topology (every role of a topology group must agree; keep on the command line)"),
+        (FieldClass::Placement, "placement (ignored in this file; follows the command line)"),
+        (FieldClass::Shared, "shared (the same for every role; cannot be overridden)"),
+    ] {
+        let names: Vec<&str> = A::fields().iter().filter(|f| f.class == class).map(|f| f.name).collect();
+        if !names.is_empty() {
+            let _ = writeln!(out, "# Not listed, {what}: {}", names.join(", "));
+        }
+    }
+    out.push_str("megatron:\n");
+    for &role in A::Role::ALL {
+        let args = baseline.for_role(role);
+        let _ = writeln!(out, "  - name: default\n    role: {}\n    overrides:", role.name());
+        for info in A::fields().iter().filter(|f| f.class == FieldClass::Regular) {
+            for line in info.doc.lines().map(str::trim_end) {
+                if line.is_empty() {
+                    out.push_str("      #\n");
+                } else {
+                    let _ = writeln!(out, "      # {line}");
+                }
+            }
+            let value = args.get(info.name).unwrap_or(Value::Null);
+            let forced = schema.role_value(role, info.index).is_some_and(|rv| rv.kind == RoleValueKind::Forced);
+            if forced {
+                let _ = writeln!(
+                    out,
+                    "      # ({} is fixed to {} for role {}: not overridable)",
+                    info.name,
+                    yaml_value(&value),
+                    role.name()
+                );
+            } else {
+                let _ = writeln!(out, "      # {}: {}", info.name, yaml_value(&value));
+            }
+        }
+    }
+    out
+}
+
+/// A value in YAML flow syntax that the loader reads back as the same value.
+fn yaml_value(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => format_float(*f),
+        // A JSON string is a YAML double-quoted scalar.
+        Value::String(s) => serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}")),
+        Value::List(items) => format!("[{}]", items.iter().map(yaml_value).collect::<Vec<_>>().join(", ")),
+    }
+}
