@@ -75,9 +75,9 @@ pub fn json_schema<A: MegatronArgs>() -> Json {
         })
         .collect();
 
-    let overridable = json!({
-        "anyOf": [ { "$ref": "#/$defs/overrides" }, { "type": "null" } ]
-    });
+    // `$ref` to a mapping-or-null (rather than `anyOf`), so that a
+    // validator's error points at the offending key inside the mapping.
+    let overridable = json!({ "$ref": "#/$defs/overrides" });
     let mut overrides_prop = overridable.clone();
     overrides_prop["description"] = json!(
         "This role's arguments that differ from the command line: argument names (not flags) to values. \
@@ -156,7 +156,7 @@ fn overrides_schema<A: MegatronArgs>() -> Json {
     }
     json!({
         "description": "Argument names (the Rust field names, not the CLI flags) and their values for this role.",
-        "type": "object",
+        "type": ["object", "null"],
         "properties": properties,
         "additionalProperties": false
     })
