@@ -79,7 +79,10 @@ fn each_key_shows_its_doc_text_and_the_roles_value() {
     assert!(text.contains("      # eval_at: [10, 20]\n"), "{text}");
     assert!(text.contains("      # lr_decay_style: \"WSD\"\n"), "{text}");
     // The critic's starting value is its role default.
-    assert!(text.contains("      # lr_warmup_iters: 0\n") && text.contains("      # lr_warmup_iters: 10\n"), "{text}");
+    assert!(
+        text.contains("      # lr_warmup_iters: 0\n") && text.contains("      # lr_warmup_iters: 10\n"),
+        "{text}"
+    );
     // A forced value is shown but cannot be uncommented as a key.
     assert!(text.contains("      # (kl_coef is fixed to 0.0 for role critic: not overridable)\n"), "{text}");
 }
@@ -87,8 +90,13 @@ fn each_key_shows_its_doc_text_and_the_roles_value() {
 #[test]
 fn header_names_the_keys_that_stay_on_the_command_line() {
     let text = template(&baseline());
-    assert!(text.contains("# Not listed, topology (") && text.contains(": tensor_model_parallel_size, sequence_parallel\n"));
-    assert!(text.contains("# Not listed, placement (ignored in this file; follows the command line): critic_num_nodes\n"));
+    assert!(
+        text.contains("# Not listed, topology (")
+            && text.contains(": tensor_model_parallel_size, sequence_parallel\n")
+    );
+    assert!(text.contains(
+        "# Not listed, placement (ignored in this file; follows the command line): critic_num_nodes\n"
+    ));
     assert!(text.contains("cannot be overridden): use_critic, megatron_config_path\n"), "{text}");
     assert!(!text.contains("# tensor_model_parallel_size:"), "topology keys are not offered per role");
 }

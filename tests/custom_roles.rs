@@ -188,5 +188,8 @@ fn example_program_rejects_an_unknown_role_with_a_suggestion() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("unknown role `refrence`") && stderr.contains("did you mean `reference`?"), "{stderr}");
+    assert!(
+        stderr.contains("unknown role `refrence`") && stderr.contains("did you mean `reference`?"),
+        "{stderr}"
+    );
 }

@@ -83,7 +83,11 @@ const ACCEPTED: &[(&str, &str)] = &[
 #[test]
 fn files_the_loader_accepts_validate() {
     for (what, text) in ACCEPTED {
-        assert!(common::load(text).is_ok(), "the loader should accept {what}: {}", common::load(text).unwrap_err());
+        assert!(
+            common::load(text).is_ok(),
+            "the loader should accept {what}: {}",
+            common::load(text).unwrap_err()
+        );
         let errors = schema_errors(text);
         assert!(errors.is_empty(), "the schema should accept {what}: {errors:#?}");
     }
@@ -96,19 +100,28 @@ const REJECTED: &[(&str, &str)] = &[
     ("an entry without a role", "megatron:\n  - name: default\n"),
     ("an unknown role", "megatron:\n  - role: critc\n"),
     ("an unknown entry key", "megatron:\n  - role: actor\n    overides:\n      lr: 1e-6\n"),
-    ("both overrides and args", "megatron:\n  - role: actor\n    overrides: {lr: 1e-6}\n    args: {lr: 1e-6}\n"),
+    (
+        "both overrides and args",
+        "megatron:\n  - role: actor\n    overrides: {lr: 1e-6}\n    args: {lr: 1e-6}\n",
+    ),
     ("two entries for one role", "megatron:\n  - role: actor\n  - role: critic\n  - role: actor\n"),
     ("overrides is a list", "megatron:\n  - role: actor\n    overrides: [lr]\n"),
     ("an unknown key", "megatron:\n  - role: actor\n    overrides:\n      lrr: 1e-6\n"),
     ("a CLI flag as key", "megatron:\n  - role: actor\n    overrides:\n      micro-batch-size: 2\n"),
     ("a shared key", "megatron:\n  - role: actor\n    overrides:\n      use_critic: true\n"),
     ("a key forced for the critic", "megatron:\n  - role: critic\n    overrides:\n      kl_coef: 0.1\n"),
-    ("a forced key through args", "megatron:\n  - role: critic\n    args:\n      custom_advantage_function_path: x\n"),
+    (
+        "a forced key through args",
+        "megatron:\n  - role: critic\n    args:\n      custom_advantage_function_path: x\n",
+    ),
     ("a word for a float", "megatron:\n  - role: actor\n    overrides:\n      lr: fast\n"),
     ("null for a required value", "megatron:\n  - role: actor\n    overrides:\n      lr: ~\n"),
     ("a negative u32", "megatron:\n  - role: actor\n    overrides:\n      micro_batch_size: -1\n"),
     ("a u32 overflow", "megatron:\n  - role: actor\n    overrides:\n      micro_batch_size: 5000000000\n"),
-    ("a decimal string for an integer", "megatron:\n  - role: actor\n    overrides:\n      micro_batch_size: \"2.5\"\n"),
+    (
+        "a decimal string for an integer",
+        "megatron:\n  - role: actor\n    overrides:\n      micro_batch_size: \"2.5\"\n",
+    ),
     ("a non-boolean word", "megatron:\n  - role: actor\n    overrides:\n      use_kl_loss: maybe\n"),
     ("a mixed-case boolean word", "megatron:\n  - role: actor\n    overrides:\n      use_kl_loss: yEs\n"),
     ("an integer for a boolean", "megatron:\n  - role: actor\n    overrides:\n      use_kl_loss: 1\n"),
@@ -165,7 +178,10 @@ fn descriptions_carry_doc_text_and_class_rules() {
     assert_eq!(property("critic_num_nodes")["deprecated"], true);
     assert!(description("num_gpus_per_node").contains("ignored in this file"));
     let topology = description("tensor_model_parallel_size");
-    assert!(topology.contains("Topology argument") && topology.contains("`default`: actor, critic"), "{topology}");
+    assert!(
+        topology.contains("Topology argument") && topology.contains("`default`: actor, critic"),
+        "{topology}"
+    );
 }
 
 #[test]
@@ -173,14 +189,20 @@ fn types_come_from_the_field_types() {
     let int = &property("micro_batch_size")["anyOf"][0];
     assert_eq!(int["type"], "integer");
     assert_eq!((int["minimum"].as_i64(), int["maximum"].as_u64()), (Some(0), Some(u64::from(u32::MAX))));
-    assert_eq!(property("lr_decay_style")["enum"], serde_json::json!(["constant", "linear", "cosine", "WSD"]));
+    assert_eq!(
+        property("lr_decay_style")["enum"],
+        serde_json::json!(["constant", "linear", "cosine", "WSD"])
+    );
     assert_eq!(property("eval_at")["type"], "array");
     assert_eq!(property("save")["anyOf"][1]["type"], "null");
 }
 
 #[test]
 fn role_is_an_enum_of_the_role_names() {
-    assert_eq!(schema()["$defs"]["entry"]["properties"]["role"]["enum"], serde_json::json!(["actor", "critic"]));
+    assert_eq!(
+        schema()["$defs"]["entry"]["properties"]["role"]["enum"],
+        serde_json::json!(["actor", "critic"])
+    );
 }
 
 #[test]

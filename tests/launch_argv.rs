@@ -147,7 +147,17 @@ fn other_clap_shapes_render_as_clap_reads_them() {
     let argv = to_argv(&shapes);
     assert_eq!(
         argv,
-        ["--tag", "a", "--tag=-b", "--overlap-grad-reduce", "false", "--no-shuffle", "--offsets", "3", "--offsets=-4"]
+        [
+            "--tag",
+            "a",
+            "--tag=-b",
+            "--overlap-grad-reduce",
+            "false",
+            "--no-shuffle",
+            "--offsets",
+            "3",
+            "--offsets=-4"
+        ]
     );
     let reparsed = Shapes::try_parse_from(std::iter::once("x".to_string()).chain(argv)).unwrap();
     assert_eq!(reparsed, Shapes { internal: 0, ..shapes });
@@ -221,7 +231,14 @@ fn any_args() -> impl Strategy<Value = Args> {
                 kl_coef,
                 lr_warmup_iters,
             ),
-            ((adam_beta1, adam_beta2), tensor_model_parallel_size, sequence_parallel, critic_num_nodes, use_critic, megatron_config_path),
+            (
+                (adam_beta1, adam_beta2),
+                tensor_model_parallel_size,
+                sequence_parallel,
+                critic_num_nodes,
+                use_critic,
+                megatron_config_path,
+            ),
         )| Args {
             lr,
             min_lr,

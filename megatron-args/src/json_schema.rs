@@ -84,7 +84,8 @@ pub fn json_schema<A: MegatronArgs>() -> Json {
          Absent, null or {} means none."
     );
     let mut args_prop = overridable;
-    args_prop["description"] = json!("Backward-compatible alias of `overrides`; an entry has one or the other.");
+    args_prop["description"] =
+        json!("Backward-compatible alias of `overrides`; an entry has one or the other.");
 
     json!({
         "$schema": JSON_SCHEMA_DIALECT,
@@ -206,7 +207,9 @@ fn value_schema(ty: &ValueType) -> Map<String, Json> {
         ValueType::Bool => {
             let words: Vec<String> = YAML11_BOOL_WORDS
                 .iter()
-                .flat_map(|w| [w.to_string(), format!("{}{}", w[..1].to_uppercase(), &w[1..]), w.to_uppercase()])
+                .flat_map(|w| {
+                    [w.to_string(), format!("{}{}", w[..1].to_uppercase(), &w[1..]), w.to_uppercase()]
+                })
                 .collect();
             json!({ "anyOf": [ { "type": "boolean" }, { "enum": words } ] })
         }
@@ -256,7 +259,8 @@ fn forced_rules<A: MegatronArgs>() -> Vec<Json> {
         .filter_map(|&role| {
             let mut forbidden = Map::new();
             for info in A::fields() {
-                let forced = schema.role_value(role, info.index).is_some_and(|rv| rv.kind == RoleValueKind::Forced);
+                let forced =
+                    schema.role_value(role, info.index).is_some_and(|rv| rv.kind == RoleValueKind::Forced);
                 if !forced {
                     continue;
                 }

@@ -49,7 +49,10 @@ pub fn template<A: MegatronArgs>(baseline: &A) -> String {
          # after the role's defaults. Keys are argument names, not flags.\n",
     );
     for (class, what) in [
-        (FieldClass::Topology, "topology (every role of a topology group must agree; keep on the command line)"),
+        (
+            FieldClass::Topology,
+            "topology (every role of a topology group must agree; keep on the command line)",
+        ),
         (FieldClass::Placement, "placement (ignored in this file; follows the command line)"),
         (FieldClass::Shared, "shared (the same for every role; cannot be overridden)"),
     ] {
@@ -71,7 +74,8 @@ pub fn template<A: MegatronArgs>(baseline: &A) -> String {
                 }
             }
             let value = args.get(info.name).unwrap_or(Value::Null);
-            let forced = schema.role_value(role, info.index).is_some_and(|rv| rv.kind == RoleValueKind::Forced);
+            let forced =
+                schema.role_value(role, info.index).is_some_and(|rv| rv.kind == RoleValueKind::Forced);
             if forced {
                 let _ = writeln!(
                     out,
