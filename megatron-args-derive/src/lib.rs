@@ -3,6 +3,8 @@
 //! Each derive reads its input into a small model (`ast`, `attr`), checks it
 //! (`valid`), collecting every error, and only then generates code (`expand`).
 
+#![warn(missing_docs)]
+
 mod ast;
 mod attr;
 mod case;
