@@ -1,0 +1,345 @@
+//! Reads attributes into plain structs. Problems that can be seen in one
+//! attribute (unknown keys, repeated keys, syntax) are recorded here; checks
+//! across attributes and fields live in `valid.rs`.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::meta::ParseNestedMeta;
+use syn::parse::ParseStream;
+use syn::{Attribute, Expr, Ident, LitStr, Path};
+
+use crate::ctxt::Ctxt;
+
+const STRUCT_KEYS: &str = "`roles`, `crate`";
+const FIELD_KEYS: &str = "`topology`, `placement`, `skip`, `rename`, `alias`, `flatten`, \
+     `role_default`, `role_forced`, `validate`, `value_enum`, `from_str`";
+const ROLE_ENUM_KEYS: &str = "`crate`";
+const ROLE_VARIANT_KEYS: &str = "`rename`, `topology_group`";
+
+/// `#[megatron(...)]` on the struct.
+#[derive(Default)]
+pub struct StructAttrs {
+    pub krate: Option<Path>,
+    pub roles: Option<Path>,
+}
+
+/// The attributes of one field.
+#[derive(Default)]
+pub struct FieldAttrs {
+    pub topology: Option<Span>,
+    pub placement: Option<Span>,
+    pub skip: Option<Span>,
+    pub flatten: Option<Span>,
+    pub rename: Option<LitStr>,
+    pub aliases: Vec<LitStr>,
+    pub role_default: Vec<RoleValue>,
+    pub role_forced: Vec<RoleValue>,
+    pub validate: Option<Path>,
+    pub value_enum: Option<Span>,
+    pub from_str: Option<Span>,
+    /// Every megatron key given except `flatten`, for "flatten with X".
+    pub keys: Vec<(&'static str, Span)>,
+    /// What clap's `#[arg(...)]` says, read leniently.
+    pub clap: ClapAttrs,
+}
+
+/// One `role = EXPR` of `role_default(...)` or `role_forced(...)`.
+pub struct RoleValue {
+    pub role: Ident,
+    pub expr: Expr,
+}
+
+/// The parts of clap's `#[arg(...)]` that matter here.
+#[derive(Default)]
+pub struct ClapAttrs {
+    /// `long = "name"`.
+    pub long: Option<String>,
+    /// `value_enum`.
+    pub value_enum: bool,
+}
+
+/// `#[role(...)]` on the role enum.
+#[derive(Default)]
+pub struct RoleEnumAttrs {
+    pub krate: Option<Path>,
+}
+
+/// `#[role(...)]` on a variant.
+#[derive(Default)]
+pub struct RoleVariantAttrs {
+    pub rename: Option<LitStr>,
+    pub topology_group: Option<LitStr>,
+}
+
+impl StructAttrs {
+    pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut out = StructAttrs::default();
+        for attr in attrs {
+            if attr.path().is_ident("megatron") {
+                parse_nested(cx, attr, |meta| {
+                    if meta.path.is_ident("crate") {
+                        set_once(cx, &meta, &mut out.krate, parse_path_value(&meta)?);
+                    } else if meta.path.is_ident("roles") {
+                        set_once(cx, &meta, &mut out.roles, parse_path_value(&meta)?);
+                    } else {
+                        unknown_key(cx, &meta, "megatron", STRUCT_KEYS, "on the struct")?;
+                    }
+                    Ok(())
+                });
+            } else if attr.path().is_ident("topology") || attr.path().is_ident("placement") {
+                cx.error_spanned_by(attr, "this attribute applies to fields, not to the struct");
+            }
+        }
+        out
+    }
+}
+
+impl FieldAttrs {
+    pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut out = FieldAttrs::default();
+        for attr in attrs {
+            let path = attr.path();
+            if path.is_ident("topology") || path.is_ident("placement") {
+                let ident = path.get_ident().expect("checked above");
+                if let Err(e) = attr.meta.require_path_only() {
+                    cx.syn_error(syn::Error::new(e.span(), format!("`#[{ident}]` takes no arguments")));
+                }
+                out.class_marker(cx, ident);
+            } else if path.is_ident("megatron") {
+                parse_nested(cx, attr, |meta| out.parse_key(cx, meta));
+            } else if path.is_ident("arg") || path.is_ident("clap") {
+                out.clap.read(attr);
+            }
+        }
+        out
+    }
+
+    fn class_marker(&mut self, cx: &Ctxt, ident: &Ident) {
+        let (name, slot) = if ident == "topology" {
+            ("topology", &mut self.topology)
+        } else {
+            ("placement", &mut self.placement)
+        };
+        if slot.is_some() {
+            cx.error_spanned_by(ident, format!("duplicate `{name}` attribute"));
+        }
+        *slot = Some(ident.span());
+        self.keys.push((name, ident.span()));
+    }
+
+    fn parse_key(&mut self, cx: &Ctxt, meta: ParseNestedMeta) -> syn::Result<()> {
+        let Some(ident) = meta.path.get_ident().cloned() else {
+            return unknown_key(cx, &meta, "megatron", FIELD_KEYS, "on a field");
+        };
+        let key = ident.to_string();
+        let span = ident.span();
+        let flag = |cx: &Ctxt, slot: &mut Option<Span>| {
+            if slot.is_some() {
+                cx.error_at(span, format!("duplicate `{key}` attribute"));
+            }
+            *slot = Some(span);
+        };
+        let name: &'static str = match key.as_str() {
+            "topology" | "placement" => {
+                self.class_marker(cx, &ident);
+                return Ok(());
+            }
+            "skip" => {
+                flag(cx, &mut self.skip);
+                "skip"
+            }
+            "flatten" => {
+                flag(cx, &mut self.flatten);
+                return Ok(());
+            }
+            "value_enum" => {
+                flag(cx, &mut self.value_enum);
+                "value_enum"
+            }
+            "from_str" => {
+                flag(cx, &mut self.from_str);
+                "from_str"
+            }
+            "rename" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                set_once(cx, &meta, &mut self.rename, lit);
+                "rename"
+            }
+            "alias" => {
+                self.aliases.push(meta.value()?.parse()?);
+                "alias"
+            }
+            "validate" => {
+                set_once(cx, &meta, &mut self.validate, parse_path_value(&meta)?);
+                "validate"
+            }
+            "role_default" | "role_forced" => {
+                let values =
+                    if key == "role_default" { &mut self.role_default } else { &mut self.role_forced };
+                meta.parse_nested_meta(|inner| {
+                    let Some(role) = inner.path.get_ident().cloned() else {
+                        return Err(inner.error("expected a role name, as in `critic = EXPR`"));
+                    };
+                    let expr: Expr = inner.value()?.parse()?;
+                    values.push(RoleValue { role, expr });
+                    Ok(())
+                })?;
+                if key == "role_default" {
+                    "role_default"
+                } else {
+                    "role_forced"
+                }
+            }
+            _ => return unknown_key(cx, &meta, "megatron", FIELD_KEYS, "on a field"),
+        };
+        self.keys.push((name, span));
+        Ok(())
+    }
+}
+
+impl ClapAttrs {
+    /// Reads `long`, `long = "x"` and `value_enum` from clap's attribute and
+    /// ignores everything else: clap checks its own attributes, and this
+    /// derive must never reject what clap accepts.
+    fn read(&mut self, attr: &Attribute) {
+        let syn::Meta::List(list) = &attr.meta else {
+            return;
+        };
+        for item in split_top_level_commas(list.tokens.clone()) {
+            let Some(TokenTree::Ident(key)) = item.first() else {
+                continue;
+            };
+            match (key.to_string().as_str(), &item[1..]) {
+                ("long", [TokenTree::Punct(eq), TokenTree::Literal(lit)]) if eq.as_char() == '=' => {
+                    if let Ok(lit) = syn::parse2::<LitStr>(TokenTree::Literal(lit.clone()).into()) {
+                        self.long = Some(lit.value());
+                    }
+                }
+                ("value_enum", []) => self.value_enum = true,
+                _ => {}
+            }
+        }
+    }
+}
+
+impl RoleEnumAttrs {
+    pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut out = RoleEnumAttrs::default();
+        for attr in attrs.iter().filter(|a| a.path().is_ident("role")) {
+            parse_nested(cx, attr, |meta| {
+                if meta.path.is_ident("crate") {
+                    set_once(cx, &meta, &mut out.krate, parse_path_value(&meta)?);
+                    Ok(())
+                } else {
+                    unknown_key(cx, &meta, "role", ROLE_ENUM_KEYS, "on the enum")
+                }
+            });
+        }
+        out
+    }
+}
+
+impl RoleVariantAttrs {
+    pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut out = RoleVariantAttrs::default();
+        for attr in attrs.iter().filter(|a| a.path().is_ident("role")) {
+            parse_nested(cx, attr, |meta| {
+                if meta.path.is_ident("rename") {
+                    set_once(cx, &meta, &mut out.rename, meta.value()?.parse()?);
+                    Ok(())
+                } else if meta.path.is_ident("topology_group") {
+                    set_once(cx, &meta, &mut out.topology_group, meta.value()?.parse()?);
+                    Ok(())
+                } else {
+                    unknown_key(cx, &meta, "role", ROLE_VARIANT_KEYS, "on a variant")
+                }
+            });
+        }
+        out
+    }
+}
+
+/// Runs `each` on every key of `#[name(...)]`, recording syntax errors.
+fn parse_nested(cx: &Ctxt, attr: &Attribute, each: impl FnMut(ParseNestedMeta) -> syn::Result<()>) {
+    if let Err(e) = attr.parse_nested_meta(each) {
+        cx.syn_error(e);
+    }
+}
+
+fn set_once<T>(cx: &Ctxt, meta: &ParseNestedMeta, slot: &mut Option<T>, value: T) {
+    if slot.is_some() {
+        let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+        cx.error_spanned_by(&meta.path, format!("duplicate `{key}` attribute"));
+    }
+    *slot = Some(value);
+}
+
+/// `key = some::path` or `key = "some::path"`.
+fn parse_path_value(meta: &ParseNestedMeta) -> syn::Result<Path> {
+    let input = meta.value()?;
+    if input.peek(LitStr) {
+        let lit: LitStr = input.parse()?;
+        lit.parse_with(Path::parse_mod_style)
+    } else {
+        input.call(Path::parse_mod_style)
+    }
+}
+
+/// Records an unknown key and skips its value, so that the keys after it are
+/// still read and checked.
+fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta, attr: &str, valid: &str, place: &str) -> syn::Result<()> {
+    let key = quote::ToTokens::to_token_stream(&meta.path).to_string().replace(' ', "");
+    let names: Vec<&str> = valid.split(", ").map(|k| k.trim_matches('`')).collect();
+    let hint = match crate::case::closest(&key, names) {
+        Some(best) => format!("; did you mean `{best}`?"),
+        None => String::new(),
+    };
+    cx.error_spanned_by(
+        &meta.path,
+        format!("unknown `{attr}` attribute `{key}` {place}{hint}\nvalid keys: {valid}"),
+    );
+    skip_value(meta.input)
+}
+
+/// Consumes tokens up to the next top-level comma.
+fn skip_value(input: ParseStream) -> syn::Result<()> {
+    input.step(|cursor| {
+        let mut rest = *cursor;
+        while let Some((tt, next)) = rest.token_tree() {
+            if matches!(&tt, TokenTree::Punct(p) if p.as_char() == ',') {
+                break;
+            }
+            rest = next;
+        }
+        Ok(((), rest))
+    })
+}
+
+fn split_top_level_commas(tokens: TokenStream) -> Vec<Vec<TokenTree>> {
+    let mut items = vec![Vec::new()];
+    for tt in tokens {
+        match &tt {
+            TokenTree::Punct(p) if p.as_char() == ',' => items.push(Vec::new()),
+            _ => items.last_mut().expect("never empty").push(tt),
+        }
+    }
+    items.retain(|item| !item.is_empty());
+    items
+}
+
+/// The doc comment: `#[doc = "..."]` lines, each without one leading space,
+/// joined with newlines and trimmed.
+pub fn doc(attrs: &[Attribute]) -> String {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value: Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        })
+        .map(|line| line.strip_prefix(' ').map(str::to_string).unwrap_or(line))
+        .collect();
+    lines.join("\n").trim().to_string()
+}

@@ -1,0 +1,153 @@
+//! Checks across attributes and fields; every problem is recorded in the
+//! context with the span of the tokens to fix.
+
+use std::collections::HashMap;
+
+use proc_macro2::Span;
+use syn::ext::IdentExt;
+use syn::Fields;
+
+use crate::ast::{Field, RoleEnum, Struct};
+use crate::case;
+use crate::ctxt::Ctxt;
+
+/// The roles of the default role set, `PpoRole`, checked here for a better
+/// message than rustc's; custom role sets are checked by rustc through the
+/// generated `<Roles>::Variant` paths.
+const PPO_ROLES: [&str; 2] = ["actor", "critic"];
+
+pub fn check_struct(cx: &Ctxt, s: &Struct) {
+    if !s.generics.params.is_empty() {
+        cx.error_spanned_by(
+            s.generics,
+            "#[derive(MegatronArgs)] does not support generic structs: \
+             the field table is a static of one concrete type",
+        );
+    }
+    for field in &s.fields {
+        check_field(cx, field, s.attrs.roles.is_none());
+    }
+    check_unique_names(cx, &s.fields);
+}
+
+fn check_field(cx: &Ctxt, field: &Field, default_roles: bool) {
+    let a = &field.attrs;
+    if let (Some(_), Some(placement)) = (a.topology, a.placement) {
+        cx.error_at(placement, "a field cannot be both `topology` and `placement`");
+    }
+    if let Some(skip) = a.skip {
+        for (class, span) in [("topology", a.topology), ("placement", a.placement)] {
+            if span.is_some() {
+                cx.error_at(
+                    skip,
+                    format!(
+                        "`skip` makes the field shared; it cannot also be `{class}` \
+                         (a field has one class)"
+                    ),
+                );
+            }
+        }
+        if let Some(rv) = a.role_default.iter().chain(&a.role_forced).next() {
+            cx.error_spanned_by(
+                &rv.role,
+                "a `skip` (shared) field has the same value for every role; \
+                 it cannot have role values",
+            );
+        }
+    }
+    if a.flatten.is_some() {
+        for (key, span) in &a.keys {
+            cx.error_at(
+                *span,
+                format!(
+                    "`flatten` cannot be combined with `{key}`: a flattened group contributes \
+                     its own fields; put the attributes on the fields of the group"
+                ),
+            );
+        }
+    }
+    if let (Some(_), Some(from_str)) = (a.value_enum.or(a.clap.value_enum.then(Span::call_site)), a.from_str)
+    {
+        cx.error_at(from_str, "a field cannot be both `value_enum` and `from_str`");
+    }
+    check_role_values(cx, field, default_roles);
+}
+
+fn check_role_values(cx: &Ctxt, field: &Field, default_roles: bool) {
+    let a = &field.attrs;
+    let mut seen: HashMap<String, &'static str> = HashMap::new();
+    let all = a
+        .role_default
+        .iter()
+        .map(|rv| (rv, "role_default"))
+        .chain(a.role_forced.iter().map(|rv| (rv, "role_forced")));
+    for (rv, kind) in all {
+        let role = rv.role.unraw().to_string();
+        if default_roles && !PPO_ROLES.contains(&role.as_str()) {
+            let hint = match case::closest(&role, PPO_ROLES) {
+                Some(best) => format!("; did you mean `{best}`?"),
+                None => String::new(),
+            };
+            cx.error_spanned_by(
+                &rv.role,
+                format!("unknown role `{role}` (roles: {}){hint}", PPO_ROLES.join(", ")),
+            );
+            continue;
+        }
+        if let Some(previous) = seen.insert(role.clone(), kind) {
+            cx.error_spanned_by(
+                &rv.role,
+                format!("role `{role}` is given twice for `{}` (also in `{previous}`)", field.name()),
+            );
+        }
+    }
+}
+
+/// Names and aliases of the direct fields must be unique; names that come
+/// through `flatten` are checked by the runtime when the table is built.
+fn check_unique_names(cx: &Ctxt, fields: &[Field]) {
+    let mut owners: HashMap<String, String> = HashMap::new();
+    for field in fields.iter().filter(|f| f.attrs.flatten.is_none()) {
+        let name = field.name();
+        let name_span = match &field.attrs.rename {
+            Some(lit) => lit.span(),
+            None => field.ident.span(),
+        };
+        let aliases = field.attrs.aliases.iter().map(|lit| (lit.value(), lit.span()));
+        for (candidate, span) in std::iter::once((name.clone(), name_span)).chain(aliases) {
+            if let Some(owner) = owners.get(&candidate) {
+                let what =
+                    if *owner == name { "twice by this field".to_string() } else { format!("by `{owner}`") };
+                cx.error_at(span, format!("the argument name `{candidate}` is already used {what}"));
+            } else {
+                owners.insert(candidate, name.clone());
+            }
+        }
+    }
+}
+
+pub fn check_role_enum(cx: &Ctxt, e: &RoleEnum) {
+    if !e.generics.params.is_empty() {
+        cx.error_spanned_by(e.generics, "#[derive(Role)] does not support generic enums");
+    }
+    if e.variants.is_empty() {
+        cx.error_spanned_by(
+            e.ident,
+            "#[derive(Role)] needs at least one variant: a role set cannot be empty",
+        );
+    }
+    let mut names: HashMap<String, &syn::Ident> = HashMap::new();
+    for v in &e.variants {
+        if !matches!(v.fields, Fields::Unit) {
+            cx.error_spanned_by(
+                v.fields,
+                "a role has no fields: #[derive(Role)] supports only fieldless enums",
+            );
+        }
+        let name = v.name();
+        if let Some(other) = names.insert(name.clone(), v.ident) {
+            let span = v.attrs.rename.as_ref().map_or(v.ident.span(), |lit| lit.span());
+            cx.error_at(span, format!("the role name `{name}` is already used by `{other}`"));
+        }
+    }
+}

@@ -1,0 +1,425 @@
+//! Behaviour of the code `#[derive(MegatronArgs)]` and `#[derive(Role)]`
+//! generate, observed through the public runtime API.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use clap::{Parser, ValueEnum};
+use megatron_args::{FieldClass, MegatronArgs, Overrides, PpoRole, ProblemKind, Role, Value, ValueType};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum LrDecayStyle {
+    Constant,
+    Linear,
+    Cosine,
+}
+
+/// A `FromStr` type that is not a clap `ValueEnum`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Ratio(u32, u32);
+
+impl FromStr for Ratio {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (a, b) = s.split_once(':').ok_or_else(|| format!("`{s}` is not `a:b`"))?;
+        Ok(Ratio(a.parse().map_err(|_| "bad numerator")?, b.parse().map_err(|_| "bad denominator")?))
+    }
+}
+
+impl fmt::Display for Ratio {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.0, self.1)
+    }
+}
+
+fn positive(value: &f64) -> Result<(), String> {
+    if *value > 0.0 {
+        Ok(())
+    } else {
+        Err(format!("must be positive, got {value}"))
+    }
+}
+
+#[derive(clap::Args, MegatronArgs, Clone, Debug, PartialEq)]
+struct OptimArgs {
+    /// Adam beta1.
+    #[arg(long, default_value_t = 0.9)]
+    adam_beta1: f64,
+    #[arg(long, default_value_t = 0.0)]
+    #[megatron(role_default(critic = 0.01))]
+    weight_decay: f64,
+}
+
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+struct TrainArgs {
+    /// Learning rate.
+    ///
+    /// Peak value.
+    #[arg(long, default_value_t = 1e-6)]
+    #[megatron(validate = positive)]
+    lr: f64,
+    #[arg(long = "save-dir")]
+    #[megatron(alias = "save_path", alias = "checkpoint_dir")]
+    save: Option<PathBuf>,
+    #[arg(long, default_value_t = 1)]
+    #[topology]
+    tensor_model_parallel_size: u32,
+    #[arg(long, default_value_t = 1)]
+    #[megatron(placement)]
+    critic_num_nodes: u32,
+    #[arg(long, default_value_t = 0.0)]
+    #[megatron(role_forced(critic = 0.0))]
+    kl_coef: f64,
+    #[arg(long, value_enum, default_value_t = LrDecayStyle::Linear)]
+    #[megatron(role_default(critic = LrDecayStyle::Constant))]
+    lr_decay_style: LrDecayStyle,
+    #[arg(long, value_enum)]
+    fallback_styles: Vec<LrDecayStyle>,
+    #[arg(long)]
+    #[megatron(from_str, rename = "loss_ratio")]
+    ratio: Option<Ratio>,
+    #[arg(long)]
+    #[megatron(role_forced(critic = None), role_default(actor = Some("ppo".to_string())))]
+    custom_advantage_function_path: Option<String>,
+    #[arg(long, value_delimiter = ',')]
+    eval_intervals: Vec<u64>,
+    #[command(flatten)]
+    #[megatron(flatten)]
+    optim: OptimArgs,
+    #[arg(long)]
+    #[megatron(skip)]
+    megatron_config_path: Option<PathBuf>,
+    #[arg(long, default_value = "gpt")]
+    r#type: String,
+}
+
+fn baseline() -> TrainArgs {
+    TrainArgs::parse_from(["train", "--tensor-model-parallel-size", "2"])
+}
+
+#[test]
+fn fields_are_listed_in_declaration_order_with_flattened_fields_inline() {
+    let names: Vec<_> = TrainArgs::fields().iter().map(|f| f.name).collect();
+    assert_eq!(
+        names,
+        [
+            "lr",
+            "save",
+            "tensor_model_parallel_size",
+            "critic_num_nodes",
+            "kl_coef",
+            "lr_decay_style",
+            "fallback_styles",
+            "loss_ratio",
+            "custom_advantage_function_path",
+            "eval_intervals",
+            "adam_beta1",
+            "weight_decay",
+            "megatron_config_path",
+            "type",
+        ]
+    );
+    let indices: Vec<_> = TrainArgs::fields().iter().map(|f| f.index).collect();
+    assert_eq!(indices, (0..names.len()).collect::<Vec<_>>());
+}
+
+#[test]
+fn flags_follow_clap_long_spelling() {
+    let flag = |name| TrainArgs::field(name).unwrap().flag;
+    assert_eq!(flag("lr"), "--lr");
+    assert_eq!(flag("save"), "--save-dir");
+    assert_eq!(flag("tensor_model_parallel_size"), "--tensor-model-parallel-size");
+    assert_eq!(flag("loss_ratio"), "--ratio");
+    assert_eq!(flag("adam_beta1"), "--adam-beta1");
+    // Every flag the table claims is one clap accepts.
+    let args =
+        TrainArgs::parse_from(["train", "--save-dir", "/ckpt", "--ratio", "1:2", "--adam-beta1", "0.5"]);
+    assert_eq!(args.save, Some(PathBuf::from("/ckpt")));
+    assert_eq!(args.optim.adam_beta1, 0.5);
+}
+
+#[test]
+fn field_classes_come_from_attributes() {
+    let class = |name| TrainArgs::field(name).unwrap().class;
+    assert_eq!(class("lr"), FieldClass::Regular);
+    assert_eq!(class("tensor_model_parallel_size"), FieldClass::Topology);
+    assert_eq!(class("critic_num_nodes"), FieldClass::Placement);
+    assert_eq!(class("megatron_config_path"), FieldClass::Shared);
+    assert_eq!(class("weight_decay"), FieldClass::Regular);
+}
+
+#[test]
+fn metadata_records_rust_type_and_trimmed_doc() {
+    let lr = TrainArgs::field("lr").unwrap();
+    assert_eq!(lr.rust_type, "f64");
+    assert_eq!(lr.doc, "Learning rate.\n\nPeak value.");
+    assert_eq!(lr.value_type, ValueType::Float { name: "f64" });
+    let save = TrainArgs::field("save").unwrap();
+    assert_eq!(save.rust_type, "Option<PathBuf>");
+    assert_eq!(save.doc, "");
+    assert_eq!(save.value_type, ValueType::Optional(Box::new(ValueType::Path)));
+    assert_eq!(TrainArgs::field("adam_beta1").unwrap().doc, "Adam beta1.");
+    assert_eq!(TrainArgs::field("eval_intervals").unwrap().rust_type, "Vec<u64>");
+}
+
+#[test]
+fn raw_identifiers_lose_their_prefix() {
+    let field = TrainArgs::field("type").unwrap();
+    assert_eq!(field.name, "type");
+    assert_eq!(field.rust_type, "String");
+    assert_eq!(field.flag, "--type");
+    assert_eq!(TrainArgs::parse_from(["train", "--type", "bert"]).r#type, "bert");
+    assert_eq!(baseline().get("type"), Some(Value::String("gpt".into())));
+}
+
+#[test]
+fn field_lookup_accepts_aliases_and_rename() {
+    assert_eq!(TrainArgs::field("save_path").unwrap().name, "save");
+    assert_eq!(TrainArgs::field("checkpoint_dir").unwrap().name, "save");
+    assert_eq!(TrainArgs::field("save").unwrap().aliases, &["save_path", "checkpoint_dir"]);
+    assert_eq!(TrainArgs::field("loss_ratio").unwrap().name, "loss_ratio");
+    assert!(TrainArgs::field("ratio").is_none(), "a renamed field is known only by its new name");
+    assert!(TrainArgs::field("optim").is_none(), "a flattened group is not an argument");
+}
+
+#[test]
+fn get_and_set_are_typed() {
+    let mut args = baseline();
+    assert_eq!(args.get("lr"), Some(Value::Float(1e-6)));
+    args.set("lr", "1e-5").unwrap();
+    assert_eq!(args.lr, 1e-5);
+    args.set("save_path", "/tmp/x").unwrap();
+    assert_eq!(args.save, Some(PathBuf::from("/tmp/x")));
+    args.set("save", Value::Null).unwrap();
+    assert_eq!(args.save, None);
+    assert_eq!(args.get("nope"), None);
+}
+
+#[test]
+fn set_with_wrong_type_leaves_struct_unchanged() {
+    let mut args = baseline();
+    let before = args.clone();
+    let err = args.set("tensor_model_parallel_size", -1).unwrap_err();
+    assert!(
+        matches!(&err.problems()[0].kind, ProblemKind::Type { path } if path == "tensor_model_parallel_size")
+    );
+    let err = args.set("eval_intervals", vec![Value::Int(1), Value::String("x".into())]).unwrap_err();
+    assert!(matches!(&err.problems()[0].kind, ProblemKind::Type { path } if path == "eval_intervals[1]"));
+    assert_eq!(args, before);
+}
+
+#[test]
+fn set_of_unknown_name_suggests_close_names() {
+    let err = baseline().set("kl_coeff", 0.1).unwrap_err();
+    match &err.problems()[0].kind {
+        ProblemKind::UnknownKey { suggestions, .. } => assert_eq!(suggestions[0], "kl_coef"),
+        other => panic!("unexpected problem {other:?}"),
+    }
+}
+
+#[test]
+fn for_role_applies_role_defaults_and_forced_values() {
+    let mut base = baseline();
+    base.kl_coef = 0.2;
+    let critic = base.for_role(PpoRole::Critic);
+    assert_eq!(critic.kl_coef, 0.0);
+    assert_eq!(critic.lr_decay_style, LrDecayStyle::Constant);
+    assert_eq!(critic.custom_advantage_function_path, None);
+    assert_eq!(critic.lr, base.lr);
+    let actor = base.for_role(PpoRole::Actor);
+    assert_eq!(actor.kl_coef, 0.2);
+    assert_eq!(actor.lr_decay_style, LrDecayStyle::Linear);
+    assert_eq!(actor.custom_advantage_function_path.as_deref(), Some("ppo"));
+    assert_eq!(base, baseline_with_kl(0.2), "for_role does not change the baseline");
+}
+
+fn baseline_with_kl(kl: f64) -> TrainArgs {
+    TrainArgs { kl_coef: kl, ..baseline() }
+}
+
+#[test]
+fn flattened_fields_are_reached_through_the_group() {
+    let mut args = baseline();
+    assert_eq!(args.get("adam_beta1"), Some(Value::Float(0.9)));
+    args.set("weight_decay", 0.1).unwrap();
+    assert_eq!(args.optim.weight_decay, 0.1);
+    assert_eq!(TrainArgs::field("adam_beta1").unwrap().index, 10);
+}
+
+#[test]
+fn flattened_role_values_apply_to_the_outer_struct() {
+    let critic = baseline().for_role(PpoRole::Critic);
+    assert_eq!(critic.optim.weight_decay, 0.01);
+    assert_eq!(baseline().for_role(PpoRole::Actor).optim.weight_decay, 0.0);
+}
+
+#[test]
+fn value_enum_fields_use_clap_spellings() {
+    let style = TrainArgs::field("lr_decay_style").unwrap();
+    assert_eq!(
+        style.value_type,
+        ValueType::Choice(vec!["constant".into(), "linear".into(), "cosine".into()])
+    );
+    let mut args = baseline();
+    args.set("lr_decay_style", "cosine").unwrap();
+    assert_eq!(args.lr_decay_style, LrDecayStyle::Cosine);
+    let err = args.set("lr_decay_style", "cosin").unwrap_err();
+    assert_eq!(err.problems()[0].help.as_deref(), Some("did you mean `cosine`?"));
+    args.set("fallback_styles", vec!["constant", "linear"]).unwrap();
+    assert_eq!(args.fallback_styles, [LrDecayStyle::Constant, LrDecayStyle::Linear]);
+    assert_eq!(
+        args.get("fallback_styles"),
+        Some(Value::List(vec![Value::String("constant".into()), Value::String("linear".into())]))
+    );
+}
+
+#[test]
+fn from_str_fields_parse_and_display() {
+    let mut args = baseline();
+    args.set("loss_ratio", "3:4").unwrap();
+    assert_eq!(args.ratio, Some(Ratio(3, 4)));
+    assert_eq!(args.get("loss_ratio"), Some(Value::String("3:4".into())));
+    let err = args.set("loss_ratio", "34").unwrap_err();
+    assert_eq!(err.problems()[0].help.as_deref(), Some("`34` is not `a:b`"));
+    args.set("loss_ratio", Value::Null).unwrap();
+    assert_eq!(args.ratio, None);
+}
+
+#[test]
+fn overrides_have_setters_for_regular_fields_only() {
+    let overrides = TrainArgsOverrides::default()
+        .lr(1e-5)
+        .save(Some(PathBuf::from("/ckpt/critic")))
+        .lr_decay_style(LrDecayStyle::Cosine)
+        .optim(|o| o.weight_decay(0.05));
+    assert_eq!(overrides.lr, Some(1e-5));
+    assert_eq!(overrides.optim.weight_decay, Some(0.05));
+    let names: Vec<_> = overrides.entries().into_iter().map(|(name, _)| name).collect();
+    assert_eq!(names, ["lr", "save", "lr_decay_style", "weight_decay"]);
+    assert!(TrainArgsOverrides::default().is_empty());
+}
+
+#[test]
+fn overrides_refuse_dynamic_set_of_non_regular_fields() {
+    let mut overrides = TrainArgsOverrides::default();
+    for name in ["tensor_model_parallel_size", "critic_num_nodes", "megatron_config_path"] {
+        let err = overrides.set(name, 2).unwrap_err();
+        assert!(matches!(err.problems()[0].kind, ProblemKind::NotOverridable { .. }), "{name}");
+    }
+    overrides.set("adam_beta1", "0.8").unwrap();
+    assert_eq!(overrides.optim.adam_beta1, Some(0.8));
+}
+
+#[test]
+fn apply_overrides_replaces_only_set_fields() {
+    let mut args = baseline();
+    let before = args.clone();
+    args.apply_overrides(&TrainArgsOverrides::default().kl_coef(0.3).optim(|o| o.adam_beta1(0.5)));
+    assert_eq!(args.kl_coef, 0.3);
+    assert_eq!(args.optim.adam_beta1, 0.5);
+    assert_eq!(TrainArgs { kl_coef: before.kl_coef, optim: before.optim.clone(), ..args.clone() }, before);
+}
+
+#[test]
+fn overrides_round_trip_through_yaml() {
+    let overrides = TrainArgsOverrides::default()
+        .lr(2e-5)
+        .fallback_styles(vec![LrDecayStyle::Cosine])
+        .ratio(Some(Ratio(1, 3)))
+        .custom_advantage_function_path(None)
+        .optim(|o| o.weight_decay(0.1));
+    let yaml = serde_yaml::to_string(&overrides).unwrap();
+    assert!(yaml.contains("loss_ratio: 1:3"), "{yaml}");
+    let back: TrainArgsOverrides = serde_yaml::from_str(&yaml).unwrap();
+    assert_eq!(back, overrides);
+}
+
+#[test]
+fn overrides_deserialize_aliases_and_reject_bad_values() {
+    let parsed: TrainArgsOverrides = serde_yaml::from_str("save_path: /a\nlr: '1e-5'\n").unwrap();
+    assert_eq!(parsed, TrainArgsOverrides::default().save(Some("/a".into())).lr(1e-5));
+    let err = serde_yaml::from_str::<TrainArgsOverrides>("lr: abc\ntensor_model_parallel_size: 2\n")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`lr`") && err.contains("tensor_model_parallel_size"), "{err}");
+}
+
+mod custom_roles {
+    use super::*;
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Role)]
+    pub enum RlhfRole {
+        Actor,
+        Critic,
+        #[role(topology_group = "reward")]
+        RewardModel,
+        #[role(rename = "ref")]
+        Reference,
+    }
+
+    #[derive(MegatronArgs, Clone, Debug, PartialEq)]
+    #[megatron(roles = RlhfRole)]
+    pub struct RlhfArgs {
+        #[megatron(role_default(reward_model = 5e-6, critic = 1e-5))]
+        pub lr: f64,
+        #[megatron(role_forced(reference = true))]
+        pub frozen: bool,
+    }
+
+    #[test]
+    fn role_derive_names_variants_in_snake_case() {
+        assert_eq!(
+            RlhfRole::ALL,
+            &[RlhfRole::Actor, RlhfRole::Critic, RlhfRole::RewardModel, RlhfRole::Reference]
+        );
+        assert_eq!(RlhfRole::names(), ["actor", "critic", "reward_model", "ref"]);
+        assert_eq!(RlhfRole::from_name("reward_model"), Some(RlhfRole::RewardModel));
+        assert_eq!(RlhfRole::from_name("reference"), None);
+        assert_eq!(RlhfRole::RewardModel.to_string(), "reward_model");
+    }
+
+    #[test]
+    fn role_derive_sets_topology_groups() {
+        assert_eq!(RlhfRole::RewardModel.topology_group(), "reward");
+        assert_eq!(RlhfRole::Actor.topology_group(), "default");
+    }
+
+    #[test]
+    fn role_values_on_custom_roles() {
+        let base = RlhfArgs { lr: 1e-6, frozen: false };
+        assert_eq!(base.for_role(RlhfRole::RewardModel).lr, 5e-6);
+        assert_eq!(base.for_role(RlhfRole::Critic).lr, 1e-5);
+        assert_eq!(base.for_role(RlhfRole::Actor), base);
+        assert!(base.for_role(RlhfRole::Reference).frozen);
+    }
+}
+
+mod reexport {
+    pub use megatron_args as ma;
+}
+
+mod crate_option {
+    use super::reexport;
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, reexport::ma::Role)]
+    #[role(crate = "reexport::ma")]
+    pub enum Solo {
+        Only,
+    }
+
+    #[derive(reexport::ma::MegatronArgs, Clone, Debug, PartialEq)]
+    #[megatron(crate = reexport::ma, roles = Solo)]
+    pub struct Args {
+        #[megatron(role_default(only = 3))]
+        pub steps: u32,
+    }
+
+    #[test]
+    fn crate_option_points_generated_code_at_a_reexport() {
+        use reexport::ma::{MegatronArgs, Role};
+        assert_eq!(Solo::names(), ["only"]);
+        assert_eq!(Args { steps: 1 }.for_role(Solo::Only).steps, 3);
+        assert_eq!(Args::fields()[0].name, "steps");
+    }
+}
