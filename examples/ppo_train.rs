@@ -34,16 +34,15 @@ struct Cli {
     #[command(flatten)]
     train: TrainArgs,
 
-    /// How to print the resolved arguments.
+    /// How to print the resolved arguments: `text` shows per role what differs from the command line,
+    /// `json` every argument of every role.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
-    /// Per role, the arguments that differ from the command line, then the warnings.
     Text,
-    /// One JSON object with every argument of every role, and the diagnostics.
     Json,
 }
 
@@ -52,7 +51,7 @@ enum Format {
 pub struct TrainArgs {
     // ----- learning rate and optimizer -----
     /// Initial learning rate.
-    #[arg(long, default_value_t = 1e-6)]
+    #[arg(long, default_value = "1e-6")]
     pub lr: f64,
 
     /// Minimum value for the learning rate; the scheduler clips values below it.
