@@ -61,7 +61,9 @@ fn example_binary() -> &'static Path {
             .expect("cargo's messages are UTF-8")
             .lines()
             .filter_map(|line| serde_json::from_str::<Json>(line).ok())
-            .filter(|message| message["reason"] == "compiler-artifact" && message["target"]["name"] == "ppo_train")
+            .filter(|message| {
+                message["reason"] == "compiler-artifact" && message["target"]["name"] == "ppo_train"
+            })
             .find_map(|message| message["executable"].as_str().map(PathBuf::from))
             .expect("cargo reported no executable for the example ppo_train")
     })
@@ -79,7 +81,8 @@ impl Run {
     /// The stdout of a successful `--format json` run, parsed.
     fn json(&self) -> Json {
         assert_eq!(self.status, Some(0), "the run failed: {}", self.stderr);
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
 
     /// The stdout lines with runs of spaces collapsed, so that alignment does
@@ -113,11 +116,8 @@ fn folder_with_config(config: &str) -> TempDir {
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(example_binary())
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("cannot run the example");
+    let output =
+        Command::new(example_binary()).args(args).current_dir(dir).output().expect("cannot run the example");
     Run {
         status: output.status.code(),
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
@@ -145,10 +145,7 @@ fn usage_command_with_sample_config_shows_each_roles_changes_with_file_lines() {
     // The actor's lr in the file equals the command line's, so only its save differs.
     assert_eq!(
         run.role_section("actor"),
-        [
-            "actor: 1 argument differs from the command line",
-            "save = /ckpt/actor (from megatron_ppo.yaml:9)",
-        ]
+        ["actor: 1 argument differs from the command line", "save = /ckpt/actor (from megatron_ppo.yaml:9)",]
     );
     assert_eq!(
         run.role_section("critic"),
@@ -340,9 +337,17 @@ fn placement_key_in_file_is_ignored_with_a_located_warning() {
 
     let text = run_in(dir.path(), USAGE);
     assert_eq!(text.status, Some(0), "stderr:\n{}", text.stderr);
-    assert!(text.stdout.contains("warning: `critic_num_gpus_per_node` is a placement argument"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("warning: `critic_num_gpus_per_node` is a placement argument"),
+        "{}",
+        text.stdout
+    );
     assert!(text.stdout.contains("--> megatron_ppo.yaml:5:7"), "{}", text.stdout);
-    assert!(text.stdout.contains("      critic_num_gpus_per_node: 4"), "the source line is shown:\n{}", text.stdout);
+    assert!(
+        text.stdout.contains("      critic_num_gpus_per_node: 4"),
+        "the source line is shown:\n{}",
+        text.stdout
+    );
 }
 
 #[test]
