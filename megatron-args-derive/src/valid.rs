@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
-use syn::Fields;
+use syn::{Fields, LitStr};
 
 use crate::ast::{Field, RoleEnum, Struct};
 use crate::case;
@@ -157,7 +157,7 @@ pub fn check_role_enum(cx: &Ctxt, e: &RoleEnum) {
         }
         let name = v.name();
         if let Some(other) = names.insert(name.clone(), v.ident) {
-            let span = v.attrs.rename.as_ref().map_or(v.ident.span(), |lit| lit.span());
+            let span = v.attrs.rename.as_ref().map_or(v.ident.span(), LitStr::span);
             cx.error_at(span, format!("the role name `{name}` is already used by `{other}`"));
         }
     }
