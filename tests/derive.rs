@@ -76,6 +76,9 @@ struct TrainArgs {
     lr_decay_style: LrDecayStyle,
     #[arg(long, value_enum)]
     fallback_styles: Vec<LrDecayStyle>,
+    #[arg(long, num_args = 1..)]
+    #[megatron(value_enum)]
+    extra_styles: Option<Vec<LrDecayStyle>>,
     #[arg(long)]
     #[megatron(from_str, rename = "loss_ratio")]
     ratio: Option<Ratio>,
@@ -111,6 +114,7 @@ fn fields_are_listed_in_declaration_order_with_flattened_fields_inline() {
             "kl_coef",
             "lr_decay_style",
             "fallback_styles",
+            "extra_styles",
             "loss_ratio",
             "custom_advantage_function_path",
             "eval_intervals",
@@ -244,7 +248,7 @@ fn flattened_fields_are_reached_through_the_group() {
     assert_eq!(args.get("adam_beta1"), Some(Value::Float(0.9)));
     args.set("weight_decay", 0.1).unwrap();
     assert_eq!(args.optim.weight_decay, 0.1);
-    assert_eq!(TrainArgs::field("adam_beta1").unwrap().index, 10);
+    assert_eq!(TrainArgs::field("adam_beta1").unwrap().index, 11);
 }
 
 #[test]
@@ -268,6 +272,13 @@ fn value_enum_fields_use_clap_spellings() {
     assert_eq!(err.problems()[0].help.as_deref(), Some("did you mean `cosine`?"));
     args.set("fallback_styles", vec!["constant", "linear"]).unwrap();
     assert_eq!(args.fallback_styles, [LrDecayStyle::Constant, LrDecayStyle::Linear]);
+    let choices = ValueType::Choice(vec!["constant".into(), "linear".into(), "cosine".into()]);
+    assert_eq!(
+        TrainArgs::field("extra_styles").unwrap().value_type,
+        ValueType::Optional(Box::new(ValueType::List(Box::new(choices))))
+    );
+    args.set("extra_styles", vec!["cosine"]).unwrap();
+    assert_eq!(args.extra_styles, Some(vec![LrDecayStyle::Cosine]));
     assert_eq!(
         args.get("fallback_styles"),
         Some(Value::List(vec![Value::String("constant".into()), Value::String("linear".into())]))

@@ -139,7 +139,7 @@ impl<'a> RoleEnum<'a> {
 }
 
 impl RoleVariant<'_> {
-    /// The role's name in the file: `rename`, or the snake_case variant.
+    /// The role's name in the file: `rename`, or the variant in `snake_case`.
     pub fn name(&self) -> String {
         match &self.attrs.rename {
             Some(lit) => lit.value(),

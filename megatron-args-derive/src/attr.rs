@@ -105,7 +105,7 @@ impl FieldAttrs {
                 }
                 out.class_marker(cx, ident);
             } else if path.is_ident("megatron") {
-                parse_nested(cx, attr, |meta| out.parse_key(cx, meta));
+                parse_nested(cx, attr, |meta| out.parse_key(cx, &meta));
             } else if path.is_ident("arg") || path.is_ident("clap") {
                 out.clap.read(attr);
             }
@@ -126,9 +126,9 @@ impl FieldAttrs {
         self.keys.push((name, ident.span()));
     }
 
-    fn parse_key(&mut self, cx: &Ctxt, meta: ParseNestedMeta) -> syn::Result<()> {
+    fn parse_key(&mut self, cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<()> {
         let Some(ident) = meta.path.get_ident().cloned() else {
-            return unknown_key(cx, &meta, "megatron", FIELD_KEYS, "on a field");
+            return unknown_key(cx, meta, "megatron", FIELD_KEYS, "on a field");
         };
         let key = ident.to_string();
         let span = ident.span();
@@ -161,7 +161,7 @@ impl FieldAttrs {
             }
             "rename" => {
                 let lit: LitStr = meta.value()?.parse()?;
-                set_once(cx, &meta, &mut self.rename, lit);
+                set_once(cx, meta, &mut self.rename, lit);
                 "rename"
             }
             "alias" => {
@@ -169,7 +169,7 @@ impl FieldAttrs {
                 "alias"
             }
             "validate" => {
-                set_once(cx, &meta, &mut self.validate, parse_path_value(&meta)?);
+                set_once(cx, meta, &mut self.validate, parse_path_value(meta)?);
                 "validate"
             }
             "role_default" | "role_forced" => {
@@ -189,7 +189,7 @@ impl FieldAttrs {
                     "role_forced"
                 }
             }
-            _ => return unknown_key(cx, &meta, "megatron", FIELD_KEYS, "on a field"),
+            _ => return unknown_key(cx, meta, "megatron", FIELD_KEYS, "on a field"),
         };
         self.keys.push((name, span));
         Ok(())
@@ -209,8 +209,8 @@ impl ClapAttrs {
                 continue;
             };
             match (key.to_string().as_str(), &item[1..]) {
-                ("long", [TokenTree::Punct(eq), TokenTree::Literal(lit)]) if eq.as_char() == '=' => {
-                    if let Ok(lit) = syn::parse2::<LitStr>(TokenTree::Literal(lit.clone()).into()) {
+                ("long", [TokenTree::Punct(eq), TokenTree::Literal(value)]) if eq.as_char() == '=' => {
+                    if let Ok(lit) = syn::parse2::<LitStr>(TokenTree::Literal(value.clone()).into()) {
                         self.long = Some(lit.value());
                     }
                 }

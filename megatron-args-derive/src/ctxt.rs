@@ -54,8 +54,9 @@ impl Ctxt {
 
 impl Drop for Ctxt {
     fn drop(&mut self) {
-        if !std::thread::panicking() && self.errors.borrow().is_some() {
-            panic!("megatron-args-derive: Ctxt dropped without check");
-        }
+        assert!(
+            std::thread::panicking() || self.errors.borrow().is_none(),
+            "megatron-args-derive: Ctxt dropped without check"
+        );
     }
 }

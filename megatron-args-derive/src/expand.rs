@@ -6,10 +6,10 @@
 //! thousand fields checks fast.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, ToTokens};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::{DeriveInput, GenericArgument, Ident, Path, PathArguments, Type};
 
-use crate::ast::{Field, RoleEnum, Struct};
+use crate::ast::{Field, RoleEnum, RoleVariant, Struct};
 use crate::case;
 use crate::ctxt::Ctxt;
 use crate::valid;
@@ -42,10 +42,7 @@ fn default_crate() -> Path {
 
 fn expand_struct(s: &Struct) -> TokenStream {
     let krate = s.attrs.krate.clone().unwrap_or_else(default_crate);
-    let roles = match &s.attrs.roles {
-        Some(roles) => roles.to_token_stream(),
-        None => quote!(#krate::PpoRole),
-    };
+    let roles = s.attrs.roles.as_ref().map_or_else(|| quote!(#krate::PpoRole), ToTokens::to_token_stream);
     let ident = s.ident;
     let vis = s.vis;
     let overrides = format_ident!("{}Overrides", ident);
@@ -135,7 +132,13 @@ fn schema_call(f: &Field, krate: &Path, roles: &TokenStream, a: &Ident, o: &Iden
 
     let overridable =
         (class_name(f) == "Regular").then(|| quote!(.overridable(|#o| &#o.#member, |#o| &mut #o.#member)));
-    let validate = f.attrs.validate.as_ref().map(|path| quote!(.validate(|#a| #path(&#a.#member))));
+    let validate = f.attrs.validate.as_ref().map(|path| {
+        // Spanned by the field, so that a validator of the wrong type is
+        // reported at the field it does not fit.
+        let a = Ident::new("a", Span::mixed_site().located_at(member.span()));
+        let value = quote_spanned!(member.span()=> &#a.#member);
+        quote!(.validate(|#a| #path(#value)))
+    });
     let role_values = [("role_default", &f.attrs.role_default), ("role_forced", &f.attrs.role_forced)]
         .into_iter()
         .flat_map(|(method, values)| values.iter().map(move |rv| (method, rv)))
@@ -278,7 +281,7 @@ fn expand_role(e: &RoleEnum) -> TokenStream {
     let krate = e.attrs.krate.clone().unwrap_or_else(default_crate);
     let ident = e.ident;
     let variants: Vec<&Ident> = e.variants.iter().map(|v| v.ident).collect();
-    let names = e.variants.iter().map(|v| v.name());
+    let names = e.variants.iter().map(RoleVariant::name);
     let topology_group = e.variants.iter().any(|v| v.attrs.topology_group.is_some()).then(|| {
         let groups = e.variants.iter().map(|v| match &v.attrs.topology_group {
             Some(lit) => lit.value(),

@@ -3,6 +3,8 @@
 //! Each derive reads its input into a small model (`ast`, `attr`), checks it
 //! (`valid`), collecting every error, and only then generates code (`expand`).
 
+#![warn(missing_docs)]
+
 mod ast;
 mod attr;
 mod case;
@@ -44,7 +46,7 @@ pub fn derive_megatron_args(input: TokenStream) -> TokenStream {
 }
 
 /// Derives `megatron_args::Role` and `Display` for a fieldless enum: a role
-/// set whose names are the snake_case variant names.
+/// set whose names are the variant names in `snake_case`.
 ///
 /// `Role` requires `Copy + Eq + Ord + Hash + Debug`; derive those yourself:
 ///

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
-use syn::Fields;
+use syn::{Fields, LitStr};
 
 use crate::ast::{Field, RoleEnum, Struct};
 use crate::case;
@@ -106,8 +106,9 @@ fn check_role_values(cx: &Ctxt, field: &Field, default_roles: bool) {
 /// Names and aliases of the direct fields must be unique; names that come
 /// through `flatten` are checked by the runtime when the table is built.
 fn check_unique_names(cx: &Ctxt, fields: &[Field]) {
-    let mut owners: HashMap<String, String> = HashMap::new();
-    for field in fields.iter().filter(|f| f.attrs.flatten.is_none()) {
+    // Argument name -> (index of the field that has it, that field's ident).
+    let mut owners: HashMap<String, (usize, String)> = HashMap::new();
+    for (index, field) in fields.iter().enumerate().filter(|(_, f)| f.attrs.flatten.is_none()) {
         let name = field.name();
         let name_span = match &field.attrs.rename {
             Some(lit) => lit.span(),
@@ -115,12 +116,22 @@ fn check_unique_names(cx: &Ctxt, fields: &[Field]) {
         };
         let aliases = field.attrs.aliases.iter().map(|lit| (lit.value(), lit.span()));
         for (candidate, span) in std::iter::once((name.clone(), name_span)).chain(aliases) {
-            if let Some(owner) = owners.get(&candidate) {
-                let what =
-                    if *owner == name { "twice by this field".to_string() } else { format!("by `{owner}`") };
-                cx.error_at(span, format!("the argument name `{candidate}` is already used {what}"));
-            } else {
-                owners.insert(candidate, name.clone());
+            match owners.get(&candidate) {
+                Some((owner, _)) if *owner == index => {
+                    cx.error_at(
+                        span,
+                        format!("the argument name `{candidate}` is given twice for this field"),
+                    );
+                }
+                Some((_, owner_name)) => {
+                    cx.error_at(
+                        span,
+                        format!("the argument name `{candidate}` is already used by field `{owner_name}`"),
+                    );
+                }
+                None => {
+                    owners.insert(candidate, (index, field.unraw()));
+                }
             }
         }
     }
@@ -146,7 +157,7 @@ pub fn check_role_enum(cx: &Ctxt, e: &RoleEnum) {
         }
         let name = v.name();
         if let Some(other) = names.insert(name.clone(), v.ident) {
-            let span = v.attrs.rename.as_ref().map_or(v.ident.span(), |lit| lit.span());
+            let span = v.attrs.rename.as_ref().map_or(v.ident.span(), LitStr::span);
             cx.error_at(span, format!("the role name `{name}` is already used by `{other}`"));
         }
     }

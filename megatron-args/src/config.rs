@@ -126,6 +126,8 @@ impl<A: MegatronArgs> RoleConfig<A> {
         };
         loader.document(doc.as_ref());
         if !loader.problems.is_empty() {
+            // Checks run per entry and per rule; report in file order.
+            loader.problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line(), l.column())));
             return Err(Error::new(loader.problems));
         }
         for diagnostic in &loader.diagnostics {

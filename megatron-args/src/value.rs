@@ -303,7 +303,9 @@ fn int_from_value(value: &Value, expected: ValueType) -> Result<i128, TypeMismat
             Some(i) => Ok(i),
             None => match s.trim().parse::<f64>() {
                 Ok(f) => Err(float_for_int(expected, value, f)),
-                Err(_) => Err(TypeMismatch::new(expected, value)),
+                Err(_) => {
+                    Err(TypeMismatch::new(expected, value).with_help("write a whole number, for example `8`"))
+                }
             },
         },
         Value::Float(f) => Err(float_for_int(expected, value, *f)),
@@ -342,6 +344,7 @@ macro_rules! float_arg_value {
                     // `1e-5` is a string to YAML 1.1 loaders; accept it.
                     Value::String(s) => s.trim().parse::<f64>().map_err(|_| {
                         TypeMismatch::new(Self::value_type(), value)
+                            .with_help("write a number, for example `1e-5` or `0.5`")
                     })?,
                     _ => return Err(TypeMismatch::new(Self::value_type(), value)),
                 };

@@ -1,0 +1,6 @@
+use megatron_args::MegatronArgs;
+
+#[derive(MegatronArgs, Clone, Debug)]
+struct Args;
+
+fn main() {}
