@@ -15,6 +15,12 @@
 //!   --actor-num-nodes 1 --actor-num-gpus-per-node 8 --critic-num-nodes 1 --critic-num-gpus-per-node 8
 //! ```
 //!
+//! Three more outputs, each printed instead of the resolved arguments:
+//! `--print-schema` (the role-config file's JSON Schema, for editors),
+//! `--print-template` (a commented role-config file to start from) and
+//! `--print-argv ROLE` (the role's resolved arguments as a command line, one
+//! argument per line, for a launcher).
+//!
 //! Names, flags, types, defaults and choices follow slime and Megatron-LM
 //! (where both define a name, slime's default wins).
 
@@ -23,6 +29,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::builder::PossibleValuesParser;
 use clap::Parser;
 use megatron_args::{MegatronArgs, PpoRole, Provenance, Resolved, Role};
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -38,6 +45,19 @@ struct Cli {
     /// `json` every argument of every role.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+
+    /// Print the JSON Schema (draft 2020-12) of the role-config file, for editors, and exit.
+    #[arg(long, conflicts_with_all = ["print_argv", "print_template"])]
+    print_schema: bool,
+
+    /// Print the resolved arguments of ROLE as a command line, one argument per line, and exit.
+    #[arg(long, value_name = "ROLE", value_parser = PossibleValuesParser::new(PpoRole::names()))]
+    print_argv: Option<String>,
+
+    /// Print a commented role-config file with every key a role may set and its current value, and
+    /// exit.
+    #[arg(long, conflicts_with = "print_argv")]
+    print_template: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -343,6 +363,18 @@ fn main() -> ExitCode {
     let cli = Cli::try_parse().unwrap_or_else(|error| error.exit());
     let args = &cli.train;
 
+    // What needs no resolution: the editor schema and the template.
+    if cli.print_schema {
+        let schema = megatron_args::json_schema::<TrainArgs>();
+        return write_stdout(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&schema).expect("JSON serializes")
+        ));
+    }
+    if cli.print_template {
+        return write_stdout(&megatron_args::template(args));
+    }
+
     let mut active = vec![PpoRole::Actor];
     if args.use_critic {
         active.push(PpoRole::Critic);
@@ -355,10 +387,24 @@ fn main() -> ExitCode {
         }
     };
 
+    if let Some(name) = &cli.print_argv {
+        let role = PpoRole::from_name(name).expect("clap checked the role name");
+        let Some(role_args) = resolved.get(role) else {
+            eprintln!("error: role `{name}` is not active in this run (the critic needs --use-critic)");
+            return ExitCode::from(2);
+        };
+        let argv: String = megatron_args::to_argv(role_args).iter().map(|arg| format!("{arg}\n")).collect();
+        return write_stdout(&argv);
+    }
+
     let output = match cli.format {
         Format::Text => render_text(&resolved),
         Format::Json => render_json(&resolved),
     };
+    write_stdout(&output)
+}
+
+fn write_stdout(output: &str) -> ExitCode {
     match std::io::stdout().lock().write_all(output.as_bytes()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -58,7 +58,8 @@ pub fn template<A: MegatronArgs>(baseline: &A) -> String {
     ] {
         let names: Vec<&str> = A::fields().iter().filter(|f| f.class == class).map(|f| f.name).collect();
         if !names.is_empty() {
-            let _ = writeln!(out, "# Not listed, {what}: {}", names.join(", "));
+            let _ = writeln!(out, "# Not listed, {what}:");
+            wrap_names(&mut out, &names);
         }
     }
     out.push_str("megatron:\n");
@@ -90,6 +91,20 @@ pub fn template<A: MegatronArgs>(baseline: &A) -> String {
         }
     }
     out
+}
+
+/// `#   a, b, c` lines of at most about 100 characters.
+fn wrap_names(out: &mut String, names: &[&str]) {
+    let mut line = String::from("#  ");
+    for (i, name) in names.iter().enumerate() {
+        let piece = if i + 1 < names.len() { format!(" {name},") } else { format!(" {name}") };
+        if line.len() + piece.len() > 100 && line.len() > 3 {
+            let _ = writeln!(out, "{line}");
+            line = String::from("#  ");
+        }
+        line.push_str(&piece);
+    }
+    let _ = writeln!(out, "{line}");
 }
 
 /// A value in YAML flow syntax that the loader reads back as the same value.
