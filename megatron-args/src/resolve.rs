@@ -223,7 +223,7 @@ fn check_topology<A: MegatronArgs>(
     for r in roles {
         groups.entry(r.role.topology_group()).or_default().push(r);
     }
-    for members in groups.values() {
+    for (group, members) in &groups {
         for (info, access) in schema.infos.iter().zip(&schema.access) {
             if info.class != FieldClass::Topology {
                 continue;
@@ -243,7 +243,8 @@ fn check_topology<A: MegatronArgs>(
                     diagnostics.push(Diagnostic::warning(
                         DiagnosticKind::TopologyOverride,
                         format!(
-                            "`{}` is a topology argument; the override agrees across roles, but topology belongs on the command line",
+                            "`{}` is a topology argument set in the file; accepted because every active role of \
+                             topology group `{group}` has the same value",
                             info.name
                         ),
                         Some(at.clone()),
