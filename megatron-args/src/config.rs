@@ -125,6 +125,9 @@ impl<A: MegatronArgs> RoleConfig<A> {
             entries: Vec::new(),
         };
         loader.document(doc.as_ref());
+        // Problems are found entry by entry (a duplicate role only after its
+        // entry's overrides); report them in file order. The sort is stable.
+        loader.problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line(), l.column())));
         if !loader.problems.is_empty() {
             return Err(Error::new(loader.problems));
         }
@@ -214,10 +217,14 @@ fn yaml_problem(source: &Arc<Source>, e: yaml::YamlError) -> Problem {
         YamlErrorKind::TooComplex => ProblemKind::TooComplex,
         YamlErrorKind::Unsupported => ProblemKind::UnsupportedYaml,
     };
-    let message = match e.kind {
+    let mut message = match e.kind {
         YamlErrorKind::Syntax => format!("invalid YAML: {}", e.message),
         _ => e.message,
     };
+    if source.line(e.mark.line).is_none() {
+        // Past the last line: an unclosed bracket or quote; no line to show.
+        message.push_str(" (at the end of the file)");
+    }
     let help = message.contains("tab").then(|| "indent YAML with spaces, not tabs".to_string());
     Problem::new(kind, message, Some(location(source, e.mark)), help)
 }
