@@ -125,6 +125,9 @@ impl<A: MegatronArgs> RoleConfig<A> {
             entries: Vec::new(),
         };
         loader.document(doc.as_ref());
+        // Problems are found entry by entry (a duplicate role only after its
+        // entry's overrides); report them in file order. The sort is stable.
+        loader.problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line(), l.column())));
         if !loader.problems.is_empty() {
             // Checks run per entry and per rule; report in file order.
             loader.problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line(), l.column())));
@@ -216,10 +219,14 @@ fn yaml_problem(source: &Arc<Source>, e: yaml::YamlError) -> Problem {
         YamlErrorKind::TooComplex => ProblemKind::TooComplex,
         YamlErrorKind::Unsupported => ProblemKind::UnsupportedYaml,
     };
-    let message = match e.kind {
+    let mut message = match e.kind {
         YamlErrorKind::Syntax => format!("invalid YAML: {}", e.message),
         _ => e.message,
     };
+    if source.line(e.mark.line).is_none() {
+        // Past the last line: an unclosed bracket or quote; no line to show.
+        message.push_str(" (at the end of the file)");
+    }
     let help = message.contains("tab").then(|| "indent YAML with spaces, not tabs".to_string());
     Problem::new(kind, message, Some(location(source, e.mark)), help)
 }
@@ -259,7 +266,8 @@ impl<A: MegatronArgs> Loader<'_, A> {
     }
 
     fn document(&mut self, doc: Option<&Node>) {
-        let Some(doc) = doc else {
+        // `---` alone is a document holding an empty scalar: as empty as no document.
+        let Some(doc) = doc.filter(|d| !is_empty_scalar(d)) else {
             self.shape("the role-config file is empty", None);
             return;
         };
@@ -268,7 +276,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
             return;
         };
         let mut megatron = None;
-        for (key, value) in top {
+        for pair @ (key, _) in top {
             match key_text(key) {
                 "megatron" if megatron.is_some() => {
                     self.problem(
@@ -278,7 +286,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
                         None,
                     );
                 }
-                "megatron" => megatron = Some(value),
+                "megatron" => megatron = Some(pair),
                 other => {
                     let diagnostic = Diagnostic::warning(
                         DiagnosticKind::ExtraTopLevelKey,
@@ -290,7 +298,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
                 }
             }
         }
-        let Some(list) = megatron else {
+        let Some((megatron_key, list)) = megatron else {
             let message = "the role-config file has no top-level `megatron` list";
             self.shape(message, Some(doc));
             let hint = format!("{}\n{}", self.missing_megatron_hint(top), EXPECTED_SHAPE);
@@ -302,7 +310,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
         let NodeKind::Seq(items) = &list.kind else {
             self.shape(
                 format!("`megatron` must be a list of role entries, found {}", list.describe()),
-                Some(list),
+                Some(value_or_key(megatron_key, list)),
             );
             return;
         };
@@ -376,7 +384,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
                         self.problem(
                             ProblemKind::Shape,
                             format!("`role` must be a role name, found {}", value.describe()),
-                            value,
+                            value_or_key(key, value),
                             Some(format!("roles: {}", A::Role::names().join(", "))),
                         );
                     }
@@ -473,6 +481,8 @@ impl<A: MegatronArgs> Loader<'_, A> {
         let NodeKind::Map(pairs) = &map.kind else { return Vec::new() };
         let mut seen: HashMap<&str, &Node> = HashMap::new();
         let mut found = Vec::new();
+        // The key each override in `found` was written with.
+        let mut written: Vec<&str> = Vec::new();
         for (key, value) in pairs {
             let text = key_text(key);
             if let Some(first) = seen.insert(text, key) {
@@ -488,9 +498,23 @@ impl<A: MegatronArgs> Loader<'_, A> {
                 );
                 continue;
             }
-            if let Some(o) = self.override_entry(role, path, key, value) {
-                found.push(o);
+            let Some(o) = self.override_entry(role, path, key, value) else { continue };
+            // An alias and its argument name (`mbs`, `micro_batch_size`) are
+            // the same key: the second one would silently win.
+            if let Some(first) = found.iter().position(|f: &FileOverride| f.field == o.field) {
+                self.problems.push(
+                    Problem::new(
+                        ProblemKind::DuplicateKey { key: text.to_string() },
+                        format!("`{}` is set twice in {path} (as `{}` and `{text}`)", o.name, written[first]),
+                        Some(o.key_location.clone()),
+                        Some("keep one; a repeated key would silently override the first".to_string()),
+                    )
+                    .with_note("first given here", Some(found[first].key_location.clone())),
+                );
+                continue;
             }
+            found.push(o);
+            written.push(text);
         }
         found
     }
@@ -555,10 +579,10 @@ impl<A: MegatronArgs> Loader<'_, A> {
                 name: info.name,
                 value: value_norm,
                 key_location: self.at(key),
-                value_location: self.at(value),
+                value_location: self.at(value_or_key(key, value)),
             }),
             Err(mismatch) => {
-                let at = self.at(value.at_path(&mismatch.path));
+                let at = self.at(value_or_key(key, value).at_path(&mismatch.path));
                 self.problems.push(Problem::type_mismatch(&key_path, &mismatch, Some(at)));
                 None
             }
@@ -607,12 +631,27 @@ impl<A: MegatronArgs> Loader<'_, A> {
             suggestions = suggest::closest_n(&as_name, self.schema.names(), 3);
         }
         let help = suggest::did_you_mean(&suggestions);
-        self.problem(
-            ProblemKind::UnknownKey { key: text.to_string(), suggestions },
-            format!("unknown argument `{text}`"),
-            key,
-            help,
-        );
+        let message = if text.is_empty() {
+            "an empty key is not an argument name".to_string()
+        } else {
+            format!("unknown argument `{text}`")
+        };
+        self.problem(ProblemKind::UnknownKey { key: text.to_string(), suggestions }, message, key, help);
+    }
+}
+
+/// Whether `node` is a scalar with no text (`key:` followed by nothing).
+fn is_empty_scalar(node: &Node) -> bool {
+    matches!(&node.kind, NodeKind::Scalar(s) if s.text.is_empty() && s.value == Value::Null)
+}
+
+/// Where to point at `value`: an empty value has no text, and the parser
+/// places it at the next token (often the next line), so point at its key.
+fn value_or_key<'n>(key: &'n Node, value: &'n Node) -> &'n Node {
+    if is_empty_scalar(value) {
+        key
+    } else {
+        value
     }
 }
 

@@ -13,12 +13,17 @@ use crate::value::TypeMismatch;
 pub struct Source {
     origin: String,
     text: String,
+    /// Byte offset of the start of every line, so that [`Source::line`] is
+    /// O(1): a file with many problems renders in linear time.
+    line_starts: Vec<usize>,
 }
 
 impl Source {
     /// A source named `origin` (a path, or a label such as `<inline>`).
     pub fn new(origin: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
-        Arc::new(Source { origin: origin.into(), text: text.into() })
+        let text = text.into();
+        let line_starts = line_starts(&text);
+        Arc::new(Source { origin: origin.into(), text, line_starts })
     }
 
     /// The file name or label.
@@ -31,10 +36,31 @@ impl Source {
         &self.text
     }
 
-    /// The 1-based line `line`, without its line break.
+    /// The 1-based line `line`, without its line break. Lines end at `\n`,
+    /// `\r\n` or a lone `\r`, as the YAML parser counts them.
     pub fn line(&self, line: usize) -> Option<&str> {
-        self.text.lines().nth(line.checked_sub(1)?)
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let text = &self.text[start..end];
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        Some(text.strip_suffix('\r').unwrap_or(text))
     }
+}
+
+/// The byte offsets where lines start (`\n`, `\r\n` and a lone `\r` end a line).
+fn line_starts(text: &str) -> Vec<usize> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, &b) in bytes.iter().enumerate() {
+        let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if ends_line && i + 1 < bytes.len() {
+            starts.push(i + 1);
+        }
+    }
+    starts
 }
 
 /// A place in a source: file, 1-based line and column, and the length of the
@@ -364,3 +390,34 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_lines_end_at_lf_crlf_and_lone_cr() {
+        let source = Source::new("f.yaml", "a: 1\nb: 2\r\nc: 3\rd: 4");
+        let lines: Vec<_> = (0..=5).map(|n| source.line(n)).collect();
+        assert_eq!(lines, [None, Some("a: 1"), Some("b: 2"), Some("c: 3"), Some("d: 4"), None]);
+        assert_eq!(Source::new("f", "x\n").line(2), None);
+        assert_eq!(Source::new("f", "").line(1), None);
+    }
+
+    #[test]
+    fn many_problems_render_without_rescanning_the_text() {
+        // Before the line index, each problem rescanned the text up to its
+        // line: a 16 MiB file of bad keys took hours to render.
+        let text = "  lrr: 1\n".repeat(200_000);
+        let source = Source::new("big.yaml", text);
+        let problems: Vec<Problem> = (1..=200_000)
+            .map(|line| {
+                let at = Location::new(source.clone(), line, 3, 3);
+                Problem::new(ProblemKind::Syntax, "bad", Some(at), None)
+            })
+            .collect();
+        let rendered = Error::new(problems).to_string();
+        assert!(rendered.ends_with("error: 200000 problems found"));
+        assert!(rendered.contains("199999 |   lrr: 1"));
+    }
+}

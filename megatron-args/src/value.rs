@@ -323,9 +323,13 @@ fn parse_int_text(s: &str) -> Option<i128> {
 }
 
 fn float_for_int(expected: ValueType, value: &Value, f: f64) -> TypeMismatch {
-    let mismatch = TypeMismatch::new(expected, value);
+    let mismatch = TypeMismatch::new(&expected, value);
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e30 {
         mismatch.with_help(format!("write the integer `{}` instead", f as i128))
+    } else if let (true, ValueType::Int { name, min, max }) = (f.is_finite() && f.fract() == 0.0, &expected) {
+        // A whole number too wide for any integer type (the YAML layer keeps
+        // its magnitude as a float): the problem is the range, not the form.
+        mismatch.with_help(format!("`{name}` accepts {min} to {max}"))
     } else {
         mismatch.with_help("this field takes whole numbers only")
     }
@@ -596,6 +600,12 @@ mod tests {
     fn float_for_integer_suggests_integer_spelling() {
         let err = u32::from_value(&Value::Float(8.0)).unwrap_err();
         assert_eq!(err.help.as_deref(), Some("write the integer `8` instead"));
+    }
+
+    #[test]
+    fn a_whole_number_too_wide_for_any_integer_names_the_range() {
+        let err = u32::from_value(&Value::Float(1e44)).unwrap_err();
+        assert_eq!(err.help.as_deref(), Some("`u32` accepts 0 to 4294967295"));
     }
 
     #[test]

@@ -114,6 +114,18 @@ pub(crate) enum YamlErrorKind {
 /// document (empty, or only comments). Syntax errors stop at the first one;
 /// unsupported features (custom tags, merge keys) are all collected.
 pub(crate) fn parse(text: &str) -> Result<Option<Node>, Vec<YamlError>> {
+    // A byte order mark may open a YAML stream; the scanner does not skip it
+    // and would make it part of the first key.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // The scanner reads NUL as the end of the text: everything after it
+    // would be dropped without a word.
+    if let Some(offset) = text.find('\0') {
+        return Err(vec![YamlError {
+            kind: YamlErrorKind::Syntax,
+            message: "the file contains a NUL byte (U+0000), which YAML does not allow".to_string(),
+            mark: mark_of_offset(text, offset),
+        }]);
+    }
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     loop {
@@ -143,6 +155,17 @@ pub(crate) fn parse(text: &str) -> Result<Option<Node>, Vec<YamlError>> {
     } else {
         Err(builder.errors)
     }
+}
+
+/// The position of byte `offset` of `text`, counting line breaks as the
+/// scanner does (`\n`, `\r\n`, a lone `\r`).
+fn mark_of_offset(text: &str, offset: usize) -> Mark {
+    let before = &text[..offset];
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line = 1
+        + before.matches('\n').count()
+        + before.match_indices('\r').filter(|(i, _)| !before[i + 1..].starts_with('\n')).count();
+    Mark { line, column: before[line_start..].chars().count() + 1, len: 1 }
 }
 
 enum Open {
@@ -485,6 +508,24 @@ mod tests {
         let text = format!("{}{}", "[".repeat(200), "]".repeat(200));
         let errors = parse(&text).unwrap_err();
         assert_eq!(errors[0].kind, YamlErrorKind::TooComplex);
+    }
+
+    #[test]
+    fn a_nul_byte_is_a_syntax_error_at_its_position() {
+        // The scanner would stop at the NUL and drop the critic entry.
+        let errors = parse("megatron:\n  - role: actor\0\n  - role: critic\n").unwrap_err();
+        assert_eq!(errors[0].kind, YamlErrorKind::Syntax);
+        assert_eq!((errors[0].mark.line, errors[0].mark.column), (2, 16));
+        let errors = parse("a: 1\r\nb: 2\rc: \"x\0\"").unwrap_err();
+        assert_eq!((errors[0].mark.line, errors[0].mark.column), (3, 6));
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped() {
+        let doc = parse("\u{feff}megatron: []\n").unwrap().unwrap();
+        let NodeKind::Map(entries) = &doc.kind else { panic!("not a map") };
+        assert_eq!(entries[0].0.as_str(), Some("megatron"));
+        assert_eq!((entries[0].0.mark.line, entries[0].0.mark.column), (1, 1));
     }
 
     #[test]

@@ -1,0 +1,111 @@
+//! Snapshots of the rendered error text (`err.to_string()`), so that any
+//! change of wording, location or layout is reviewed on purpose
+//! (`cargo insta review`, or `INSTA_UPDATE=always cargo test --test snapshots`
+//! and read the diff).
+
+mod common;
+
+use common::*;
+use megatron_args::{Error, LoadOptions, RoleConfig};
+
+const ORIGIN: &str = "megatron_ppo.yaml";
+
+fn load_err(text: &str) -> Error {
+    RoleConfig::<Args>::from_str(text, ORIGIN).expect_err("the file should be rejected")
+}
+
+fn resolve_err(text: &str) -> Error {
+    let config = RoleConfig::<Args>::from_str(text, ORIGIN).expect("the file loads");
+    config.resolve(&baseline(), BOTH).expect_err("resolution should fail")
+}
+
+#[test]
+fn unknown_key_with_suggestions() {
+    let text = "megatron:\n  - role: actor\n    overrides:\n      adam_beta: 0.95\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn cli_flag_key() {
+    let text = "megatron:\n  - role: critic\n    overrides:\n      --micro-batch-size: 4\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn type_error_with_quote_hint() {
+    let text = "megatron:\n  - role: actor\n    overrides:\n      save: 20240101\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn float_for_integer_field() {
+    let text = "megatron:\n  - role: actor\n    overrides:\n      micro_batch_size: 8.0\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn enum_error() {
+    let text = "megatron:\n  - role: actor\n    overrides:\n      lr_decay_style: cosin\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn duplicate_role_with_note() {
+    let text = "megatron:\n  - name: default\n    role: critic\n    overrides:\n      lr: 1e-5\n  - name: warmup\n    role: critic\n    overrides:\n      lr_warmup_iters: 100\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn topology_mismatch_across_roles() {
+    let text = "megatron:\n  - role: actor\n    overrides:\n      tensor_model_parallel_size: 4\n  - role: critic\n    overrides:\n      tensor_model_parallel_size: 8\n";
+    insta::assert_snapshot!(resolve_err(text).to_string());
+}
+
+#[test]
+fn placement_key_in_strict_mode() {
+    let text = "megatron:\n  - role: critic\n    overrides:\n      num_gpus_per_node: 4\n";
+    let err = RoleConfig::<Args>::from_str_with(text, ORIGIN, LoadOptions::strict()).unwrap_err();
+    insta::assert_snapshot!(err.to_string());
+}
+
+#[test]
+fn shared_key() {
+    let text = "megatron:\n  - role: actor\n    overrides:\n      use_critic: false\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn forced_key() {
+    let text = "megatron:\n  - role: critic\n    overrides:\n      kl_coef: 0.01\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn multi_problem_file() {
+    let text = "megatron:\n  - role: critc\n    overrides:\n      lr: 1e-5\n  - role: actor\n    overides:\n      lr: 1e-6\n  - role: actor\n    overrides:\n      lrr: 1e-6\n      micro_batch_size: -1\n      eval_at: [100, two]\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn syntax_error_tab() {
+    let text = "megatron:\n  - role: actor\n    overrides:\n\tlr: 1e-5\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn syntax_error_unclosed_flow() {
+    let text = "megatron:\n  - role: actor\n    overrides: {lr: 1e-5\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn missing_megatron() {
+    let text = "actor:\n  lr: 1e-6\ncritic:\n  lr: 1e-5\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn validator_with_file_location() {
+    let text = "megatron:\n  - role: critic\n    overrides:\n      lr: -1e-5\n";
+    insta::assert_snapshot!(resolve_err(text).to_string());
+}
