@@ -12,7 +12,9 @@ so it builds offline from the local cargo registry cache. After one warm-up
 build of the dependencies, each crate's `cargo check` is timed N times
 (touching its source; non-incremental, as a clean build), in rounds that
 visit every crate in a rotating order so that load from other processes
-spreads over all variants; the median is reported.
+spreads over all variants; the median is reported, of CPU time (user + sys
+of cargo and rustc, which other processes on a shared machine disturb
+less) and of wall time.
 
     python3 scripts/compile_time.py                  # 3 runs per crate
     python3 scripts/compile_time.py --runs 5 --sizes 1000,2000
@@ -25,6 +27,7 @@ Prints the table (fields x variant, seconds), the derive cost
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -89,15 +92,21 @@ def cargo(root, env, *args):
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def time_check(root, env, crate):
+    """(wall seconds, CPU seconds of cargo and rustc) of one `cargo check`."""
     source = os.path.join(root, crate, "src", "lib.rs")
     os.utime(source, None)
-    start = time.perf_counter()
+    cpu, start = children_cpu(), time.perf_counter()
     done = cargo(root, env, "check", "-p", crate)
-    elapsed = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, children_cpu() - cpu
     if done.returncode != 0:
         sys.exit(f"cargo check -p {crate} failed:\n{done.stderr}")
-    return elapsed
+    return wall, cpu
 
 
 def main():
@@ -141,6 +150,12 @@ def main():
 
 
 def report(sizes, variants, times, runs):
+    for index, measure in ((1, "CPU time (user + sys of cargo and rustc)"), (0, "wall time")):
+        print(f"\n== {measure}")
+        report_measure(sizes, variants, {c: [t[index] for t in ts] for c, ts in times.items()}, runs)
+
+
+def report_measure(sizes, variants, times, runs):
     median = {c: statistics.median(t) for c, t in times.items()}
     print(f"\n`cargo check` of one crate, seconds (median of {runs}; spread = (max - min) / median):\n")
     print("| fields | " + " | ".join(variants) + " | max spread |")
@@ -150,6 +165,8 @@ def report(sizes, variants, times, runs):
         print(f"| {s} | " + " | ".join(f"{median[(s, v)]:.2f}" for v in variants) + f" | {spread:.0%} |")
 
     derives = [v for v in variants if v != "none"]
+    if not derives:
+        return
     cost = {(s, v): median[(s, v)] - median[(s, "none")] for s in sizes for v in derives}
     print("\nDerive cost (variant - none), seconds:\n")
     print("| fields | " + " | ".join(derives) + " |")
@@ -170,8 +187,8 @@ def report(sizes, variants, times, runs):
         verdict = "met" if growth <= 2.2 else "MISSED"
         print(f"\n(MegatronArgs - none) growth 1,000 -> 2,000 fields: {growth:.2f}x  (target <= 2.2: {verdict})")
     if "clap" in derives and "serde" in derives:
-        print("\nFor reference, (clap - none) / (serde - none): "
-              + ", ".join(f"{s}: {cost[(s, 'clap')] / cost[(s, 'serde')]:.2f}" for s in sizes if cost[(s, 'serde')] > 0))
+        ratios = [f"{s}: {cost[(s, 'clap')] / cost[(s, 'serde')]:.2f}" for s in sizes if cost[(s, "serde")] > 0]
+        print("\nFor reference, (clap - none) / (serde - none): " + ", ".join(ratios))
 
 
 if __name__ == "__main__":
