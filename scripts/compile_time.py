@@ -18,6 +18,7 @@ less) and of wall time.
 
     python3 scripts/compile_time.py                  # 3 runs per crate
     python3 scripts/compile_time.py --runs 5 --sizes 1000,2000
+    python3 scripts/compile_time.py --compare ../main   # before/after a derive change
 
 Prints the table (fields x variant, seconds), the derive cost
 (variant - none), and the issue's ratios:
@@ -52,9 +53,9 @@ def write(path, text):
         f.write(text)
 
 
-def generate_workspace(root, sizes, variants):
+def generate_workspace(root, sizes, variants, repo=REPO):
     members = [crate_name(s, v) for s in sizes for v in variants]
-    runtime = os.path.join(REPO, "megatron-args").replace("\\", "/")
+    runtime = os.path.join(repo, "megatron-args").replace("\\", "/")
     write(os.path.join(root, "Cargo.toml"), f"""[workspace]
 members = [{", ".join(f'"{m}"' for m in members)}]
 resolver = "2"
@@ -117,6 +118,9 @@ def main():
     parser.add_argument("--target-dir", default=os.path.join(REPO, "target", "compile-time"),
                         help="shared target dir, kept between runs (default target/compile-time)")
     parser.add_argument("--keep", metavar="DIR", help="generate the crates in DIR and keep them")
+    parser.add_argument("--compare", metavar="CHECKOUT",
+                        help="another checkout of this repository (say, main before a change to the derive): "
+                             "adds the variant `megatron_before`, its MegatronArgs crates, timed in the same rounds")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     variants = [v for v in args.variants.split(",") if v]
@@ -125,14 +129,26 @@ def main():
         sys.exit(f"--variants: must include `none`, and only {', '.join(VARIANTS)}")
 
     root = args.keep or tempfile.mkdtemp(prefix="megatron-args-compile-time-")
-    env = dict(os.environ, CARGO_TARGET_DIR=os.path.abspath(args.target_dir), CARGO_INCREMENTAL="0",
-               CARGO_TERM_COLOR="never")
+    target = os.path.abspath(args.target_dir)
+    env = dict(os.environ, CARGO_TARGET_DIR=target, CARGO_INCREMENTAL="0", CARGO_TERM_COLOR="never")
+    # variant -> (workspace, environment, variant whose crates it times)
+    places = {v: (root, env, v) for v in variants}
+    if args.compare:
+        if "megatron" not in variants:
+            sys.exit("--compare needs the variant `megatron`")
+        before = os.path.join(root, "before")
+        place_env = dict(env, CARGO_TARGET_DIR=target + "-before")
+        places["megatron_before"] = (before, place_env, "megatron")
+        variants.insert(variants.index("megatron") + 1, "megatron_before")
     try:
-        generate_workspace(root, sizes, variants)
+        generate_workspace(root, sizes, [v for v in variants if v != "megatron_before"])
+        if args.compare:
+            generate_workspace(before, sizes, ["megatron"], repo=os.path.abspath(args.compare))
         print(f"crates in {root}; warming the dependency build ...", file=sys.stderr, flush=True)
-        warm = cargo(root, env, "check", "--workspace")
-        if warm.returncode != 0:
-            sys.exit(f"warm-up build failed:\n{warm.stderr}")
+        for workspace, place_env in {(w, id(e)): (w, e) for w, e, _ in places.values()}.values():
+            warm = cargo(workspace, place_env, "check", "--workspace")
+            if warm.returncode != 0:
+                sys.exit(f"warm-up build failed:\n{warm.stderr}")
 
         crates = [(s, v) for s in sizes for v in variants]
         times = {c: [] for c in crates}
@@ -140,7 +156,8 @@ def main():
             shift = run * len(crates) // args.runs
             order = crates[shift:] + crates[:shift]
             for size, variant in order:
-                times[(size, variant)].append(time_check(root, env, crate_name(size, variant)))
+                workspace, place_env, generated = places[variant]
+                times[(size, variant)].append(time_check(workspace, place_env, crate_name(size, generated)))
             print(f"  run {run + 1}/{args.runs} done", file=sys.stderr, flush=True)
     finally:
         if not args.keep:
@@ -174,18 +191,20 @@ def report_measure(sizes, variants, times, runs):
     for s in sizes:
         print(f"| {s} | " + " | ".join(f"{cost[(s, v)]:.2f}" for v in derives) + " |")
 
-    if "megatron" in derives and "serde" in derives:
-        print("\n(MegatronArgs - none) / (serde - none), target <= 1.0, stretch <= 0.5:")
-        for s in sizes:
-            serde = cost[(s, "serde")]
-            ratio = cost[(s, "megatron")] / serde if serde > 0 else float("inf")
-            verdict = "stretch met" if ratio <= 0.5 else "met" if ratio <= 1.0 else "MISSED"
-            print(f"  {s:>5} fields: {ratio:.2f}  ({verdict})")
-    if "megatron" in derives and 1000 in sizes and 2000 in sizes:
-        base = cost[(1000, "megatron")]
-        growth = cost[(2000, "megatron")] / base if base > 0 else float("inf")
-        verdict = "met" if growth <= 2.2 else "MISSED"
-        print(f"\n(MegatronArgs - none) growth 1,000 -> 2,000 fields: {growth:.2f}x  (target <= 2.2: {verdict})")
+    for megatron in [v for v in ("megatron", "megatron_before") if v in derives]:
+        label = "MegatronArgs" if megatron == "megatron" else "MegatronArgs before"
+        if "serde" in derives:
+            print(f"\n({label} - none) / (serde - none), target <= 1.0, stretch <= 0.5:")
+            for s in sizes:
+                serde = cost[(s, "serde")]
+                ratio = cost[(s, megatron)] / serde if serde > 0 else float("inf")
+                verdict = "stretch met" if ratio <= 0.5 else "met" if ratio <= 1.0 else "MISSED"
+                print(f"  {s:>5} fields: {ratio:.2f}  ({verdict})")
+        if 1000 in sizes and 2000 in sizes:
+            base = cost[(1000, megatron)]
+            growth = cost[(2000, megatron)] / base if base > 0 else float("inf")
+            verdict = "met" if growth <= 2.2 else "MISSED"
+            print(f"\n({label} - none) growth 1,000 -> 2,000 fields: {growth:.2f}x  (target <= 2.2: {verdict})")
     if "clap" in derives and "serde" in derives:
         ratios = [f"{s}: {cost[(s, 'clap')] / cost[(s, 'serde')]:.2f}" for s in sizes if cost[(s, "serde")] > 0]
         print("\nFor reference, (clap - none) / (serde - none): " + ", ".join(ratios))
