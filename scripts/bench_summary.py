@@ -5,7 +5,8 @@ of every benchmark, and the issue's ratio
 
     load + resolve both roles (parsing included) / bare serde_yaml parse
 
-of the same 50-overrides-per-role text, target <= 2.0.
+of the same 50-overrides-per-role text on the 1,000-field struct, target
+<= 2.0 (the PPO example's group uses the example's shipped file).
 
     python3 scripts/bench_summary.py          # summarise the last run
     python3 scripts/bench_summary.py --run    # run the benches first
@@ -61,9 +62,12 @@ def main(argv):
             status = 1
             continue
         ratio = both / bare
-        verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
-        print(f"{group}: load_and_resolve / serde_yaml_value = {ratio:.2f} "
-              f"({verdict} the target <= {TARGET_RATIO})")
+        if group == "args_1000":
+            verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
+            note = f"{verdict} the target <= {TARGET_RATIO}"
+        else:
+            note = "the shipped 2-overrides-per-role file; no target"
+        print(f"{group}: load_and_resolve / serde_yaml_value = {ratio:.2f} ({note})")
     return status
 
 
