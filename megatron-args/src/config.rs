@@ -363,15 +363,12 @@ impl<A: MegatronArgs> Loader<'_, A> {
         for (key, value) in keys {
             let text = key_text(key);
             if let Some(first) = seen.get(text) {
-                let first = self.at(first);
-                self.problems.push(
-                    Problem::new(
-                        ProblemKind::DuplicateEntryKey { key: text.to_string() },
-                        format!("the key `{text}` appears twice in megatron[{index}]"),
-                        Some(self.at(key)),
-                        None,
-                    )
-                    .with_note("first given here", Some(first)),
+                let (second, first) = (self.at(key), self.at(first));
+                self.repeated(
+                    ProblemKind::DuplicateEntryKey { key: text.to_string() },
+                    format!("the key `{text}` appears twice in megatron[{index}]"),
+                    second,
+                    first,
                 );
                 continue;
             }
@@ -439,23 +436,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
             );
         }
         let role = match role {
-            Some((text, at)) => match A::Role::from_name(text) {
-                Some(r) => Some(r),
-                None => {
-                    let names = A::Role::names();
-                    let mut help = format!("the roles are {}", names.join(", "));
-                    if let Some(best) = suggest::closest(text, names.iter().copied()) {
-                        help = format!("did you mean `{best}`? ({help})");
-                    }
-                    self.problem(
-                        ProblemKind::UnknownRole { role: text.to_string() },
-                        format!("unknown role `{text}`"),
-                        at,
-                        Some(help),
-                    );
-                    None
-                }
-            },
+            Some((text, at)) => self.named_role(text, at),
             None if role_ok => {
                 self.problem(
                     ProblemKind::MissingRole,
@@ -475,6 +456,34 @@ impl<A: MegatronArgs> Loader<'_, A> {
         Some(RoleEntry { role: role?, name, index, location: self.at(node), overrides: file_overrides })
     }
 
+    /// The role named `text`, or an error listing the roles.
+    fn named_role(&mut self, text: &str, at: &Node) -> Option<A::Role> {
+        if let Some(role) = A::Role::from_name(text) {
+            return Some(role);
+        }
+        let names = A::Role::names();
+        let mut help = format!("the roles are {}", names.join(", "));
+        if let Some(best) = suggest::closest(text, names.iter().copied()) {
+            help = format!("did you mean `{best}`? ({help})");
+        }
+        self.problem(
+            ProblemKind::UnknownRole { role: text.to_string() },
+            format!("unknown role `{text}`"),
+            at,
+            Some(help),
+        );
+        None
+    }
+
+    /// A key given a second time: at `second`, with a note at `first`.
+    fn repeated(&mut self, kind: ProblemKind, message: String, second: Location, first: Location) {
+        // Entry keys are few and fixed; in `overrides` the second would win.
+        let help = matches!(kind, ProblemKind::DuplicateKey { .. })
+            .then(|| "keep one; a repeated key would silently override the first".to_string());
+        self.problems
+            .push(Problem::new(kind, message, Some(second), help).with_note("first given here", Some(first)));
+    }
+
     /// Checks one `overrides` mapping; `role` is `None` when the entry's role
     /// is unknown (its keys are still checked).
     fn overrides(&mut self, role: Option<A::Role>, path: &str, map: &Node) -> Vec<FileOverride> {
@@ -486,15 +495,12 @@ impl<A: MegatronArgs> Loader<'_, A> {
         for (key, value) in pairs {
             let text = key_text(key);
             if let Some(first) = seen.insert(text, key) {
-                let first = self.at(first);
-                self.problems.push(
-                    Problem::new(
-                        ProblemKind::DuplicateKey { key: text.to_string() },
-                        format!("the key `{text}` appears twice in {path}"),
-                        Some(self.at(key)),
-                        Some("keep one; a repeated key would silently override the first".to_string()),
-                    )
-                    .with_note("first given here", Some(first)),
+                let (second, first) = (self.at(key), self.at(first));
+                self.repeated(
+                    ProblemKind::DuplicateKey { key: text.to_string() },
+                    format!("the key `{text}` appears twice in {path}"),
+                    second,
+                    first,
                 );
                 continue;
             }
@@ -502,14 +508,11 @@ impl<A: MegatronArgs> Loader<'_, A> {
             // An alias and its argument name (`mbs`, `micro_batch_size`) are
             // the same key: the second one would silently win.
             if let Some(first) = found.iter().position(|f: &FileOverride| f.field == o.field) {
-                self.problems.push(
-                    Problem::new(
-                        ProblemKind::DuplicateKey { key: text.to_string() },
-                        format!("`{}` is set twice in {path} (as `{}` and `{text}`)", o.name, written[first]),
-                        Some(o.key_location.clone()),
-                        Some("keep one; a repeated key would silently override the first".to_string()),
-                    )
-                    .with_note("first given here", Some(found[first].key_location.clone())),
+                self.repeated(
+                    ProblemKind::DuplicateKey { key: text.to_string() },
+                    format!("`{}` is set twice in {path} (as `{}` and `{text}`)", o.name, written[first]),
+                    o.key_location,
+                    found[first].key_location.clone(),
                 );
                 continue;
             }
