@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use crate::args::MegatronArgs;
 use crate::role::Role;
 use crate::schema::{FieldClass, RoleValueKind};
-use crate::value::{format_float, Value};
+use crate::value::Value;
 
 /// A role-config file for `A` with every key a role may set, commented out,
 /// ready to edit.
@@ -82,11 +82,11 @@ pub fn template<A: MegatronArgs>(baseline: &A) -> String {
                     out,
                     "      # ({} is fixed to {} for role {}: not overridable)",
                     info.name,
-                    yaml_value(&value),
+                    crate::yaml::flow_value(&value),
                     role.name()
                 );
             } else {
-                let _ = writeln!(out, "      # {}: {}", info.name, yaml_value(&value));
+                let _ = writeln!(out, "      # {}: {}", info.name, crate::yaml::flow_value(&value));
             }
         }
     }
@@ -105,17 +105,4 @@ fn wrap_names(out: &mut String, names: &[&str]) {
         line.push_str(&piece);
     }
     let _ = writeln!(out, "{line}");
-}
-
-/// A value in YAML flow syntax that the loader reads back as the same value.
-fn yaml_value(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => format_float(*f),
-        // A JSON string is a YAML double-quoted scalar.
-        Value::String(s) => serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}")),
-        Value::List(items) => format!("[{}]", items.iter().map(yaml_value).collect::<Vec<_>>().join(", ")),
-    }
 }

@@ -1,18 +1,22 @@
-//! The YAML boundary: text in, a tree of positioned nodes out.
+//! The YAML boundary: text in, a tree of positioned nodes out (and values
+//! back out as YAML flow text, for templates).
 //!
-//! This is the only module that touches a YAML library. `serde_yaml` cannot
-//! say where a value was in the file, so the loader reads the event stream of
-//! `yaml-rust2` (a YAML 1.2 parser that gives every event a line and column)
-//! and resolves plain scalars with the YAML 1.2 core schema itself, which is
-//! also what `serde_yaml` does. Everything after this module speaks in
-//! [`Node`]s and [`Value`]s.
+//! This is the only module that reads or writes YAML text. `serde_yaml` cannot
+//! say where a successfully parsed value was in the file, which every error,
+//! provenance and topology report needs; parsing twice (once for values, once
+//! for positions) would double the cost of a load. So the loader reads the
+//! event stream of `yaml-rust2` (a YAML 1.2 parser that gives every event a
+//! line and column) and resolves plain scalars with the YAML 1.2 core schema
+//! itself, as `serde_yaml` does. Everything after this module speaks in
+//! [`Node`]s and [`Value`]s; `serde_yaml` still works with the generated
+//! overrides types, which implement serde's traits.
 
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use crate::value::Value;
+use crate::value::{format_float, Value};
 
 /// Deeper nesting than this is rejected (the format needs about six levels).
 pub(crate) const MAX_DEPTH: usize = 64;
@@ -448,6 +452,19 @@ fn is_core_float(text: &str) -> bool {
         i += exp_len;
     }
     i == s.len()
+}
+
+/// A value in YAML flow syntax that the loader reads back as the same value.
+pub(crate) fn flow_value(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => format_float(*f),
+        // A JSON string is a YAML double-quoted scalar.
+        Value::String(s) => serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}")),
+        Value::List(items) => format!("[{}]", items.iter().map(flow_value).collect::<Vec<_>>().join(", ")),
+    }
 }
 
 #[cfg(test)]
