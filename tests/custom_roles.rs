@@ -2,8 +2,10 @@
 //! groups, role specialization on custom roles, did-you-mean on unknown role
 //! names; and the example itself, run as a program.
 
+mod example_run;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use clap::Parser;
@@ -137,26 +139,7 @@ fn rendered_roles_name_their_topology_group() {
 /// Builds the example once and returns its executable.
 fn example_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo
-            .args(["build", "--example", "custom_roles", "--message-format=json-render-diagnostics"])
-            .arg("--manifest-path")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
-            .stderr(Stdio::inherit());
-        if !cfg!(debug_assertions) {
-            cargo.arg("--release");
-        }
-        let output = cargo.output().expect("cannot run cargo");
-        assert!(output.status.success(), "cargo build --example custom_roles failed");
-        String::from_utf8(output.stdout)
-            .expect("cargo's messages are UTF-8")
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "custom_roles")
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reported no executable for the example custom_roles")
-    })
+    BINARY.get_or_init(|| example_run::build_example("custom_roles"))
 }
 
 fn run_example(args: &[&str]) -> Output {

@@ -4,130 +4,23 @@
 //! status (SPEC section 6).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use serde_json::Value as Json;
-use tempfile::TempDir;
 
-/// The upstream usage command line (SPEC 6.2), as it stands.
-const USAGE: &[&str] = &[
-    "--advantage-estimator",
-    "ppo",
-    "--use-critic",
-    "--megatron-config-path",
-    "megatron_ppo.yaml",
-    "--tensor-model-parallel-size",
-    "2",
-    "--sequence-parallel",
-    "--pipeline-model-parallel-size",
-    "1",
-    "--context-parallel-size",
-    "1",
-    "--expert-model-parallel-size",
-    "1",
-    "--expert-tensor-parallel-size",
-    "1",
-    "--actor-num-nodes",
-    "1",
-    "--actor-num-gpus-per-node",
-    "8",
-    "--critic-num-nodes",
-    "1",
-    "--critic-num-gpus-per-node",
-    "8",
-];
+mod example_run;
 
-/// The sample config shipped with the example.
-const SAMPLE_CONFIG: &str = include_str!("../examples/megatron_ppo.yaml");
+use example_run::{
+    folder_with_config, usage_with, Run, PPO_SAMPLE_CONFIG as SAMPLE_CONFIG, PPO_USAGE as USAGE,
+};
 
-/// Builds the example once (cargo does not hand integration tests the path of
-/// an example) and returns the path of its executable.
 fn example_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo
-            .args(["build", "--example", "ppo_train", "--message-format=json-render-diagnostics"])
-            .arg("--manifest-path")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
-            .stderr(Stdio::inherit());
-        if !cfg!(debug_assertions) {
-            cargo.arg("--release");
-        }
-        let output = cargo.output().expect("cannot run cargo");
-        assert!(output.status.success(), "cargo build --example ppo_train failed");
-        String::from_utf8(output.stdout)
-            .expect("cargo's messages are UTF-8")
-            .lines()
-            .filter_map(|line| serde_json::from_str::<Json>(line).ok())
-            .filter(|message| {
-                message["reason"] == "compiler-artifact" && message["target"]["name"] == "ppo_train"
-            })
-            .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reported no executable for the example ppo_train")
-    })
-}
-
-/// What one run of the example printed.
-#[derive(Debug)]
-struct Run {
-    status: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// The stdout of a successful `--format json` run, parsed.
-    fn json(&self) -> Json {
-        assert_eq!(self.status, Some(0), "the run failed: {}", self.stderr);
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
-
-    /// The stdout lines with runs of spaces collapsed, so that alignment does
-    /// not matter to the assertions.
-    fn text_lines(&self) -> Vec<String> {
-        self.stdout.lines().map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
-    }
-
-    /// The text lines of one role's section: its header up to the next blank line.
-    fn role_section(&self, role: &str) -> Vec<String> {
-        let lines = self.text_lines();
-        let start = lines
-            .iter()
-            .position(|l| l.starts_with(&format!("{role}:")))
-            .unwrap_or_else(|| panic!("no section for `{role}` in:\n{}", self.stdout));
-        lines[start..].iter().take_while(|l| !l.is_empty()).cloned().collect()
-    }
-
-    fn assert_rejected(&self) {
-        assert_eq!(self.status, Some(2), "expected exit status 2; stderr:\n{}", self.stderr);
-        assert!(self.stdout.is_empty(), "a rejected run printed on stdout:\n{}", self.stdout);
-        assert!(!self.stderr.is_empty(), "a rejected run printed nothing on stderr");
-    }
-}
-
-/// A temporary working folder holding `megatron_ppo.yaml` with `config`.
-fn folder_with_config(config: &str) -> TempDir {
-    let dir = tempfile::tempdir().expect("cannot create a temporary folder");
-    std::fs::write(dir.path().join("megatron_ppo.yaml"), config).expect("cannot write the config");
-    dir
+    BINARY.get_or_init(|| example_run::build_example("ppo_train"))
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output =
-        Command::new(example_binary()).args(args).current_dir(dir).output().expect("cannot run the example");
-    Run {
-        status: output.status.code(),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-/// The usage command line plus `extra` flags.
-fn usage_with(extra: &[&'static str]) -> Vec<&'static str> {
-    USAGE.iter().chain(extra).copied().collect()
+    Run::of(example_binary(), dir, args)
 }
 
 fn line(text: &str) -> String {
