@@ -13,7 +13,7 @@ use crate::args::MegatronArgs;
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::error::{Error, Location, Problem, ProblemKind, Source};
 use crate::role::Role;
-use crate::schema::{FieldClass, RoleValueKind, Schema};
+use crate::schema::{FieldClass, Schema};
 use crate::suggest;
 use crate::value::Value;
 use crate::yaml::{self, Mark, Node, NodeKind, YamlErrorKind};
@@ -552,7 +552,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
             return None;
         }
         if let Some(role) = role {
-            if self.schema.role_value(role, index).is_some_and(|rv| rv.kind == RoleValueKind::Forced) {
+            if self.schema.is_forced(role, index) {
                 self.problem(
                     ProblemKind::ForcedKey { key: info.name.to_string(), role: role.name().to_string() },
                     format!("`{}` is fixed for role `{}` and cannot be overridden", info.name, role.name()),

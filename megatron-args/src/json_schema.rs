@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value as Json};
 use crate::args::MegatronArgs;
 use crate::config::PLACEMENT_KEYS;
 use crate::role::Role;
-use crate::schema::{FieldClass, FieldInfo, RoleValueKind};
+use crate::schema::{FieldClass, FieldInfo};
 use crate::value::ValueType;
 
 /// The `$schema` URI of the generated schema.
@@ -259,8 +259,7 @@ fn forced_rules<A: MegatronArgs>() -> Vec<Json> {
         .filter_map(|&role| {
             let mut forbidden = Map::new();
             for info in A::fields() {
-                let forced =
-                    schema.role_value(role, info.index).is_some_and(|rv| rv.kind == RoleValueKind::Forced);
+                let forced = schema.is_forced(role, info.index);
                 if !forced {
                     continue;
                 }

@@ -28,13 +28,12 @@ impl<A: MegatronArgs> Resolved<A> {
     /// # Ok::<(), megatron_args::Error>(())
     /// ```
     pub fn logger_view(&self) -> BTreeMap<String, Value> {
+        let schema = A::__schema();
         let mut view = BTreeMap::new();
         for role_args in self.roles() {
             let role = role_args.role().name();
             for info in A::fields() {
-                if let Some(value) = role_args.args().get(info.name) {
-                    view.insert(format!("{role}/{}", info.name), value);
-                }
+                view.insert(format!("{role}/{}", info.name), schema.value(role_args.args(), info.index));
             }
         }
         view

@@ -135,9 +135,16 @@ impl<A: MegatronArgs> Schema<A> {
         self.infos.iter().position(|f| f.flag == flag)
     }
 
-    /// The role value declared for `role` on `field`, if any.
-    pub(crate) fn role_value(&self, role: A::Role, field: usize) -> Option<&RoleValue<A>> {
-        self.role_values.iter().find(|rv| rv.role == role && rv.field == field)
+    /// Whether `field` is `role_forced` for `role` (the file may not set it).
+    pub(crate) fn is_forced(&self, role: A::Role, field: usize) -> bool {
+        self.role_values
+            .iter()
+            .any(|rv| rv.role == role && rv.field == field && rv.kind == RoleValueKind::Forced)
+    }
+
+    /// The value of field `index` in `args`.
+    pub(crate) fn value(&self, args: &A, index: usize) -> Value {
+        (self.access[index].get)(args)
     }
 
     /// Every name and alias, for did-you-mean suggestions.

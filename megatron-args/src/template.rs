@@ -4,8 +4,7 @@ use std::fmt::Write as _;
 
 use crate::args::MegatronArgs;
 use crate::role::Role;
-use crate::schema::{FieldClass, RoleValueKind};
-use crate::value::Value;
+use crate::schema::FieldClass;
 
 /// A role-config file for `A` with every key a role may set, commented out,
 /// ready to edit.
@@ -74,9 +73,8 @@ pub fn template<A: MegatronArgs>(baseline: &A) -> String {
                     let _ = writeln!(out, "      # {line}");
                 }
             }
-            let value = args.get(info.name).unwrap_or(Value::Null);
-            let forced =
-                schema.role_value(role, info.index).is_some_and(|rv| rv.kind == RoleValueKind::Forced);
+            let value = schema.value(&args, info.index);
+            let forced = schema.is_forced(role, info.index);
             if forced {
                 let _ = writeln!(
                     out,
