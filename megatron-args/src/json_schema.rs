@@ -13,13 +13,10 @@ use crate::args::MegatronArgs;
 use crate::config::PLACEMENT_KEYS;
 use crate::role::Role;
 use crate::schema::{FieldClass, FieldInfo};
-use crate::value::ValueType;
+use crate::value::{short_type_name, yaml11_bool_spellings, ValueType};
 
 /// The `$schema` URI of the generated schema.
 pub const JSON_SCHEMA_DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
-
-/// YAML 1.1 boolean words the loader accepts for bool fields (SPEC 3.7).
-const YAML11_BOOL_WORDS: [&str; 6] = ["yes", "no", "on", "off", "true", "false"];
 
 /// A numeric string the loader accepts for an integer field (SPEC 3.6).
 const INT_STRING_PATTERN: &str = r"^\s*[+-]?[0-9]+\s*$";
@@ -205,12 +202,7 @@ fn field_schema<A: MegatronArgs>(info: &FieldInfo) -> Json {
 fn value_schema(ty: &ValueType) -> Map<String, Json> {
     let schema = match ty {
         ValueType::Bool => {
-            let words: Vec<String> = YAML11_BOOL_WORDS
-                .iter()
-                .flat_map(|w| {
-                    [w.to_string(), format!("{}{}", w[..1].to_uppercase(), &w[1..]), w.to_uppercase()]
-                })
-                .collect();
+            let words: Vec<String> = yaml11_bool_spellings().map(|(spelling, _)| spelling).collect();
             json!({ "anyOf": [ { "type": "boolean" }, { "enum": words } ] })
         }
         ValueType::Int { min, max, .. } => json!({
@@ -298,9 +290,4 @@ fn topology_groups<A: MegatronArgs>() -> String {
         .map(|(group, members)| format!("`{group}`: {}", members.join(", ")))
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-fn short_type_name<T>() -> &'static str {
-    let full = std::any::type_name::<T>();
-    full.rsplit("::").next().unwrap_or(full)
 }

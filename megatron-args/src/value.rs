@@ -263,14 +263,19 @@ impl ArgValue for bool {
     }
 }
 
-/// `yes/no/on/off/true/false` in lower, Title or UPPER case.
-fn parse_yaml11_bool(s: &str) -> Option<bool> {
+/// Every string a bool field accepts (SPEC 3.7): `yes/no/on/off/true/false`
+/// in lower, Title and UPPER case, with the boolean each means.
+pub(crate) fn yaml11_bool_spellings() -> impl Iterator<Item = (String, bool)> {
     const WORDS: [(&str, bool); 6] =
         [("yes", true), ("no", false), ("on", true), ("off", false), ("true", true), ("false", false)];
-    WORDS.iter().find_map(|(word, b)| {
+    WORDS.into_iter().flat_map(|(word, b)| {
         let title = format!("{}{}", word[..1].to_uppercase(), &word[1..]);
-        (s == *word || s == title || s == word.to_uppercase()).then_some(*b)
+        [(word.to_string(), b), (title, b), (word.to_uppercase(), b)]
     })
+}
+
+fn parse_yaml11_bool(s: &str) -> Option<bool> {
+    yaml11_bool_spellings().find_map(|(spelling, b)| (spelling == s).then_some(b))
 }
 
 macro_rules! int_arg_value {
@@ -528,7 +533,7 @@ where
     }
 }
 
-fn short_type_name<T>() -> &'static str {
+pub(crate) fn short_type_name<T>() -> &'static str {
     let full = std::any::type_name::<T>();
     full.rsplit("::").next().unwrap_or(full)
 }
