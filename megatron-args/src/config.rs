@@ -200,14 +200,14 @@ fn read_text(path: &Path) -> Result<String, Error> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.into_bytes();
+        // Lines counted as the YAML scanner counts them, so that `\r` files agree.
         let prefix = String::from_utf8_lossy(&bytes[..valid]);
-        let line = prefix.matches('\n').count() + 1;
-        let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let mark = yaml::mark_of_offset(&prefix, prefix.len());
         let source = Source::new(origin.clone(), String::from_utf8_lossy(&bytes).into_owned());
         Error::from(Problem::new(
             ProblemKind::NotUtf8,
             format!("the role-config file is not valid UTF-8 (byte {valid})"),
-            Some(Location::new(source, line, column, 1)),
+            Some(Location::new(source, mark.line, mark.column, 1)),
             Some("save the file as UTF-8".to_string()),
         ))
     })

@@ -163,7 +163,7 @@ pub(crate) fn parse(text: &str) -> Result<Option<Node>, Vec<YamlError>> {
 
 /// The position of byte `offset` of `text`, counting line breaks as the
 /// scanner does (`\n`, `\r\n`, a lone `\r`).
-fn mark_of_offset(text: &str, offset: usize) -> Mark {
+pub(crate) fn mark_of_offset(text: &str, offset: usize) -> Mark {
     let before = &text[..offset];
     let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let line = 1
