@@ -333,14 +333,15 @@ def build_argument(row, group_key, extra_flags):
         arg.clap.append("value_parser = [" + ", ".join(rust_str(s) for s in SIGNALS) + "]")
 
     if is_list:
+        # clap's derive would append a list's occurrences; argparse's `store`
+        # replaces the list, `append` appends.
         if kind == "append":
             arg.clap.append("action = clap::ArgAction::Append")
-        elif nargs == "+":
-            arg.clap.append("num_args = 1..")
-        elif nargs == "*":
-            arg.clap.append("num_args = 0..")
-        elif nargs.isdigit():
-            arg.clap.append(f"num_args = {nargs}")
+        else:
+            if not nargs:
+                raise GenError(f"{name}: a list without nargs")
+            arg.clap.append("action = clap::ArgAction::Set")
+            arg.clap.append({"+": "num_args = 1..", "*": "num_args = 0.."}.get(nargs, f"num_args = {nargs}"))
         if default is None:
             arg.rust_type = f"Option<Vec<{base}>>"
         else:

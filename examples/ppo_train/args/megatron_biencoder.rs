@@ -41,7 +41,7 @@ pub struct MegatronBiencoder {
     #[arg(long = "query-in-block-prob", default_value = "0.1")]
     pub query_in_block_prob: f64,
 
-    #[arg(long = "retriever-report-topk-accuracies", num_args = 1..)]
+    #[arg(long = "retriever-report-topk-accuracies", action = clap::ArgAction::Set, num_args = 1..)]
     pub retriever_report_topk_accuracies: Vec<i64>,
 
     #[arg(long = "retriever-score-scaling")]

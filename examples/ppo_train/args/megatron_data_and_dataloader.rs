@@ -21,7 +21,7 @@ pub struct MegatronDataAndDataloader {
     #[arg(long = "data-cache-path")]
     pub data_cache_path: Option<String>,
 
-    #[arg(long = "data-path", num_args = 0..)]
+    #[arg(long = "data-path", action = clap::ArgAction::Set, num_args = 0..)]
     pub data_path: Option<Vec<String>>,
 
     #[arg(long = "dataloader-defer-npy-index-mmap")]
@@ -124,12 +124,12 @@ pub struct MegatronDataAndDataloader {
     #[arg(long = "split")]
     pub split: Option<String>,
 
-    #[arg(long = "test-data-path", num_args = 0..)]
+    #[arg(long = "test-data-path", action = clap::ArgAction::Set, num_args = 0..)]
     pub test_data_path: Option<Vec<String>>,
 
-    #[arg(long = "train-data-path", num_args = 0..)]
+    #[arg(long = "train-data-path", action = clap::ArgAction::Set, num_args = 0..)]
     pub train_data_path: Option<Vec<String>>,
 
-    #[arg(long = "valid-data-path", num_args = 0..)]
+    #[arg(long = "valid-data-path", action = clap::ArgAction::Set, num_args = 0..)]
     pub valid_data_path: Option<Vec<String>>,
 }

@@ -16,7 +16,7 @@ pub struct MegatronDistributedInit {
     #[arg(long = "no-align-param-gather", action = clap::ArgAction::SetFalse)]
     pub align_param_gather: bool,
 
-    #[arg(long = "cp-comm-type", num_args = 1.., default_values = ["p2p"])]
+    #[arg(long = "cp-comm-type", action = clap::ArgAction::Set, num_args = 1.., default_values = ["p2p"])]
     pub cp_comm_type: Vec<String>,
 
     #[arg(long = "create-all-gather-group")]
@@ -37,7 +37,7 @@ pub struct MegatronDistributedInit {
     #[arg(long = "ddp-pad-buckets-for-high-nccl-busbw")]
     pub ddp_pad_buckets_for_high_nccl_busbw: bool,
 
-    #[arg(long = "ddp-param-name-patterns-for-fp32-local-accumulation", num_args = 1..)]
+    #[arg(long = "ddp-param-name-patterns-for-fp32-local-accumulation", action = clap::ArgAction::Set, num_args = 1..)]
     pub ddp_param_name_patterns_for_fp32_local_accumulation: Vec<String>,
 
     #[arg(long = "ddp-reduce-scatter-with-fp32-accumulation")]
@@ -106,7 +106,7 @@ pub struct MegatronDistributedInit {
     #[arg(long = "gtp-remat-reduce-scatter-with-fp32-accumulation")]
     pub gtp_remat_reduce_scatter_with_fp32_accumulation: bool,
 
-    #[arg(long = "high-priority-stream-groups", num_args = 1..)]
+    #[arg(long = "high-priority-stream-groups", action = clap::ArgAction::Set, num_args = 1..)]
     pub high_priority_stream_groups: Vec<String>,
 
     #[arg(long = "keep-fp8-transpose-cache")]

@@ -47,7 +47,7 @@ pub struct MegatronExperimental {
     #[arg(long = "megatron-fsdp-max-pool-double-buffer")]
     pub megatron_fsdp_max_pool_double_buffer: bool,
 
-    #[arg(long = "spec", num_args = 0..)]
+    #[arg(long = "spec", action = clap::ArgAction::Set, num_args = 0..)]
     pub spec: Option<Vec<String>>,
 
     #[arg(long = "use-precision-aware-optimizer")]

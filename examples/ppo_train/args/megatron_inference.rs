@@ -12,11 +12,11 @@ pub struct MegatronInference {
     pub bert_embedder_type: BertEmbedderType,
 
     /// Upstream converts this text with its own function; here it stays text.
-    #[arg(long = "cuda-graph-modules", num_args = 1..)]
+    #[arg(long = "cuda-graph-modules", action = clap::ArgAction::Set, num_args = 1..)]
     pub cuda_graph_modules: Vec<String>,
 
     /// Upstream converts this text with its own function; here it stays text.
-    #[arg(long = "cuda-graph-scope", num_args = 1..)]
+    #[arg(long = "cuda-graph-scope", action = clap::ArgAction::Set, num_args = 1..)]
     pub cuda_graph_scope_deprecated: Option<Vec<String>>,
 
     #[arg(long = "decode-only-cuda-graphs")]

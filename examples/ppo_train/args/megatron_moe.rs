@@ -9,7 +9,7 @@ use megatron_args::MegatronArgs;
 #[command(next_help_heading = "Megatron-LM: moe")]
 pub struct MegatronMoe {
     /// Upstream's default is the single value 0.0; here a one-item list.
-    #[arg(long = "moe-aux-loss-coeff", num_args = 1.., default_values = ["0.0"])]
+    #[arg(long = "moe-aux-loss-coeff", action = clap::ArgAction::Set, num_args = 1.., default_values = ["0.0"])]
     pub moe_aux_loss_coeff: Vec<f64>,
 
     /// Upstream converts this text with its own function; here it stays text.
@@ -17,7 +17,7 @@ pub struct MegatronMoe {
     pub moe_layer_freq: String,
 
     /// Upstream's default is the single value 'aux_loss'; here a one-item list.
-    #[arg(long = "moe-router-load-balancing-type", value_enum, num_args = 1.., default_values = ["aux_loss"])]
+    #[arg(long = "moe-router-load-balancing-type", value_enum, action = clap::ArgAction::Set, num_args = 1.., default_values = ["aux_loss"])]
     pub moe_router_load_balancing_type: Vec<MoeRouterLoadBalancingType>,
 
     #[arg(long = "moe-upcycling-granularity", default_value = "1")]

@@ -75,7 +75,7 @@ pub struct MegatronRl {
     #[arg(long = "rl-inference-model-unified-memory-level", value_parser = clap::value_parser!(i64).range(0..=1), default_value = "0")]
     pub rl_inference_model_unified_memory_level: i64,
 
-    #[arg(long = "rl-inference-parsers", num_args = 0..)]
+    #[arg(long = "rl-inference-parsers", action = clap::ArgAction::Set, num_args = 0..)]
     pub rl_inference_parsers: Vec<String>,
 
     #[arg(long = "rl-inference-pipeline-model-parallel-size")]

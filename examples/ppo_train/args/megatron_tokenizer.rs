@@ -27,7 +27,7 @@ pub struct MegatronTokenizer {
     #[arg(long = "no-pad-vocab-size", action = clap::ArgAction::SetFalse)]
     pub pad_vocab_size: bool,
 
-    #[arg(long = "tokenizer-special-tokens", num_args = 1..)]
+    #[arg(long = "tokenizer-special-tokens", action = clap::ArgAction::Set, num_args = 1..)]
     pub special_tokens: Option<Vec<String>>,
 
     #[arg(long = "tiktoken-num-special-tokens", default_value = "1000")]

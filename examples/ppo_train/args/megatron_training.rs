@@ -80,7 +80,7 @@ pub struct MegatronTraining {
     #[arg(long = "no-gradient-accumulation-fusion", action = clap::ArgAction::SetFalse)]
     pub gradient_accumulation_fusion: bool,
 
-    #[arg(long = "iterations-to-skip", num_args = 1..)]
+    #[arg(long = "iterations-to-skip", action = clap::ArgAction::Set, num_args = 1..)]
     pub iterations_to_skip: Vec<i64>,
 
     #[arg(long = "manual-gc")]
@@ -124,7 +124,7 @@ pub struct MegatronTraining {
     #[arg(long = "no-pin-cpu-params", action = clap::ArgAction::SetFalse)]
     pub pin_cpu_params: bool,
 
-    #[arg(long = "rampup-batch-size", num_args = 3)]
+    #[arg(long = "rampup-batch-size", action = clap::ArgAction::Set, num_args = 3)]
     pub rampup_batch_size: Option<Vec<i64>>,
 
     #[arg(long = "recompute-activations")]

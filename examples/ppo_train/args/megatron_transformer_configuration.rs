@@ -250,7 +250,7 @@ pub struct MegatronTransformerConfiguration {
     #[arg(long = "glu-linear-offset", default_value = "0.0")]
     pub glu_linear_offset: f64,
 
-    #[arg(long = "gtp-remat-opt-in-modules", num_args = 1..)]
+    #[arg(long = "gtp-remat-opt-in-modules", action = clap::ArgAction::Set, num_args = 1..)]
     pub gtp_remat_opt_in_modules: Vec<String>,
 
     #[arg(long = "hidden-dropout", default_value = "0.1")]
@@ -259,7 +259,7 @@ pub struct MegatronTransformerConfiguration {
     #[arg(long = "hidden-size")]
     pub hidden_size: Option<i64>,
 
-    #[arg(long = "hierarchical-context-parallel-sizes", num_args = 1..)]
+    #[arg(long = "hierarchical-context-parallel-sizes", action = clap::ArgAction::Set, num_args = 1..)]
     pub hierarchical_context_parallel_sizes: Option<Vec<i64>>,
 
     #[arg(long = "high-priority-a2a-comm-stream")]
@@ -529,7 +529,7 @@ pub struct MegatronTransformerConfiguration {
     #[arg(long = "moe-z-loss-coeff")]
     pub moe_z_loss_coeff: Option<f64>,
 
-    #[arg(long = "mrope-section", num_args = 1..)]
+    #[arg(long = "mrope-section", action = clap::ArgAction::Set, num_args = 1..)]
     pub mrope_section: Option<Vec<i64>>,
 
     #[arg(long = "mtp-detach-heads")]
@@ -589,7 +589,7 @@ pub struct MegatronTransformerConfiguration {
     #[arg(long = "num-query-groups", default_value = "1")]
     pub num_query_groups: i64,
 
-    #[arg(long = "offload-modules", num_args = 1..)]
+    #[arg(long = "offload-modules", action = clap::ArgAction::Set, num_args = 1..)]
     pub offload_modules: Vec<String>,
 
     #[arg(long = "overlap-dispatch-backward-with-experts-wgrad")]
@@ -634,7 +634,7 @@ pub struct MegatronTransformerConfiguration {
     #[arg(long = "recompute-method", value_enum)]
     pub recompute_method: Option<RecomputeMethod>,
 
-    #[arg(long = "recompute-modules", num_args = 1..)]
+    #[arg(long = "recompute-modules", action = clap::ArgAction::Set, num_args = 1..)]
     pub recompute_modules: Option<Vec<String>>,
 
     #[arg(long = "recompute-num-layers")]

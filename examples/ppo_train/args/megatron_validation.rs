@@ -32,6 +32,6 @@ pub struct MegatronValidation {
     #[arg(long = "test-mode")]
     pub test_mode: bool,
 
-    #[arg(long = "validation-set-names", num_args = 1..)]
+    #[arg(long = "validation-set-names", action = clap::ArgAction::Set, num_args = 1..)]
     pub validation_set_names: Option<Vec<String>>,
 }

@@ -17,15 +17,15 @@ pub struct SlimeCustomMegatronPlugins {
     #[arg(long = "custom-megatron-init-path")]
     pub custom_megatron_init_path: Option<String>,
 
-    #[arg(long = "megatron-deepgemm-forward-layers", num_args = 1..)]
+    #[arg(long = "megatron-deepgemm-forward-layers", action = clap::ArgAction::Set, num_args = 1..)]
     pub megatron_deepgemm_forward_layers: Option<Vec<i64>>,
 
-    #[arg(long = "megatron-deepgemm-forward-modules", num_args = 1..)]
+    #[arg(long = "megatron-deepgemm-forward-modules", action = clap::ArgAction::Set, num_args = 1..)]
     pub megatron_deepgemm_forward_modules: Option<Vec<String>>,
 
-    #[arg(long = "megatron-deepgemm-moe-forward-layers", num_args = 1..)]
+    #[arg(long = "megatron-deepgemm-moe-forward-layers", action = clap::ArgAction::Set, num_args = 1..)]
     pub megatron_deepgemm_moe_forward_layers: Option<Vec<i64>>,
 
-    #[arg(long = "megatron-deepgemm-moe-forward-modules", num_args = 1..)]
+    #[arg(long = "megatron-deepgemm-moe-forward-modules", action = clap::ArgAction::Set, num_args = 1..)]
     pub megatron_deepgemm_moe_forward_modules: Option<Vec<String>>,
 }

@@ -29,7 +29,7 @@ pub struct SlimeDebug {
     #[arg(long = "memory-snapshot-num-steps")]
     pub memory_snapshot_num_steps: Option<i64>,
 
-    #[arg(long = "profile-target", value_enum, num_args = 1.., default_values = ["train_overall"])]
+    #[arg(long = "profile-target", value_enum, action = clap::ArgAction::Set, num_args = 1.., default_values = ["train_overall"])]
     pub profile_target: Vec<ProfileTarget>,
 
     #[arg(long = "record-memory-history")]

@@ -35,7 +35,7 @@ pub struct SlimeEval {
     #[arg(long = "eval-min-new-tokens")]
     pub eval_min_new_tokens: Option<i64>,
 
-    #[arg(long = "eval-prompt-data", num_args = 1..)]
+    #[arg(long = "eval-prompt-data", action = clap::ArgAction::Set, num_args = 1..)]
     pub eval_prompt_data: Option<Vec<String>>,
 
     #[arg(long = "eval-temperature")]

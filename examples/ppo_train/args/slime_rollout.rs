@@ -47,7 +47,7 @@ pub struct SlimeRollout {
     #[arg(long = "rollout-data-transport", value_enum, default_value = "object-store")]
     pub rollout_data_transport: RolloutDataTransport,
 
-    #[arg(long = "rollout-external-engine-addrs", num_args = 1..)]
+    #[arg(long = "rollout-external-engine-addrs", action = clap::ArgAction::Set, num_args = 1..)]
     pub rollout_external_engine_addrs: Option<Vec<String>>,
 
     #[arg(long = "rollout-function-path", default_value = "slime.rollout.sglang_rollout.generate_rollout")]
@@ -74,10 +74,10 @@ pub struct SlimeRollout {
     #[arg(long = "rollout-skip-special-tokens")]
     pub rollout_skip_special_tokens: bool,
 
-    #[arg(long = "rollout-stop", num_args = 1..)]
+    #[arg(long = "rollout-stop", action = clap::ArgAction::Set, num_args = 1..)]
     pub rollout_stop: Option<Vec<String>>,
 
-    #[arg(long = "rollout-stop-token-ids", num_args = 1..)]
+    #[arg(long = "rollout-stop-token-ids", action = clap::ArgAction::Set, num_args = 1..)]
     pub rollout_stop_token_ids: Option<Vec<i64>>,
 
     #[arg(long = "rollout-temperature", default_value = "1.0")]

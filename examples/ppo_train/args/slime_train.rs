@@ -25,13 +25,13 @@ pub struct SlimeTrain {
     #[arg(long = "freeze-indexer")]
     pub freeze_indexer: bool,
 
-    #[arg(long = "freeze-params-name-list", num_args = 0..)]
+    #[arg(long = "freeze-params-name-list", action = clap::ArgAction::Set, num_args = 0..)]
     pub freeze_params_name_list: Option<Vec<String>>,
 
     #[arg(long = "log-probs-chunk-size", default_value = "-1")]
     pub log_probs_chunk_size: i64,
 
-    #[arg(long = "only-train-params-name-list", num_args = 0..)]
+    #[arg(long = "only-train-params-name-list", action = clap::ArgAction::Set, num_args = 0..)]
     pub only_train_params_name_list: Option<Vec<String>>,
 
     #[arg(long = "qwen-gdn-backend", value_enum, default_value = "fla")]
