@@ -554,6 +554,9 @@ def render_mod(groups, variant):
     out = [HEADER.rstrip("\n"),
            "//! The training arguments of slime and Megatron-LM: one module per upstream",
            "//! argument group, flattened into [`TrainArgs`].",
+           "",
+           "// The choices' variants follow upstream's spellings (`train_overall`, `train_actor`).",
+           "#![allow(clippy::enum_variant_names)]",
            ""]
     for group in groups:
         upstream_names = [a.name for a in group.args if a.name != a.name.lower()]

@@ -135,7 +135,11 @@ fn every_real_launch_line_resolves_except_the_three_with_flags_defined_nowhere()
             "{file}: the error names {flag}:\n{}",
             run.stderr
         );
-        assert!(run.stderr.contains("tip: a similar argument exists: '--"), "{file}: a suggestion:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains("tip: a similar argument exists: '--"),
+            "{file}: a suggestion:\n{}",
+            run.stderr
+        );
     }
 }
 
@@ -144,7 +148,10 @@ fn ppo_lines_resolve_both_roles_with_the_file_rates_and_the_critic_specializatio
     let workspace = Workspace::new();
     for file in PPO_LINES {
         let line = workspace.line(file);
-        assert!(!line.contains(&"--use-critic".to_string()), "{file} turns the critic on through the estimator");
+        assert!(
+            !line.contains(&"--use-critic".to_string()),
+            "{file} turns the critic on through the estimator"
+        );
         let out = workspace.run_json(file);
         let roles = out["roles"].as_object().expect("roles is an object");
         assert_eq!(roles.keys().collect::<Vec<_>>(), ["actor", "critic"], "{file}");
@@ -160,7 +167,10 @@ fn ppo_lines_resolve_both_roles_with_the_file_rates_and_the_critic_specializatio
         assert_eq!(critic["disable_param_buffers_cpu_backup"], false, "{file}");
 
         for (role, name) in [(actor, "actor"), (critic, "critic")] {
-            assert_eq!(role["use_critic"], true, "{file} {name}: --advantage-estimator ppo turns the critic on");
+            assert_eq!(
+                role["use_critic"], true,
+                "{file} {name}: --advantage-estimator ppo turns the critic on"
+            );
             assert_eq!(role["critic_num_nodes"], role["actor_num_nodes"], "{file} {name}");
             assert_eq!(role["critic_num_gpus_per_node"], role["actor_num_gpus_per_node"], "{file} {name}");
             for (flag, field) in [
@@ -183,15 +193,24 @@ fn ppo_critic_print_argv_runs_back_to_the_same_critic_arguments() {
     let workspace = Workspace::new();
     for file in PPO_LINES {
         let critic = workspace.run_json(file)["roles"]["critic"].clone();
-        let print = workspace.run(&[workspace.line(file), vec!["--print-argv".into(), "critic".into()]].concat());
+        let print =
+            workspace.run(&[workspace.line(file), vec!["--print-argv".into(), "critic".into()]].concat());
         print.assert_ok();
         let argv: Vec<&str> = print.stdout.lines().collect();
-        assert!(argv.contains(&"--sglang-mem-fraction-static"), "{file}: SGLang's arguments are written back");
+        assert!(
+            argv.contains(&"--sglang-mem-fraction-static"),
+            "{file}: SGLang's arguments are written back"
+        );
 
         let again = workspace.run(&[argv, vec!["--format", "json"]].concat()).json();
         let again = &again["roles"]["critic"];
-        let differing: Vec<&String> =
-            critic.as_object().unwrap().iter().filter(|(k, v)| again[k.as_str()] != **v).map(|(k, _)| k).collect();
+        let differing: Vec<&String> = critic
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(k, v)| again[k.as_str()] != **v)
+            .map(|(k, _)| k)
+            .collect();
         assert!(differing.is_empty(), "{file}: the critic's {differing:?} changed on the way back");
     }
 }
@@ -206,9 +225,22 @@ fn repeated_flag_keeps_its_last_value_as_in_argparse() {
     assert_eq!(workspace.run_json(file)["roles"]["actor"]["moe_token_dispatcher_type"], "flex");
 
     let out = workspace
-        .run(&["--eval-prompt-data", "a", "a.jsonl", "--eval-prompt-data", "b", "b.jsonl", "--format", "json"])
+        .run(&[
+            "--eval-prompt-data",
+            "a",
+            "a.jsonl",
+            "--eval-prompt-data",
+            "b",
+            "b.jsonl",
+            "--format",
+            "json",
+        ])
         .json();
-    assert_eq!(out["roles"]["actor"]["eval_prompt_data"], serde_json::json!(["b", "b.jsonl"]), "the list is replaced");
+    assert_eq!(
+        out["roles"]["actor"]["eval_prompt_data"],
+        serde_json::json!(["b", "b.jsonl"]),
+        "the list is replaced"
+    );
 }
 
 #[test]
@@ -234,11 +266,17 @@ fn store_false_flag_sets_its_own_destination() {
 #[test]
 fn boolean_optional_flag_keeps_not_given_apart_from_false() {
     let workspace = Workspace::new();
-    let actor = |args: &[&str]| workspace.run(&[args, &["--format", "json"]].concat()).json()["roles"]["actor"].clone();
+    let actor = |args: &[&str]| {
+        workspace.run(&[args, &["--format", "json"]].concat()).json()["roles"]["actor"].clone()
+    };
     assert_eq!(actor(&[])["offload_train"], Json::Null);
     assert_eq!(actor(&["--offload-train"])["offload_train"], true);
     assert_eq!(actor(&["--no-offload-train"])["offload_train"], false);
-    assert_eq!(actor(&["--offload-train", "--no-offload-train"])["offload_train"], false, "the last one wins");
+    assert_eq!(
+        actor(&["--offload-train", "--no-offload-train"])["offload_train"],
+        false,
+        "the last one wins"
+    );
     assert_eq!(actor(&["--no-offload-train", "--offload-train"])["offload_train"], true, "the last one wins");
 
     let out = workspace.run_json("scripts__run-qwen3-4B-amd.sh.argv");
@@ -276,7 +314,8 @@ fn sglang_and_router_arguments_pass_through_in_order_and_are_shared() {
         "--sglang-dist-timeout",
         "-1",
     ];
-    let out = workspace.run(&[&args[..], &["--advantage-estimator", "ppo", "--format", "json"]].concat()).json();
+    let out =
+        workspace.run(&[&args[..], &["--advantage-estimator", "ppo", "--format", "json"]].concat()).json();
     for role in ["actor", "critic"] {
         let args = &out["roles"][role];
         assert_eq!(
@@ -314,13 +353,20 @@ fn sglang_and_router_arguments_pass_through_in_order_and_are_shared() {
 fn critic_placement_follows_the_actor_unless_given() {
     let workspace = Workspace::new();
     let critic = |args: &[&str]| {
-        let base = ["--advantage-estimator", "ppo", "--actor-num-nodes", "2", "--actor-num-gpus-per-node", "4"];
+        let base =
+            ["--advantage-estimator", "ppo", "--actor-num-nodes", "2", "--actor-num-gpus-per-node", "4"];
         workspace.run(&[&base[..], args, &["--format", "json"]].concat()).json()["roles"]["critic"].clone()
     };
     let follows = critic(&[]);
-    assert_eq!((follows["critic_num_nodes"].clone(), follows["critic_num_gpus_per_node"].clone()), (2.into(), 4.into()));
+    assert_eq!(
+        (follows["critic_num_nodes"].clone(), follows["critic_num_gpus_per_node"].clone()),
+        (2.into(), 4.into())
+    );
     let own = critic(&["--critic-num-nodes", "1", "--critic-num-gpus-per-node", "8"]);
-    assert_eq!((own["critic_num_nodes"].clone(), own["critic_num_gpus_per_node"].clone()), (1.into(), 8.into()));
+    assert_eq!(
+        (own["critic_num_nodes"].clone(), own["critic_num_gpus_per_node"].clone()),
+        (1.into(), 8.into())
+    );
 }
 
 #[test]
@@ -337,8 +383,12 @@ fn help_is_grouped_under_upstream_group_titles() {
     let workspace = Workspace::new();
     let run = workspace.run(&["--help"]);
     run.assert_ok();
-    for heading in ["slime: algo:", "slime: cluster:", "Megatron-LM: transformer configuration:", "Megatron-LM: training:"]
-    {
+    for heading in [
+        "slime: algo:",
+        "slime: cluster:",
+        "Megatron-LM: transformer configuration:",
+        "Megatron-LM: training:",
+    ] {
         assert!(run.stdout.lines().any(|l| l == heading), "no heading {heading:?} in --help");
     }
     let algo = run.stdout.find("slime: algo:").unwrap();
