@@ -164,7 +164,7 @@ fn parse_command_line(argv: Vec<OsString>) -> Result<Cli, clap::Error> {
     let mut command = with_negations(Cli::command());
     let known_flags: HashSet<String> =
         command.get_arguments().filter_map(|arg| arg.get_long().map(|long| format!("--{long}"))).collect();
-    let (argv, passthrough) = split_passthrough(argv, &known_flags);
+    let argv = split_passthrough(argv, &known_flags);
     let matches = command.try_get_matches_from_mut(argv)?;
     let mut cli = Cli::from_arg_matches(&matches).map_err(|error| error.format(&mut command))?;
     let train = &mut cli.train;
@@ -173,7 +173,6 @@ fn parse_command_line(argv: Vec<OsString>) -> Result<Cli, clap::Error> {
             train.set(negation.field, false).expect("every negation names a bool argument");
         }
     }
-    train.slime_sglang.sglang_passthrough = passthrough;
     apply_upstream_validation(train);
     Ok(cli)
 }
@@ -195,12 +194,13 @@ fn with_negations(mut command: clap::Command) -> clap::Command {
     command
 }
 
-/// Splits SGLang's own `--sglang-*` / `--router-*` arguments (each with the
-/// values that follow it) from the rest, keeping both in order. Flags the
-/// command defines itself (`--sglang-config`, `--sglang-router-ip`, ...)
-/// stay. SGLang's flags depend on its version, so they are not checked here,
-/// as slime does not check them either.
-fn split_passthrough(argv: Vec<OsString>, known_flags: &HashSet<String>) -> (Vec<OsString>, Vec<String>) {
+/// Moves SGLang's own `--sglang-*` / `--router-*` arguments (each with the
+/// values that follow it), in their order, behind `--`, where the argument
+/// `sglang_passthrough` takes them. Flags the command defines itself
+/// (`--sglang-config`, `--sglang-router-ip`, ...) stay. SGLang's flags depend
+/// on its version, so they are not checked here, as slime does not check
+/// them either.
+fn split_passthrough(argv: Vec<OsString>, known_flags: &HashSet<String>) -> Vec<OsString> {
     let mut kept = Vec::with_capacity(argv.len());
     let mut passthrough = Vec::new();
     let mut in_passthrough = false;
@@ -209,8 +209,8 @@ fn split_passthrough(argv: Vec<OsString>, known_flags: &HashSet<String>) -> (Vec
     while let Some(arg) = args.next() {
         let text = arg.to_str();
         if text == Some("--") {
-            kept.push(arg);
-            kept.extend(args.by_ref());
+            // Already behind `--`: pass-through too.
+            passthrough.extend(args.by_ref());
             break;
         }
         if let Some(text) = text.filter(|t| looks_like_flag(t)) {
@@ -218,13 +218,17 @@ fn split_passthrough(argv: Vec<OsString>, known_flags: &HashSet<String>) -> (Vec
             in_passthrough = (flag.starts_with("--sglang-") || flag.starts_with("--router-"))
                 && !known_flags.contains(flag);
         }
-        match (in_passthrough, arg.into_string()) {
-            (true, Ok(text)) => passthrough.push(text),
-            (_, Ok(text)) => kept.push(text.into()),
-            (_, Err(raw)) => kept.push(raw),
+        if in_passthrough {
+            passthrough.push(arg);
+        } else {
+            kept.push(arg);
         }
     }
-    (kept, passthrough)
+    if !passthrough.is_empty() {
+        kept.push("--".into());
+        kept.extend(passthrough);
+    }
+    kept
 }
 
 /// A flag, as opposed to a value: `--x`, or `-x` that is not a negative number.
@@ -260,7 +264,10 @@ fn active_roles(args: &TrainArgs) -> Vec<PpoRole> {
 /// `--no-X` where upstream has it), then SGLang's pass-through arguments.
 fn launch_argv(args: &TrainArgs) -> Vec<String> {
     let mut argv = Vec::new();
-    let mut rendered = megatron_args::to_argv(args).into_iter().peekable();
+    // The pass-through arguments go last, as given, not behind `--`.
+    let mut flags_only = args.clone();
+    let passthrough = std::mem::take(&mut flags_only.slime_sglang.sglang_passthrough);
+    let mut rendered = megatron_args::to_argv(&flags_only).into_iter().peekable();
     while let Some(arg) = rendered.next() {
         if OPTIONAL_FLAGS.contains(&arg.as_str()) {
             match rendered.next_if(|value| value == "true" || value == "false").as_deref() {
@@ -274,7 +281,7 @@ fn launch_argv(args: &TrainArgs) -> Vec<String> {
         }
         argv.push(arg);
     }
-    argv.extend(args.slime_sglang.sglang_passthrough.iter().cloned());
+    argv.extend(passthrough);
     argv
 }
 

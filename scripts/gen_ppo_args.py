@@ -464,7 +464,8 @@ def build_groups(rows):
     passthrough.rust_type = "Vec<String>"
     passthrough.doc = [
         "SGLang's own `--sglang-*` and `--router-*` arguments, in command-line order: split off before the",
-        "command line is parsed, passed through unchanged, shared by every role.",
+        "command line is parsed (and given to this argument after `--`), passed through unchanged, shared",
+        "by every role.",
     ]
     passthrough.pass_through = True
     groups[("slime", "sglang")].args.append(passthrough)
@@ -502,7 +503,10 @@ def doc_lines(lines, indent):
 def render_field(arg, variant):
     out = doc_lines(arg.doc, "    ")
     if getattr(arg, "pass_through", False):
-        out.append("    #[arg(skip)]")
+        # The example moves these arguments behind `--`, where this hidden
+        # positional takes them.
+        out.append('    #[arg(last = true, num_args = 0.., allow_hyphen_values = true, hide = true, '
+                   'value_name = "SGLANG_ARG")]')
     else:
         items = [f"long = {rust_str(arg.flag[2:])}"] + arg.clap
         out.append(f"    #[arg({', '.join(items)})]")

@@ -18,8 +18,10 @@ pub struct SlimeSglang {
 
     /// SGLang's own `--sglang-*` and `--router-*` arguments, in command-line order: split off before the
     ///
-    /// command line is parsed, passed through unchanged, shared by every role.
-    #[arg(skip)]
+    /// command line is parsed (and given to this argument after `--`), passed through unchanged, shared
+    ///
+    /// by every role.
+    #[arg(last = true, num_args = 0.., allow_hyphen_values = true, hide = true, value_name = "SGLANG_ARG")]
     #[megatron(skip)]
     pub sglang_passthrough: Vec<String>,
 
