@@ -4,7 +4,8 @@
 
 use std::fmt;
 
-use crate::error::{render, Location};
+use crate::error::Location;
+use crate::render::{Report, Styling};
 
 /// How much a diagnostic matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -80,8 +81,26 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The report of this diagnostic, drawn as a problem is.
+    pub fn render(&self, styling: Styling) -> String {
+        let level = match self.level {
+            Level::Info => annotate_snippets::Level::INFO,
+            Level::Warning => annotate_snippets::Level::WARNING,
+        };
+        let report = Report {
+            level,
+            message: &self.message,
+            location: self.location.as_ref(),
+            help: self.help.as_deref(),
+            notes: &[],
+        };
+        report.render(styling)
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        render(f, self.level.as_str(), &self.message, self.location.as_ref(), self.help.as_deref(), &[])
+        f.write_str(&self.render(Styling::Plain))
     }
 }
