@@ -191,7 +191,13 @@ fn topology_divergence_is_rejected_naming_the_field_and_both_roles() {
     );
     assert!(run.stderr.contains("--> megatron_ppo.yaml:7:35"), "{}", run.stderr);
     assert!(run.stderr.contains("actor: 2 (command line)"), "{}", run.stderr);
-    assert!(run.stderr.contains("7 |       tensor_model_parallel_size: 4\n  |                                   ^ critic: 4"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "7 |       tensor_model_parallel_size: 4\n  |                                   ^ critic: 4"
+        ),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("--tensor-model-parallel-size"), "the help names the flag:\n{}", run.stderr);
 }
 

@@ -407,7 +407,8 @@ impl Error {
         let mut reports: Vec<String> = self.problems.iter().map(|p| p.render(styling)).collect();
         if self.problems.len() > 1 {
             let count = format!("{} problems found", self.problems.len());
-            let summary = Report { level: Level::ERROR, message: &count, location: None, help: None, notes: &[] };
+            let summary =
+                Report { level: Level::ERROR, message: &count, location: None, help: None, notes: &[] };
             reports.push(summary.render(styling));
         }
         reports.join("\n\n")

@@ -65,7 +65,8 @@ impl Report<'_> {
         let mut footnotes = Vec::new();
         if let Some(at) = self.location {
             // A note at the report's own place labels its span.
-            let label = self.notes.iter().find(|n| n.location.as_ref() == Some(at)).map(|n| n.message.as_str());
+            let label =
+                self.notes.iter().find(|n| n.location.as_ref() == Some(at)).map(|n| n.message.as_str());
             marks.push(Mark { location: at, primary: true, label });
         }
         for note in self.notes {
@@ -80,7 +81,8 @@ impl Report<'_> {
         if snippets.is_empty() {
             // A file with no text to show (empty): the place alone.
             if let Some(at) = self.location {
-                group_elements.push(Origin::path(at.origin()).line(at.line()).char_column(at.column()).into());
+                group_elements
+                    .push(Origin::path(at.origin()).line(at.line()).char_column(at.column()).into());
             }
         }
         for note in footnotes {
