@@ -416,8 +416,8 @@ fn run_with_colour_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
 #[test]
 fn color_flag_and_environment_decide_whether_reports_are_coloured() {
     let dir = folder_with_config("megatron:\n  - role: actor\n    overrides:\n      lrr: 1e-6\n");
-    let with = |flag: &str, env: &[(&str, &str)]| {
-        let run = run_with_colour_env(dir.path(), &[&USAGE[..], &["--color", flag]].concat(), env);
+    let with = |flag: &'static str, env: &[(&str, &str)]| {
+        let run = run_with_colour_env(dir.path(), &usage_with(&["--color", flag]), env);
         run.assert_rejected();
         assert!(run.stderr.contains("unknown argument `lrr`"), "{}", run.stderr);
         run.stderr.contains('\u{1b}')
@@ -429,7 +429,7 @@ fn color_flag_and_environment_decide_whether_reports_are_coloured() {
     assert!(with("always", &[("NO_COLOR", "1")]), "--color always overrides the environment");
     assert!(!with("never", &[("CLICOLOR_FORCE", "1")]), "--color never overrides the environment");
     let plain = run_with_colour_env(dir.path(), USAGE, &[]);
-    let coloured = run_with_colour_env(dir.path(), &[&USAGE[..], &["--color", "always"]].concat(), &[]);
+    let coloured = run_with_colour_env(dir.path(), &usage_with(&["--color", "always"]), &[]);
     assert_eq!(strip_ansi(&coloured.stderr), plain.stderr, "colour changes nothing but the colour");
 }
 

@@ -165,7 +165,7 @@ fn duplicate_entry_far_apart_shows_both_entries() {
     let err = RoleConfig::<Args>::from_str(&text, ORIGIN).unwrap_err();
     let duplicate =
         err.problems().iter().find(|p| matches!(p.kind, megatron_args::ProblemKind::DuplicateRole { .. }));
-    insta::assert_snapshot!(duplicate.expect("a duplicate-role problem").to_string());
+    insta::assert_snapshot!(duplicate.expect("a duplicate-role problem").render(Styling::Plain));
 }
 
 #[test]

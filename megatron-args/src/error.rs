@@ -357,10 +357,13 @@ impl Problem {
 }
 
 impl fmt::Display for Problem {
+    /// The message alone; [`Problem::render`] draws the whole report.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(Styling::Plain))
+        f.write_str(&self.message)
     }
 }
+
+impl std::error::Error for Problem {}
 
 /// Everything wrong with a file or a resolution: one or more problems, each
 /// with its own location.

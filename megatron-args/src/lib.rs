@@ -82,6 +82,8 @@ mod diagnostic;
 mod error;
 mod json_schema;
 mod logger_view;
+#[cfg(feature = "miette")]
+mod miette_diagnostic;
 mod render;
 mod resolve;
 mod role;
