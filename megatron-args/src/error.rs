@@ -447,6 +447,20 @@ mod tests {
     }
 
     #[test]
+    fn location_span_is_the_byte_range_of_the_marked_text() {
+        let source = Source::new("f.yaml", "a: 1\r\nsave: \"/数据\",\tlr: fast\n");
+        // Column 18 counts characters: the two CJK characters and the tab are one each.
+        let at = Location::new(source.clone(), 2, 18, 4);
+        assert_eq!(at.marked_text(), "fast");
+        assert_eq!(&source.text()[at.span()], "fast");
+        assert_eq!(at.span(), 27..31);
+        // Cut at the end of its line; past the last line, the empty range at the end.
+        assert_eq!(Location::new(source.clone(), 2, 18, 99).marked_text(), "fast");
+        let text_len = source.text().len();
+        assert_eq!(Location::new(source, 3, 1, 1).span(), text_len..text_len);
+    }
+
+    #[test]
     fn many_problems_render_without_rescanning_the_text() {
         // Before the line index, each problem rescanned the text up to its
         // line: a 16 MiB file of bad keys took hours to render.
