@@ -1,15 +1,13 @@
-//! Errors: every problem found, as data (a kind and a location) first and as
-//! text (rustc-style, with the offending source line) second.
+//! Errors as data: every problem found, each with a kind and a location.
+//! Their text (rustc-style, with the offending source line) is drawn in
+//! `reporting/`.
 
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use annotate_snippets::Level;
-
-use crate::render::{Report, Styling};
-use crate::schema::FieldClass;
-use crate::value::TypeMismatch;
+use crate::model::field::FieldClass;
+use crate::model::value::TypeMismatch;
 
 /// A loaded file's name and text, shared by every location in it so that a
 /// report can show the offending line.
@@ -85,9 +83,9 @@ fn line_starts(text: &str) -> Vec<usize> {
 #[derive(Clone)]
 pub struct Location {
     source: Arc<Source>,
-    line: usize,
-    column: usize,
-    len: usize,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) len: usize,
 }
 
 impl Location {
@@ -329,42 +327,6 @@ impl Problem {
     }
 }
 
-impl Problem {
-    /// The report of this problem alone, rustc-style:
-    ///
-    /// ```text
-    /// error: unknown argument `lrr`
-    ///  --> megatron.yaml:5:7
-    ///   |
-    /// 5 |       lrr: 1e-6
-    ///   |       ^^^
-    ///   |
-    ///   = help: did you mean `lr`?
-    /// ```
-    pub fn render(&self, styling: Styling) -> String {
-        self.report().render(styling)
-    }
-
-    fn report(&self) -> Report<'_> {
-        Report {
-            level: Level::ERROR,
-            message: &self.message,
-            location: self.location.as_ref(),
-            help: self.help.as_deref(),
-            notes: &self.notes,
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    /// The message alone; [`Problem::render`] draws the whole report.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Problem {}
-
 /// Everything wrong with a file or a resolution: one or more problems, each
 /// with its own location.
 ///
@@ -400,34 +362,6 @@ impl Error {
 impl From<Problem> for Error {
     fn from(problem: Problem) -> Self {
         Error { problems: vec![problem] }
-    }
-}
-
-impl Error {
-    /// The report of every problem, in file order, and their count when
-    /// there are several. [`Styling::Ansi`] adds rustc's colours.
-    pub fn render(&self, styling: Styling) -> String {
-        let mut reports: Vec<String> = self.problems.iter().map(|p| p.render(styling)).collect();
-        if self.problems.len() > 1 {
-            let count = format!("{} problems found", self.problems.len());
-            let summary =
-                Report { level: Level::ERROR, message: &count, location: None, help: None, notes: &[] };
-            reports.push(summary.render(styling));
-        }
-        reports.join("\n\n")
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(Styling::Plain))
-    }
-}
-
-impl fmt::Debug for Error {
-    /// The report, as `Display` prints it (what `main` prints for an `Err`).
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
     }
 }
 

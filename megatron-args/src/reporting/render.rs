@@ -1,15 +1,18 @@
-//! Drawing problems and diagnostics: the data (message, spans, labels, help)
-//! is handed to `annotate-snippets`, the renderer of rustc and cargo, which
-//! places carets by terminal column (wide and combining characters), trims
-//! long lines around the span and draws several labelled spans in one report.
+//! Reporting: problems and diagnostics drawn as text, rustc-style. The data
+//! (message, spans, labels, help) is handed to `annotate-snippets`, the
+//! renderer of rustc and cargo, which places carets by terminal column (wide
+//! and combining characters), trims long lines around the span and draws
+//! several labelled spans in one report.
 
+use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
 use annotate_snippets::renderer::DEFAULT_TERM_WIDTH;
 use annotate_snippets::{AnnotationKind, Element, Level, Origin, Renderer, Snippet};
 
-use crate::error::{Location, Note, Source};
+use crate::model::diagnostic::{self, Diagnostic};
+use crate::model::error::{Error, Location, Note, Problem, Source};
 
 /// How a report is drawn: plain text, or with ANSI colour codes for a
 /// terminal (write it through `anstream`, which strips the codes when the
@@ -197,5 +200,91 @@ impl<'a> SnippetText<'a> {
             .path(self.origin)
             .annotations(annotations)
             .into()
+    }
+}
+
+impl Problem {
+    /// The report of this problem alone, rustc-style:
+    ///
+    /// ```text
+    /// error: unknown argument `lrr`
+    ///  --> megatron.yaml:5:7
+    ///   |
+    /// 5 |       lrr: 1e-6
+    ///   |       ^^^
+    ///   |
+    ///   = help: did you mean `lr`?
+    /// ```
+    pub fn render(&self, styling: Styling) -> String {
+        let report = Report {
+            level: Level::ERROR,
+            message: &self.message,
+            location: self.location.as_ref(),
+            help: self.help.as_deref(),
+            notes: &self.notes,
+        };
+        report.render(styling)
+    }
+}
+
+impl fmt::Display for Problem {
+    /// The message alone; [`Problem::render`] draws the whole report.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Problem {}
+
+impl Error {
+    /// The report of every problem, in file order, and their count when
+    /// there are several. [`Styling::Ansi`] adds rustc's colours.
+    pub fn render(&self, styling: Styling) -> String {
+        let problems = self.problems();
+        let mut reports: Vec<String> = problems.iter().map(|p| p.render(styling)).collect();
+        if problems.len() > 1 {
+            let count = format!("{} problems found", problems.len());
+            let summary =
+                Report { level: Level::ERROR, message: &count, location: None, help: None, notes: &[] };
+            reports.push(summary.render(styling));
+        }
+        reports.join("\n\n")
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Styling::Plain))
+    }
+}
+
+impl fmt::Debug for Error {
+    /// The report, as `Display` prints it (what `main` prints for an `Err`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl Diagnostic {
+    /// The report of this diagnostic, drawn as a problem is.
+    pub fn render(&self, styling: Styling) -> String {
+        let level = match self.level {
+            diagnostic::Level::Info => Level::INFO,
+            diagnostic::Level::Warning => Level::WARNING,
+        };
+        let report = Report {
+            level,
+            message: &self.message,
+            location: self.location.as_ref(),
+            help: self.help.as_deref(),
+            notes: &[],
+        };
+        report.render(styling)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Styling::Plain))
     }
 }

@@ -2,10 +2,7 @@
 //! (ignored placement keys, agreed topology overrides, unused sections).
 //! Returned as values and also emitted as `tracing` events.
 
-use std::fmt;
-
-use crate::error::Location;
-use crate::render::{Report, Styling};
+use crate::model::error::Location;
 
 /// How much a diagnostic matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -78,29 +75,5 @@ impl Diagnostic {
             Level::Warning => tracing::warn!(target: "megatron_args", %location, "{}", self.message),
             Level::Info => tracing::info!(target: "megatron_args", %location, "{}", self.message),
         }
-    }
-}
-
-impl Diagnostic {
-    /// The report of this diagnostic, drawn as a problem is.
-    pub fn render(&self, styling: Styling) -> String {
-        let level = match self.level {
-            Level::Info => annotate_snippets::Level::INFO,
-            Level::Warning => annotate_snippets::Level::WARNING,
-        };
-        let report = Report {
-            level,
-            message: &self.message,
-            location: self.location.as_ref(),
-            help: self.help.as_deref(),
-            notes: &[],
-        };
-        report.render(styling)
-    }
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(Styling::Plain))
     }
 }

@@ -12,7 +12,7 @@ use miette::{
     Diagnostic, LabeledSpan, MietteError, MietteSpanContents, Severity, SourceCode, SourceSpan, SpanContents,
 };
 
-use crate::error::{Error, Problem, Source};
+use crate::model::error::{Error, Problem, Source};
 
 impl SourceCode for Source {
     fn read_span<'a>(
@@ -77,7 +77,7 @@ impl Diagnostic for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{Location, ProblemKind};
+    use crate::model::error::{Location, ProblemKind};
 
     fn duplicate_key() -> Problem {
         let source = Source::new(

@@ -1,13 +1,16 @@
 //! The traits `#[derive(MegatronArgs)]` implements, and the generic methods
 //! built on the generated field table.
 
+pub(crate) mod schema;
+
 use std::fmt::Debug;
 
-use crate::error::{Error, Problem, ProblemKind};
-use crate::role::Role;
-use crate::schema::{FieldInfo, Schema};
-use crate::suggest;
-use crate::value::Value;
+use crate::model::error::{Error, Problem, ProblemKind};
+use crate::model::field::FieldInfo;
+use crate::model::role::Role;
+use crate::model::suggest;
+use crate::model::value::Value;
+pub(crate) use schema::Schema;
 
 /// An argument struct whose roles get their own typed copies.
 ///
@@ -149,7 +152,7 @@ where
     O: Overrides,
     D: serde::Deserializer<'de>,
 {
-    deserializer.deserialize_any(crate::value_serde::OverridesVisitor::<O>::default())
+    deserializer.deserialize_any(crate::model::value_serde::OverridesVisitor::<O>::default())
 }
 
 /// One problem of the serde path as one line: its message and its help.

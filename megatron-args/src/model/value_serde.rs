@@ -6,8 +6,8 @@ use serde::ser::{Serialize, SerializeSeq, Serializer};
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::args::{problem_line, unknown_field, MegatronArgs as _, Overrides};
-use crate::value::Value;
+use crate::model::args::{problem_line, unknown_field, MegatronArgs as _, Overrides};
+use crate::model::value::Value;
 
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
