@@ -8,6 +8,7 @@
 mod ast;
 mod attr;
 mod case;
+mod clap_attr;
 mod ctxt;
 mod expand;
 mod valid;

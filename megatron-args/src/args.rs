@@ -13,7 +13,12 @@ use crate::value::Value;
 ///
 /// Implement it with `#[derive(MegatronArgs)]`; every method except the
 /// hidden table is provided.
-pub trait MegatronArgs: Clone + Debug + Send + Sync + Sized + 'static {
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `MegatronArgs`",
+    label = "a flattened group must derive `MegatronArgs` too",
+    note = "add `#[derive(MegatronArgs)]` to `{Self}`, with the same role set"
+)]
+pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     /// The role set (default [`crate::PpoRole`]).
     type Role: Role;
     /// The typed per-role overrides (`ArgsOverrides` for `Args`).
@@ -44,6 +49,7 @@ pub trait MegatronArgs: Clone + Debug + Send + Sync + Sized + 'static {
     /// On error nothing is changed.
     fn set(&mut self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let schema = Self::__schema();
+        schema.check_definition()?;
         let index = schema.index_of(name).ok_or_else(|| unknown_field::<Self>(name))?;
         let value = value.into();
         (schema.access[index].set)(self, &value).map_err(|mismatch| {
@@ -109,6 +115,7 @@ pub trait Overrides: Default + Clone + Debug + PartialEq + Send + Sync + 'static
     /// Sets the override of argument `name` with the type checks of the file.
     fn set(&mut self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let schema = Self::Args::__schema();
+        schema.check_definition()?;
         let index = schema.index_of(name).ok_or_else(|| unknown_field::<Self::Args>(name))?;
         let info = &schema.infos[index];
         let Some(set) = schema.access[index].override_set.as_ref() else {
@@ -157,6 +164,19 @@ where
     } else {
         Err(D::Error::custom(problems.join("; ")))
     }
+}
+
+/// `Debug` of typed overrides: the set overrides by argument name, through
+/// their converted values (so that field types need no `Debug`).
+#[doc(hidden)]
+pub fn debug_overrides<O: Overrides>(overrides: &O, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    let name = crate::value::short_type_name::<O>();
+    let mut map = f.debug_map();
+    for (key, value) in overrides.entries() {
+        map.entry(&key, &value);
+    }
+    let _ = name;
+    map.finish()
 }
 
 /// Serializes the set overrides as a mapping.

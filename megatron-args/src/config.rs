@@ -113,6 +113,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
 
     /// [`RoleConfig::from_str`] with options.
     pub fn from_str_with(text: &str, origin: &str, options: LoadOptions) -> Result<Self, Error> {
+        A::__schema().check_definition()?;
         let source = Source::new(origin, text);
         let doc = yaml::parse(text)
             .map_err(|errors| Error::new(errors.into_iter().map(|e| yaml_problem(&source, e)).collect()))?;

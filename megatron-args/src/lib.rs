@@ -78,6 +78,7 @@ extern crate self as megatron_args;
 mod args;
 mod argv;
 mod config;
+mod conversion;
 mod diagnostic;
 mod error;
 mod json_schema;
@@ -105,7 +106,7 @@ pub use json_schema::{json_schema, JSON_SCHEMA_DIALECT};
 pub use megatron_args_derive::{MegatronArgs, Role};
 pub use resolve::{resolve, Change, Provenance, Resolved, RoleArgs};
 pub use role::{PpoRole, Role};
-pub use schema::{FieldClass, FieldInfo, RoleValueKind};
+pub use schema::{CliAction, CliArg, FieldClass, FieldInfo, RoleValueKind};
 pub use template::template;
 pub use value::{
     ArgValue, Codec, EnumCodec, FromStrCodec, OptionCodec, Plain, TypeMismatch, Value, ValueType, VecCodec,
@@ -114,8 +115,14 @@ pub use value::{
 /// What the derive's generated code uses; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::args::{deserialize_overrides, serialize_overrides};
+    pub use crate::args::{debug_overrides, deserialize_overrides, serialize_overrides};
     pub use crate::schema::{FieldMeta, Schema, SchemaBuilder};
+    pub mod conversion {
+        pub use crate::conversion::{
+            codec, ArgField, CodecToken, NoConversion, Opaque, Probe, SharedField, SharedNoConversion,
+            ViaArgValue, ViaFromStr, ViaValueEnum,
+        };
+    }
     pub use serde;
     pub use std::sync::OnceLock;
 }

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::args::MegatronArgs;
+use crate::conversion::CodecToken;
 use crate::role::Role;
 use crate::value::{Codec, TypeMismatch, Value, ValueType};
 
@@ -69,6 +70,50 @@ pub struct FieldInfo {
     pub doc: &'static str,
     /// The accepted values.
     pub value_type: ValueType,
+    /// How the argument is written on the command line.
+    pub cli: CliArg,
+}
+
+/// How an argument is written on the command line, as the struct's clap
+/// attributes say (`#[arg(long, short, action, value_delimiter, alias)]`,
+/// `#[command(rename_all)]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CliArg {
+    /// The long flag without `--` (`tensor-model-parallel-size`).
+    pub long: Option<&'static str>,
+    /// The short flag (`v` for `-v`).
+    pub short: Option<char>,
+    /// For a positional argument, its position among the command's
+    /// positional arguments (0-based, flattened groups included).
+    pub positional: Option<usize>,
+    /// Other long flags (`alias`, `aliases`, `visible_alias`), without `--`.
+    pub aliases: &'static [&'static str],
+    /// Other short flags (`short_alias`, ...).
+    pub short_aliases: &'static [char],
+    /// What an occurrence does.
+    pub action: CliAction,
+    /// `value_delimiter`: one occurrence takes a list split at this character.
+    pub value_delimiter: Option<char>,
+}
+
+/// clap's `ArgAction` of an argument: given with `action = ...`, or clap's
+/// default for the field type (`bool`: `SetTrue`, `Vec<T>`: `Append`, else `Set`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CliAction {
+    /// One value; a repeated flag keeps the last.
+    Set,
+    /// Each occurrence adds values.
+    Append,
+    /// A flag that sets `true`.
+    SetTrue,
+    /// A flag that sets `false`.
+    SetFalse,
+    /// A flag counted by occurrences (`-vvv` is 3).
+    Count,
+    /// `--help`.
+    Help,
+    /// `--version`.
+    Version,
 }
 
 /// The literal part of a field's metadata, as the derive writes it.
@@ -81,6 +126,9 @@ pub struct FieldMeta {
     pub class: FieldClass,
     pub rust_type: &'static str,
     pub doc: &'static str,
+    /// `positional` is only a marker here: the builder numbers positional
+    /// arguments across flattened groups.
+    pub cli: CliArg,
 }
 
 /// Whether a role's specialized value can still be overridden by the file.
@@ -122,9 +170,25 @@ pub struct Schema<A: MegatronArgs> {
     pub(crate) access: Vec<FieldAccess<A>>,
     by_name: HashMap<&'static str, usize>,
     pub(crate) role_values: Vec<RoleValue<A>>,
+    /// A mistake in the struct's definition that the derive cannot see
+    /// (a name repeated through `flatten`), reported by every entry point.
+    pub(crate) definition_error: Option<String>,
 }
 
 impl<A: MegatronArgs> Schema<A> {
+    /// The definition error, as an error of the struct's definition.
+    pub(crate) fn check_definition(&self) -> Result<(), crate::error::Error> {
+        match &self.definition_error {
+            None => Ok(()),
+            Some(message) => Err(crate::error::Error::from(crate::error::Problem::new(
+                crate::error::ProblemKind::Definition,
+                message.clone(),
+                None,
+                Some("rename one of them with `#[megatron(rename = \"...\")]`".to_string()),
+            ))),
+        }
+    }
+
     /// The field whose argument name or alias is `name`.
     pub(crate) fn index_of(&self, name: &str) -> Option<usize> {
         self.by_name.get(name).copied()
@@ -159,11 +223,12 @@ pub struct SchemaBuilder<A: MegatronArgs> {
     infos: Vec<FieldInfo>,
     access: Vec<FieldAccess<A>>,
     role_values: Vec<RoleValue<A>>,
+    positionals: usize,
 }
 
 impl<A: MegatronArgs> Default for SchemaBuilder<A> {
     fn default() -> Self {
-        SchemaBuilder { infos: Vec::new(), access: Vec::new(), role_values: Vec::new() }
+        SchemaBuilder { infos: Vec::new(), access: Vec::new(), role_values: Vec::new(), positionals: 0 }
     }
 }
 
@@ -173,14 +238,27 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
         Self::default()
     }
 
-    /// Adds a field converted by codec `C`.
+    /// The next positional index, when `cli` is a positional argument.
+    fn number_positional(&mut self, mut cli: CliArg) -> CliArg {
+        if cli.positional.is_some() {
+            cli.positional = Some(self.positionals);
+            self.positionals += 1;
+        }
+        cli
+    }
+
+    /// Adds a field converted by codec `C` (chosen by the derive, see
+    /// `conversion.rs`).
     pub fn field<C: Codec>(
         &mut self,
         meta: FieldMeta,
         get: fn(&A) -> &C::Target,
         get_mut: fn(&mut A) -> &mut C::Target,
+        _codec: CodecToken<C>,
     ) -> FieldBuilder<'_, A, C> {
+        let cli = self.number_positional(meta.cli);
         self.infos.push(FieldInfo {
+            cli,
             index: self.infos.len(),
             name: meta.name,
             flag: meta.flag,
@@ -217,7 +295,8 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
         let inner = I::__schema();
         let offset = self.infos.len();
         for (info, access) in inner.infos.iter().zip(&inner.access) {
-            self.infos.push(FieldInfo { index: offset + info.index, ..info.clone() });
+            let cli = self.number_positional(info.cli);
+            self.infos.push(FieldInfo { index: offset + info.index, cli, ..info.clone() });
             self.access.push(FieldAccess {
                 get: Box::new(move |args| (access.get)(get(args))),
                 set: Box::new(move |args, value| (access.set)(get_mut(args), value)),
@@ -248,23 +327,39 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
 
     /// Finishes the table.
     ///
-    /// # Panics
-    /// When two fields share a name or alias (possible only through
-    /// `flatten`, which the derive cannot see across): a definition error,
-    /// reported the first time the table is used.
+    /// Two fields sharing a name or alias (possible only through `flatten`,
+    /// which the derive cannot see across) make a definition error, which
+    /// every entry point reports; lookups find the first of them.
     pub fn build(self) -> Schema<A> {
         let mut by_name = HashMap::with_capacity(self.infos.len());
+        let mut definition_error = None;
         for info in &self.infos {
             for name in std::iter::once(info.name).chain(info.aliases.iter().copied()) {
-                if let Some(previous) = by_name.insert(name, info.index) {
-                    panic!(
-                        "megatron-args: the argument name `{name}` is used by both `{}` and `{}`",
-                        self.infos[previous].name, info.name
-                    );
+                if let Some(&previous) = by_name.get(name) {
+                    let previous: &FieldInfo = &self.infos[previous];
+                    definition_error.get_or_insert_with(|| {
+                        format!(
+                            "the argument name `{name}` is used by two fields of `{}`: `{}` ({}) and `{}` ({}), \
+                             through a flattened group",
+                            crate::value::short_type_name::<A>(),
+                            previous.name,
+                            previous.flag,
+                            info.name,
+                            info.flag,
+                        )
+                    });
+                } else {
+                    by_name.insert(name, info.index);
                 }
             }
         }
-        Schema { infos: self.infos, access: self.access, by_name, role_values: self.role_values }
+        Schema {
+            infos: self.infos,
+            access: self.access,
+            by_name,
+            role_values: self.role_values,
+            definition_error,
+        }
     }
 }
 
