@@ -338,9 +338,12 @@ fn override_field(f: &Field, krate: &Path) -> Option<TokenStream> {
     let ty = f.ty;
     if f.kind() == FieldKind::Flatten {
         let doc = format!("Overrides of the flattened group `{}`.", f.unraw());
+        // Spanned by the type: a group that does not derive `MegatronArgs`
+        // is reported at the field.
+        let group = quote_spanned!(ty.span()=> <#ty as #krate::MegatronArgs>::Overrides);
         return Some(quote! {
             #[doc = #doc]
-            pub #member: <#ty as #krate::MegatronArgs>::Overrides,
+            pub #member: #group,
         });
     }
     if class_name(f) != "Regular" {
@@ -358,7 +361,7 @@ fn setter(f: &Field, name: &Ident, krate: &Path) -> Option<TokenStream> {
     let ty = f.ty;
     if f.kind() == FieldKind::Flatten {
         let doc = format!("Edits the overrides of the flattened group `{}`.", f.unraw());
-        let group = quote!(<#ty as #krate::MegatronArgs>::Overrides);
+        let group = quote_spanned!(ty.span()=> <#ty as #krate::MegatronArgs>::Overrides);
         return Some(quote! {
             #[doc = #doc]
             #[must_use]

@@ -15,8 +15,8 @@ use crate::value::Value;
 /// hidden table is provided.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not implement `MegatronArgs`",
-    label = "a flattened group must derive `MegatronArgs` too",
-    note = "add `#[derive(MegatronArgs)]` to `{Self}`, with the same role set"
+    label = "`{Self}` must derive `MegatronArgs`",
+    note = "add `#[derive(MegatronArgs)]` to `{Self}`; a flattened group derives it too, with the same role set"
 )]
 pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     /// The role set (default [`crate::PpoRole`]).

@@ -120,14 +120,17 @@ where
 /// The last resort of an argument field: it always applies, and its method
 /// requires [`ArgValue`], whose `on_unimplemented` message tells the user
 /// what to add, at the field.
+///
+/// Its codec is a codec for every type, so that the one error the user sees
+/// is the missing [`ArgValue`], at the field, and nothing after it.
 pub trait NoConversion<T> {
-    /// The codec, once the type implements [`ArgValue`].
-    fn codec(self) -> CodecToken<Plain<T>>
+    /// Never compiles: the type has no conversion.
+    fn codec(self) -> CodecToken<Opaque<T>>
     where
         T: ArgValue;
 }
 impl<T> NoConversion<T> for Probe<T, ArgField> {
-    fn codec(self) -> CodecToken<Plain<T>>
+    fn codec(self) -> CodecToken<Opaque<T>>
     where
         T: ArgValue,
     {

@@ -194,9 +194,13 @@ impl<A: MegatronArgs> Schema<A> {
         self.by_name.get(name).copied()
     }
 
-    /// The field whose flag is `flag` (`--lr`).
+    /// The field whose flag or flag alias is `flag` (`--lr`).
     pub(crate) fn index_of_flag(&self, flag: &str) -> Option<usize> {
-        self.infos.iter().position(|f| f.flag == flag)
+        let long = flag.strip_prefix("--");
+        self.infos.iter().position(|f| {
+            f.flag == flag
+                || (long.is_some() && (f.cli.long == long || f.cli.aliases.iter().any(|a| Some(*a) == long)))
+        })
     }
 
     /// Whether `field` is `role_forced` for `role` (the file may not set it).
