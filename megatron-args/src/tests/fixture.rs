@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::__private::{FieldMeta, OnceLock, Schema, SchemaBuilder};
-use crate::conversion::codec;
+use crate::model::conversion::codec;
 use crate::{CliAction, CliArg, FieldClass, MegatronArgs, Overrides, Plain, PpoRole};
 
 #[derive(Clone, Debug, PartialEq)]

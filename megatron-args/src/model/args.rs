@@ -1,13 +1,16 @@
 //! The traits `#[derive(MegatronArgs)]` implements, and the generic methods
 //! built on the generated field table.
 
+pub(crate) mod schema;
+
 use std::fmt::Debug;
 
-use crate::error::{Error, Problem, ProblemKind};
-use crate::role::Role;
-use crate::schema::{FieldInfo, Schema};
-use crate::suggest;
-use crate::value::Value;
+use crate::model::error::{Error, Problem, ProblemKind};
+use crate::model::field::FieldInfo;
+use crate::model::role::Role;
+use crate::model::suggest;
+use crate::model::value::Value;
+pub(crate) use schema::Schema;
 
 /// An argument struct whose roles get their own typed copies.
 ///
@@ -151,7 +154,7 @@ where
     D: serde::Deserializer<'de>,
 {
     use serde::de::Error as _;
-    let map = <Vec<(String, Value)> as crate::value_serde::MapEntries>::deserialize(deserializer)?;
+    let map = <Vec<(String, Value)> as crate::model::value_serde::MapEntries>::deserialize(deserializer)?;
     let mut overrides = O::default();
     let mut problems = Vec::new();
     for (key, value) in map {
@@ -170,7 +173,7 @@ where
 /// their converted values (so that field types need no `Debug`).
 #[doc(hidden)]
 pub fn debug_overrides<O: Overrides>(overrides: &O, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-    let name = crate::value::short_type_name::<O>();
+    let name = crate::model::value::short_type_name::<O>();
     let mut map = f.debug_map();
     for (key, value) in overrides.entries() {
         map.entry(&key, &value);

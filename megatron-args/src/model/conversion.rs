@@ -16,7 +16,7 @@ use std::fmt::Display;
 use std::marker::PhantomData;
 use std::str::FromStr;
 
-use crate::value::{
+use crate::model::value::{
     ArgValue, Codec, EnumCodec, FromStrCodec, OptionCodec, Plain, TypeMismatch, Value, ValueType, VecCodec,
 };
 
@@ -156,7 +156,7 @@ pub struct Opaque<T>(PhantomData<fn() -> T>);
 impl<T: Clone + Send + Sync + 'static> Codec for Opaque<T> {
     type Target = T;
     fn value_type() -> ValueType {
-        ValueType::Opaque(crate::value::short_type_name::<T>().to_string())
+        ValueType::Opaque(crate::model::value::short_type_name::<T>().to_string())
     }
     fn decode(value: &Value) -> Result<T, TypeMismatch> {
         Err(TypeMismatch::new(Self::value_type(), value))
