@@ -565,6 +565,7 @@ def render_mod(groups, variant):
     for group in groups:
         upstream_names = [a.name for a in group.args if a.name != a.name.lower()]
         if upstream_names:
+            # On the module: the derives' code repeats the field's name.
             out.append(f"// Upstream's spelling: {', '.join(upstream_names)}.")
             out.append("#[allow(non_snake_case)]")
         out.append(f"mod {group.key};")
@@ -589,8 +590,6 @@ def render_mod(groups, variant):
             out.append("")
         out.append(f"    /// {group.heading}.")
         out.append("    #[command(flatten)]")
-        if variant == "megatron":
-            out.append("    #[megatron(flatten)]")
         out.append(f"    pub {group.key}: {group.struct},")
     out.append("}")
     out += ["",

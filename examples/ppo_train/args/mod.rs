@@ -137,292 +137,234 @@ use megatron_args::MegatronArgs;
 pub struct TrainArgs {
     /// slime: algo.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_algo: SlimeAlgo,
 
     /// slime: ci.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_ci: SlimeCi,
 
     /// slime: cluster.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_cluster: SlimeCluster,
 
     /// slime: custom_megatron_plugins.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_custom_megatron_plugins: SlimeCustomMegatronPlugins,
 
     /// slime: data.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_data: SlimeData,
 
     /// slime: debug.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_debug: SlimeDebug,
 
     /// slime: eval.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_eval: SlimeEval,
 
     /// slime: fault_tolerance.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_fault_tolerance: SlimeFaultTolerance,
 
     /// slime: mtp_training.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_mtp_training: SlimeMtpTraining,
 
     /// slime: network.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_network: SlimeNetwork,
 
     /// slime: on_policy_distillation.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_on_policy_distillation: SlimeOnPolicyDistillation,
 
     /// slime: pre_parse_mode.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_pre_parse_mode: SlimePreParseMode,
 
     /// slime: reward_model.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_reward_model: SlimeRewardModel,
 
     /// slime: rollout.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_rollout: SlimeRollout,
 
     /// slime: rollout_buffer.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_rollout_buffer: SlimeRolloutBuffer,
 
     /// slime: sglang.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_sglang: SlimeSglang,
 
     /// slime: slime.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_slime: SlimeSlime,
 
     /// slime: tensorboard.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_tensorboard: SlimeTensorboard,
 
     /// slime: train.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_train: SlimeTrain,
 
     /// slime: wandb.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_wandb: SlimeWandb,
 
     /// slime's Megatron-LM patch: megatron patch.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub slime_megatron_patch: SlimeMegatronPatch,
 
     /// Megatron-LM: autoresume.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_autoresume: MegatronAutoresume,
 
     /// Megatron-LM: biencoder.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_biencoder: MegatronBiencoder,
 
     /// Megatron-LM: checkpointing.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_checkpointing: MegatronCheckpointing,
 
     /// Megatron-LM: data and dataloader.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_data_and_dataloader: MegatronDataAndDataloader,
 
     /// Megatron-LM: distributed init.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_distributed_init: MegatronDistributedInit,
 
     /// Megatron-LM: experimental.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_experimental: MegatronExperimental,
 
     /// Megatron-LM: experimental_attention_variant.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_experimental_attention_variant: MegatronExperimentalAttentionVariant,
 
     /// Megatron-LM: fault injector.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_fault_injector: MegatronFaultInjector,
 
     /// Megatron-LM: ft_package.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_ft_package: MegatronFtPackage,
 
     /// Megatron-LM: heterogeneous architecture.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_heterogeneous_architecture: MegatronHeterogeneousArchitecture,
 
     /// Megatron-LM: In-process restart.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_in_process_restart: MegatronInProcessRestart,
 
     /// Megatron-LM: inference.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_inference: MegatronInference,
 
     /// Megatron-LM: kitchen.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_kitchen: MegatronKitchen,
 
     /// Megatron-LM: learning rate and weight decay.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_learning_rate_and_weight_decay: MegatronLearningRateAndWeightDecay,
 
     /// Megatron-LM: logging.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_logging: MegatronLogging,
 
     /// Megatron-LM: Logits Distillation.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_logits_distillation: MegatronLogitsDistillation,
 
     /// Megatron-LM: mixed precision.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_mixed_precision: MegatronMixedPrecision,
 
     /// Megatron-LM: mla.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_mla: MegatronMla,
 
     /// Megatron-LM: moe.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_moe: MegatronMoe,
 
     /// Megatron-LM: msc.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_msc: MegatronMsc,
 
     /// Megatron-LM: network size.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_network_size: MegatronNetworkSize,
 
     /// Megatron-LM: one logger.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_one_logger: MegatronOneLogger,
 
     /// Megatron-LM: opentelemetry.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_opentelemetry: MegatronOpentelemetry,
 
     /// Megatron-LM: profiling.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_profiling: MegatronProfiling,
 
     /// Megatron-LM: regularization.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_regularization: MegatronRegularization,
 
     /// Megatron-LM: rerun engine.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_rerun_engine: MegatronRerunEngine,
 
     /// Megatron-LM: rl.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_rl: MegatronRl,
 
     /// Megatron-LM: RNG and initialization.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_rng_and_initialization: MegatronRngAndInitialization,
 
     /// Megatron-LM: sft.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_sft: MegatronSft,
 
     /// Megatron-LM: straggler.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_straggler: MegatronStraggler,
 
     /// Megatron-LM: tokenizer.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_tokenizer: MegatronTokenizer,
 
     /// Megatron-LM: training.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_training: MegatronTraining,
 
     /// Megatron-LM: transformer configuration.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_transformer_configuration: MegatronTransformerConfiguration,
 
     /// Megatron-LM: Transformer-Engine.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_transformer_engine: MegatronTransformerEngine,
 
     /// Megatron-LM: validation.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_validation: MegatronValidation,
 
     /// Megatron-LM: vision.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_vision: MegatronVision,
 
     /// Megatron-LM: workload inspector.
     #[command(flatten)]
-    #[megatron(flatten)]
     pub megatron_workload_inspector: MegatronWorkloadInspector,
 }
 
