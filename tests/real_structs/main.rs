@@ -42,5 +42,6 @@ pub fn single_problem<A: MegatronArgs>(yaml: &str) -> (String, String) {
     assert_eq!(err.problems().len(), 1, "one problem expected:\n{err}");
     let problem = &err.problems()[0];
     let at = problem.location.as_ref().map(|l| format!("{}:{}", l.line(), l.column())).unwrap_or_default();
-    (problem.to_string(), at)
+    // The whole report: the message, and the help the assertions look for.
+    (problem.render(megatron_args::Styling::Plain), at)
 }
