@@ -31,6 +31,7 @@ import json
 import math
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -502,6 +503,13 @@ def classify_file(path, binary, base, fields):
     return "agreement", "same values"
 
 
+def generic(reason):
+    """A reason without its particulars (names, values, positions)."""
+    reason = re.sub(r"`[^`]*`", "`_`", reason)
+    reason = re.sub(r'"[^"]*"', '"_"', reason)
+    return re.sub(r"\d+", "N", reason)
+
+
 def dump(files, directory):
     """The corpus as files, and whether PyYAML's safe_load reads each one."""
     import yaml
@@ -531,6 +539,7 @@ def main():
     parser.add_argument("--save-failures", metavar="DIR", help="write the files of the FAIL kinds here")
     parser.add_argument("--no-fail", action="store_true", help="report only; exit 0 whatever the counts")
     parser.add_argument("--examples", type=int, default=5, help="examples shown per kind")
+    parser.add_argument("--reasons", type=int, default=15, help="reasons shown per kind")
     parser.add_argument("--dump", metavar="DIR",
                         help="write the corpus and PyYAML's verdicts (pyyaml.json) to DIR and exit")
     args = parser.parse_args()
@@ -577,10 +586,10 @@ def main():
 
     failing = {"slime-refuses-we-accept", "different-values", "trainer-crashed"}
     for kind in ["deliberate", "we-refuse-slime-reads"]:
-        reasons = collections.Counter(detail for _, _, k, detail in results if k == kind)
+        reasons = collections.Counter(generic(detail) for _, _, k, detail in results if k == kind)
         if reasons:
-            print(f"\n{kind}, by reason (top 12):")
-            for reason, n in reasons.most_common(12):
+            print(f"\n{kind}, by reason (top {args.reasons}):")
+            for reason, n in reasons.most_common(args.reasons):
                 print(f"  {n:>5}  {reason[:150]}")
     for kind in order:
         if kind not in failing:
