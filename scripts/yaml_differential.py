@@ -586,7 +586,8 @@ def main():
 
     failing = {"slime-refuses-we-accept", "different-values", "trainer-crashed"}
     for kind in ["deliberate", "we-refuse-slime-reads"]:
-        reasons = collections.Counter(generic(detail) for _, _, k, detail in results if k == kind)
+        reasons = collections.Counter(generic(detail) if kind == "we-refuse-slime-reads" else detail
+                                      for _, _, k, detail in results if k == kind)
         if reasons:
             print(f"\n{kind}, by reason (top {args.reasons}):")
             for reason, n in reasons.most_common(args.reasons):

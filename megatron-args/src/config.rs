@@ -582,8 +582,13 @@ impl<A: MegatronArgs> Loader<'_, A> {
         // SPEC 2.8: slime's reader must give the argument the same value.
         if let Some((node, scalar, reading)) = value.first_read_otherwise() {
             let slime = value.to_value_yaml11().and_then(|v| normalize(&v).ok());
-            let agrees = matches!((&ours, &slime), (Ok(a), Some(b)) if a == b);
-            if !agrees {
+            // Where both readings fail the field's check, the type error says enough.
+            let conflict = match (&ours, &slime) {
+                (Ok(a), Some(b)) => a != b,
+                (Ok(_), None) | (Err(_), Some(_)) => true,
+                (Err(_), None) => false,
+            };
+            if conflict {
                 let help = read_differently_help(scalar, slime.as_ref(), ours.as_ref().ok());
                 self.problem(
                     ProblemKind::ReadDifferently { path: key_path.clone() },
@@ -688,16 +693,14 @@ impl<A: MegatronArgs> Loader<'_, A> {
 /// How to write a value both readers read alike.
 fn read_differently_help(scalar: &yaml::Scalar, slime: Option<&Value>, ours: Option<&Value>) -> String {
     match (slime, ours) {
-        (_, Some(Value::String(_))) | (None, _) => {
-            format!("quote it to mean the text: \"{}\"", scalar.text)
-        }
+        (_, Some(Value::String(_))) => format!("quote it to mean the text: \"{}\"", scalar.text),
         (Some(s @ (Value::Int(_) | Value::Float(_))), _) => {
             format!("write `{s}` if slime's reading is meant: plain decimal reads alike in both")
         }
         (_, Some(o @ (Value::Int(_) | Value::Float(_)))) => {
-            format!("write `{o}` if the YAML 1.2 reading is meant: plain decimal reads alike in both")
+            format!("write `{o}`: plain decimal reads alike in both")
         }
-        _ => "write it so that both read it alike: quote text, plain decimal for numbers".to_string(),
+        _ => format!("quote it to mean the text: \"{}\"", scalar.text),
     }
 }
 
