@@ -23,7 +23,8 @@ fn first_kind(error: &Error) -> &ProblemKind {
 
 /// The actor's overrides and every diagnostic, as the user would read them.
 fn loaded(text: &str) -> String {
-    let config = RoleConfig::<Args>::from_str(text, ORIGIN).unwrap_or_else(|e| panic!("the file should load:\n{e}"));
+    let config =
+        RoleConfig::<Args>::from_str(text, ORIGIN).unwrap_or_else(|e| panic!("the file should load:\n{e}"));
     let mut out = String::new();
     for role in [PpoRole::Actor, PpoRole::Critic] {
         for o in config.entry(role).into_iter().flat_map(|e| &e.overrides) {
@@ -178,7 +179,8 @@ fn standard_tags_both_readers_read_alike_are_accepted() {
 
 #[test]
 fn a_json_style_file_loads() {
-    let text = "{\"megatron\": [{\"role\": \"actor\", \"overrides\": {\"lr\": 1e-06, \"micro_batch_size\": 2}}]}\n";
+    let text =
+        "{\"megatron\": [{\"role\": \"actor\", \"overrides\": {\"lr\": 1e-06, \"micro_batch_size\": 2}}]}\n";
     insta::assert_snapshot!(loaded(text));
 }
 

@@ -9,14 +9,15 @@ use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::args::MegatronArgs;
-use crate::diagnostic::{Diagnostic, DiagnosticKind};
-use crate::error::{Error, Location, Problem, ProblemKind, Source};
-use crate::role::Role;
-use crate::schema::{FieldClass, Schema};
-use crate::suggest;
-use crate::value::{Value, ValueType};
-use crate::yaml::{self, Mark, Node, NodeKind, YamlErrorKind};
+use crate::model::args::MegatronArgs;
+use crate::model::args::Schema;
+use crate::model::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::model::error::{Error, Location, Problem, ProblemKind, Source};
+use crate::model::field::FieldClass;
+use crate::model::role::Role;
+use crate::model::suggest;
+use crate::model::value::{Value, ValueType};
+use crate::reading::yaml::{self, Mark, Node, NodeKind, YamlErrorKind};
 
 /// Files larger than this are rejected before they are read.
 pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
@@ -157,7 +158,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
     /// The file's overrides for `role` as the typed overrides struct. Only
     /// regular fields have a typed form; topology overrides are left out.
     pub fn overrides(&self, role: A::Role) -> A::Overrides {
-        use crate::args::Overrides as _;
+        use crate::model::args::Overrides as _;
         let mut typed = A::Overrides::default();
         for o in self.entry(role).into_iter().flat_map(|e| &e.overrides) {
             if A::fields()[o.field].class.has_typed_override() {
@@ -228,7 +229,8 @@ fn yaml_problem(source: &Arc<Source>, e: yaml::YamlError) -> Problem {
         // Past the last line: an unclosed bracket or quote; no line to show.
         message.push_str(" (at the end of the file)");
     }
-    let help = e.help.or_else(|| message.contains("tab").then(|| "indent YAML with spaces, not tabs".to_string()));
+    let help =
+        e.help.or_else(|| message.contains("tab").then(|| "indent YAML with spaces, not tabs".to_string()));
     Problem::new(kind, message, Some(location(source, e.mark)), help)
 }
 
@@ -567,7 +569,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
         let raw = match value.to_value() {
             Ok(raw) => raw,
             Err(map) => {
-                let mismatch = crate::value::TypeMismatch {
+                let mismatch = crate::model::value::TypeMismatch {
                     path: Vec::new(),
                     expected: info.value_type.to_string(),
                     found: "a mapping".to_string(),
@@ -592,7 +594,10 @@ impl<A: MegatronArgs> Loader<'_, A> {
                 let help = read_differently_help(scalar, slime.as_ref(), ours.as_ref().ok());
                 self.problem(
                     ProblemKind::ReadDifferently { path: key_path.clone() },
-                    format!("`{key_path}` means two things: {}", yaml::read_otherwise_message(scalar, reading)),
+                    format!(
+                        "`{key_path}` means two things: {}",
+                        yaml::read_otherwise_message(scalar, reading)
+                    ),
                     node,
                     Some(help),
                 );

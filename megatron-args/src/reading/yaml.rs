@@ -31,7 +31,7 @@ use std::collections::HashMap;
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, Scanner, TScalarStyle, Token, TokenType};
 
-use crate::value::{format_float, Value};
+use crate::model::value::{format_float, Value};
 
 /// Deeper nesting than this is rejected (the format needs about six levels).
 pub(crate) const MAX_DEPTH: usize = 64;
@@ -151,7 +151,9 @@ impl Node {
                 Some(Reading11::Value(v)) => Some(v.clone()),
                 Some(Reading11::Timestamp) => None,
             },
-            NodeKind::Seq(items) => items.iter().map(Node::to_value_yaml11).collect::<Option<_>>().map(Value::List),
+            NodeKind::Seq(items) => {
+                items.iter().map(Node::to_value_yaml11).collect::<Option<_>>().map(Value::List)
+            }
             NodeKind::Map(_) => None,
         }
     }
@@ -202,7 +204,12 @@ impl YamlError {
     }
 
     fn slime(message: impl Into<String>, help: impl Into<String>, mark: Mark) -> Self {
-        YamlError { kind: YamlErrorKind::RefusedBySlime, message: message.into(), help: Some(help.into()), mark }
+        YamlError {
+            kind: YamlErrorKind::RefusedBySlime,
+            message: message.into(),
+            help: Some(help.into()),
+            mark,
+        }
     }
 }
 
@@ -283,7 +290,10 @@ fn check_characters(text: &str) -> Vec<YamlError> {
         let help = if c == '\0' {
             "remove it".to_string()
         } else {
-            format!("remove it, or write it as the escape \"\\u{:04X}\" inside a double-quoted string", c as u32)
+            format!(
+                "remove it, or write it as the escape \"\\u{:04X}\" inside a double-quoted string",
+                c as u32
+            )
         };
         let kind = if c == '\0' { YamlErrorKind::Syntax } else { YamlErrorKind::RefusedBySlime };
         errors.push(YamlError { kind, message, help: Some(help), mark: mark_of_offset(text, offset) });
@@ -357,7 +367,9 @@ impl TokenFacts {
                     }
                 }
                 TokenType::FlowSequenceStart | TokenType::FlowMappingStart => flow_depth += 1,
-                TokenType::FlowSequenceEnd | TokenType::FlowMappingEnd => flow_depth = flow_depth.saturating_sub(1),
+                TokenType::FlowSequenceEnd | TokenType::FlowMappingEnd => {
+                    flow_depth = flow_depth.saturating_sub(1)
+                }
                 TokenType::Scalar(style, value) => {
                     match style {
                         TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
@@ -565,11 +577,9 @@ impl Builder {
             }
             Event::Alias(id) => {
                 let mark = Mark::at(marker, 1);
-                let node = self
-                    .anchors
-                    .get(&id)
-                    .cloned()
-                    .ok_or_else(|| YamlError::new(YamlErrorKind::Syntax, "alias to an unknown anchor", mark))?;
+                let node = self.anchors.get(&id).cloned().ok_or_else(|| {
+                    YamlError::new(YamlErrorKind::Syntax, "alias to an unknown anchor", mark)
+                })?;
                 self.alias_nodes += count_nodes(&node);
                 if self.alias_nodes > MAX_ALIAS_NODES {
                     return Err(YamlError::new(
@@ -585,10 +595,9 @@ impl Builder {
             Event::Scalar(mut text, style, anchor, tag) => {
                 if matches!(style, TScalarStyle::Literal | TScalarStyle::Folded)
                     && self.eof_block_scalar == Some((marker.line(), marker.col()))
+                    && text.ends_with('\n')
                 {
-                    if text.ends_with('\n') {
-                        text.pop();
-                    }
+                    text.pop();
                 }
                 let len = scalar_width(&text, style);
                 let mark = Mark::at(marker, len);
@@ -680,7 +689,10 @@ impl Builder {
                 _ => {
                     self.errors.push(YamlError {
                         kind: YamlErrorKind::Unsupported,
-                        message: format!("a merge key (`<<`) takes a mapping or a list of mappings, not {}", value.describe()),
+                        message: format!(
+                            "a merge key (`<<`) takes a mapping or a list of mappings, not {}",
+                            value.describe()
+                        ),
                         help: Some("write `<<: *anchor` with the anchor on a mapping".to_string()),
                         mark: value.mark,
                     });
@@ -967,7 +979,9 @@ fn digits_underscores(s: &str) -> usize {
 /// `(?::[0-5]?[0-9])+` covering all of `s`.
 fn sexagesimal_tail(s: &str) -> bool {
     !s.is_empty()
-        && s.split(':').skip(1).all(|part| matches!(part.as_bytes(), [d] | [b'0'..=b'5', d] if d.is_ascii_digit()))
+        && s.split(':')
+            .skip(1)
+            .all(|part| matches!(part.as_bytes(), [d] | [b'0'..=b'5', d] if d.is_ascii_digit()))
         && s.starts_with(':')
 }
 
@@ -1001,7 +1015,9 @@ fn is_yaml11_float(text: &str) -> bool {
     }
     // [0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*
     match rest.find('.') {
-        Some(dot) => sexagesimal_tail(&rest[..dot]) && all(&rest[dot + 1..], |b| b.is_ascii_digit() || b == b'_'),
+        Some(dot) => {
+            sexagesimal_tail(&rest[..dot]) && all(&rest[dot + 1..], |b| b.is_ascii_digit() || b == b'_')
+        }
         None => false,
     }
 }
@@ -1100,7 +1116,9 @@ fn python_float(text: &str) -> Option<f64> {
     let magnitude = match lower.as_str() {
         "inf" | "infinity" => f64::INFINITY,
         "nan" => f64::NAN,
-        _ if s.bytes().all(|b| b.is_ascii_digit() || b".eE+-".contains(&b)) && !s.is_empty() => s.parse().ok()?,
+        _ if s.bytes().all(|b| b.is_ascii_digit() || b".eE+-".contains(&b)) && !s.is_empty() => {
+            s.parse().ok()?
+        }
         _ => return None,
     };
     Some(if negative { -magnitude } else { magnitude })
@@ -1115,9 +1133,8 @@ fn resolve_tagged(name: &str, text: &str) -> Option<Value> {
         ("float", Value::Int(i)) => Some(Value::Float(i as f64)),
         ("float", v @ Value::Float(_)) => Some(v),
         ("bool", v @ Value::Bool(_)) => Some(v),
-        ("bool", Value::String(s)) => {
-            crate::value::yaml11_bool_spellings().find_map(|(spelling, b)| (spelling == s).then_some(Value::Bool(b)))
-        }
+        ("bool", Value::String(s)) => crate::model::value::yaml11_bool_spellings()
+            .find_map(|(spelling, b)| (spelling == s).then_some(Value::Bool(b))),
         ("null", Value::Null) => Some(Value::Null),
         _ => None,
     }
@@ -1316,17 +1333,30 @@ mod tests {
         ];
         for (text, want) in cases {
             let got = resolve_plain_yaml11(text);
-            assert!(matches!((&got, &want), (Resolved11::Value(a), Resolved11::Value(b)) if a == b), "{text}");
+            assert!(
+                matches!((&got, &want), (Resolved11::Value(a), Resolved11::Value(b)) if a == b),
+                "{text}"
+            );
         }
         let string = |t: &str| Value::String(t.to_string());
         for text in ["0o10", "08", "1e-5", "1.0e5", "-.5", "y", "n", "0X1F"] {
-            assert!(matches!(resolve_plain_yaml11(text), Resolved11::Value(v) if v == string(text)), "{text}");
+            assert!(
+                matches!(resolve_plain_yaml11(text), Resolved11::Value(v) if v == string(text)),
+                "{text}"
+            );
         }
-        for (text, want) in [("1.0e-5", 1.0e-5), ("1_0.5", 10.5), ("1:30.5", 90.5), (".5", 0.5), ("1.", 1.0)] {
-            assert!(matches!(resolve_plain_yaml11(text), Resolved11::Value(Value::Float(f)) if f == want), "{text}");
+        for (text, want) in [("1.0e-5", 1.0e-5), ("1_0.5", 10.5), ("1:30.5", 90.5), (".5", 0.5), ("1.", 1.0)]
+        {
+            assert!(
+                matches!(resolve_plain_yaml11(text), Resolved11::Value(Value::Float(f)) if f == want),
+                "{text}"
+            );
         }
         for (text, want) in [("yes", true), ("Off", false), ("ON", true)] {
-            assert!(matches!(resolve_plain_yaml11(text), Resolved11::Value(Value::Bool(b)) if b == want), "{text}");
+            assert!(
+                matches!(resolve_plain_yaml11(text), Resolved11::Value(Value::Bool(b)) if b == want),
+                "{text}"
+            );
         }
         assert!(matches!(resolve_plain_yaml11("2001-12-14"), Resolved11::Timestamp));
         assert!(matches!(resolve_plain_yaml11("<<"), Resolved11::Merge));
@@ -1335,7 +1365,10 @@ mod tests {
 
     #[test]
     fn underscores_between_digits_make_a_number_both_readers_agree_on() {
-        assert_eq!(map_of("a: 1_000\nb: 1_0.5\n"), [("a".into(), Value::Int(1000)), ("b".into(), Value::Float(10.5))]);
+        assert_eq!(
+            map_of("a: 1_000\nb: 1_0.5\n"),
+            [("a".into(), Value::Int(1000)), ("b".into(), Value::Float(10.5))]
+        );
     }
 
     #[test]
@@ -1375,7 +1408,8 @@ mod tests {
             let name = dir.strip_prefix(&root).unwrap().display().to_string();
             let text = std::fs::read_to_string(dir.join("in.yaml")).unwrap();
             let result = parse(&text);
-            let syntax_error = matches!(&result, Err(errs) if errs.iter().any(|e| e.kind == YamlErrorKind::Syntax));
+            let syntax_error =
+                matches!(&result, Err(errs) if errs.iter().any(|e| e.kind == YamlErrorKind::Syntax));
             if dir.join("error").exists() {
                 errors += 1;
                 if !syntax_error {

@@ -3,8 +3,8 @@
 
 use clap::{ArgAction, CommandFactory};
 
-use crate::args::MegatronArgs;
-use crate::value::Value;
+use crate::model::args::MegatronArgs;
+use crate::model::value::Value;
 
 /// The command-line arguments (without the program name) that make the clap
 /// struct `A` parse back to `args`.

@@ -1,0 +1,12 @@
+//! The shared model every stage speaks: values and their conversions, the
+//! field table the derive generates, role sets, and problems as data.
+//! Nothing here imports from a stage.
+
+pub(crate) mod args;
+pub(crate) mod diagnostic;
+pub(crate) mod error;
+pub(crate) mod field;
+pub(crate) mod role;
+pub(crate) mod suggest;
+pub(crate) mod value;
+pub(crate) mod value_serde;
