@@ -103,6 +103,7 @@ pub use model::field::{FieldClass, FieldInfo, RoleValueKind};
 pub use model::role::{PpoRole, Role};
 pub use model::value::{ArgValue, TypeMismatch, Value, ValueType};
 pub use reading::config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
+pub use reporting::render::Styling;
 pub use resolving::resolve::{resolve, Change, Provenance, Resolved, RoleArgs};
 
 /// How the derive converts each field's type to and from a [`Value`]: one
