@@ -99,7 +99,7 @@ pub use megatron_args_derive::{MegatronArgs, Role};
 pub use model::args::{MegatronArgs, Overrides};
 pub use model::diagnostic::{Diagnostic, DiagnosticKind, Level};
 pub use model::error::{Error, Location, Note, Problem, ProblemKind, Source};
-pub use model::field::{FieldClass, FieldInfo, RoleValueKind};
+pub use model::field::{CliAction, CliArg, FieldClass, FieldInfo, RoleValueKind};
 pub use model::role::{PpoRole, Role};
 pub use model::value::{ArgValue, TypeMismatch, Value, ValueType};
 pub use reading::config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
@@ -107,7 +107,7 @@ pub use reporting::render::Styling;
 pub use resolving::resolve::{resolve, Change, Provenance, Resolved, RoleArgs};
 
 /// How the derive converts each field's type to and from a [`Value`]: one
-/// [`Codec`] per kind of conversion, chosen by the derive
+/// [`Codec`](codec::Codec) per kind of conversion, chosen by the derive
 /// from the field's type and attributes.
 ///
 /// To make your own type a field type, implement [`ArgValue`] for it (see
@@ -132,10 +132,6 @@ pub mod codec {
     pub use crate::model::value::{Codec, EnumCodec, FromStrCodec, OptionCodec, Plain, VecCodec};
 }
 
-// The derive's generated code names the codecs at the crate root.
-#[doc(hidden)]
-pub use codec::{Codec, EnumCodec, FromStrCodec, OptionCodec, Plain, VecCodec};
-
 #[doc = include_str!("docs/attributes.md")]
 pub mod attributes {}
 
@@ -143,8 +139,14 @@ pub mod attributes {}
 #[doc(hidden)]
 pub mod __private {
     pub use crate::model::args::schema::{Schema, SchemaBuilder};
-    pub use crate::model::args::{deserialize_overrides, serialize_overrides};
+    pub use crate::model::args::{debug_overrides, deserialize_overrides, serialize_overrides};
     pub use crate::model::field::FieldMeta;
+    pub mod conversion {
+        pub use crate::model::conversion::{
+            codec, ArgField, CodecToken, NoConversion, Opaque, Probe, SharedField, SharedNoConversion,
+            ViaArgValue, ViaFromStr, ViaValueEnum,
+        };
+    }
     pub use serde;
     pub use std::sync::OnceLock;
 }

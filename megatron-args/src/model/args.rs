@@ -55,7 +55,12 @@ pub(crate) use schema::Schema;
 ///
 /// Implement it with `#[derive(MegatronArgs)]`; every method except the
 /// hidden table is provided.
-pub trait MegatronArgs: Clone + Debug + Send + Sync + Sized + 'static {
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `MegatronArgs`",
+    label = "`{Self}` must derive `MegatronArgs`",
+    note = "add `#[derive(MegatronArgs)]` to `{Self}`; a flattened group derives it too, with the same role set"
+)]
+pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     /// The role set (default [`crate::PpoRole`]).
     type Role: Role;
     /// The typed per-role overrides (`ArgsOverrides` for `Args`).
@@ -86,6 +91,7 @@ pub trait MegatronArgs: Clone + Debug + Send + Sync + Sized + 'static {
     /// On error nothing is changed.
     fn set(&mut self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let schema = Self::__schema();
+        schema.check_definition()?;
         let index = schema.index_of(name).ok_or_else(|| unknown_field::<Self>(name))?;
         let value = value.into();
         (schema.access[index].set)(self, &value).map_err(|mismatch| {
@@ -183,6 +189,7 @@ pub trait Overrides: Default + Clone + Debug + PartialEq + Send + Sync + 'static
     /// Sets the override of argument `name` with the type checks of the file.
     fn set(&mut self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let schema = Self::Args::__schema();
+        schema.check_definition()?;
         let index = schema.index_of(name).ok_or_else(|| unknown_field::<Self::Args>(name))?;
         let info = &schema.infos[index];
         let Some(set) = schema.access[index].override_set.as_ref() else {
@@ -233,6 +240,19 @@ pub(crate) fn problem_line(error: &Error) -> String {
         Some(help) => format!("{} (help: {})", problem.message, help.replace('\n', " ")),
         None => problem.message.clone(),
     }
+}
+
+/// `Debug` of typed overrides: the set overrides by argument name, through
+/// their converted values (so that field types need no `Debug`).
+#[doc(hidden)]
+pub fn debug_overrides<O: Overrides>(overrides: &O, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    let name = crate::model::value::short_type_name::<O>();
+    let mut map = f.debug_map();
+    for (key, value) in overrides.entries() {
+        map.entry(&key, &value);
+    }
+    let _ = name;
+    map.finish()
 }
 
 /// Serializes the set overrides as a mapping.

@@ -3,6 +3,7 @@
 //! Nothing here imports from a stage.
 
 pub(crate) mod args;
+pub(crate) mod conversion;
 pub(crate) mod diagnostic;
 pub(crate) mod error;
 pub(crate) mod field;

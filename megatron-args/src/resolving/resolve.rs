@@ -214,6 +214,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
     /// ```
     pub fn resolve(&self, baseline: &A, active: &[A::Role]) -> Result<Resolved<A>, Error> {
         let schema = A::__schema();
+        schema.check_definition()?;
         let active: Vec<A::Role> = A::Role::ALL.iter().copied().filter(|r| active.contains(r)).collect();
         let mut problems = Vec::new();
         let mut diagnostics = self.diagnostics().to_vec();
