@@ -548,8 +548,11 @@ def main():
     import yaml
     binary = args.binary
     if binary is None:
-        subprocess.run(["cargo", "build", "--quiet", "--example", "ppo_train"], cwd=ROOT, check=True)
-        binary = os.path.join(ROOT, "target", "debug", "examples", "ppo_train")
+        # Release: the trainer carries slime's 1,057 arguments, and building
+        # clap's command for them takes ~0.4 s a process in a debug build,
+        # which over ten thousand files would take an hour on CI.
+        subprocess.run(["cargo", "build", "--quiet", "--release", "--example", "ppo_train"], cwd=ROOT, check=True)
+        binary = os.path.join(ROOT, "target", "release", "examples", "ppo_train")
     fields = schema_fields(binary)
     base = baseline(binary)
     files = corpus(fields, args.seed, args.mutations)
