@@ -393,8 +393,15 @@ fn main() -> ExitCode {
             eprintln!("error: role `{name}` is not active in this run (the critic needs --use-critic)");
             return ExitCode::from(2);
         };
-        let argv: String = megatron_args::to_argv(role_args).iter().map(|arg| format!("{arg}\n")).collect();
-        return write_stdout(&argv);
+        let argv = match megatron_args::to_argv(role_args) {
+            Ok(argv) => argv,
+            Err(error) => {
+                eprintln!("{error}");
+                return ExitCode::from(2);
+            }
+        };
+        let lines: String = argv.iter().map(|arg| format!("{arg}\n")).collect();
+        return write_stdout(&lines);
     }
 
     let output = match cli.format {

@@ -53,7 +53,7 @@ impl Overrides for TrainOverrides {
 }
 
 fn meta(name: &'static str, class: FieldClass) -> FieldMeta {
-    FieldMeta { name, flag: "", aliases: &[], class, rust_type: "", doc: "" }
+    FieldMeta { name, ident: name, flag: "", aliases: &[], class, rust_type: "", doc: "" }
 }
 
 fn positive(lr: &f64) -> Result<(), String> {

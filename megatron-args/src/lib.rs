@@ -76,7 +76,10 @@
 extern crate self as megatron_args;
 
 mod args;
+#[cfg(feature = "clap")]
 mod argv;
+#[cfg(feature = "clap")]
+mod clap_command;
 mod config;
 mod diagnostic;
 mod error;
@@ -84,10 +87,12 @@ mod json_schema;
 mod logger_view;
 mod resolve;
 mod role;
+mod rules;
 mod schema;
 mod suggest;
 mod template;
 mod value;
+mod value_checks;
 mod value_serde;
 mod yaml;
 
@@ -97,6 +102,7 @@ mod fixture;
 mod runtime_tests;
 
 pub use args::{MegatronArgs, Overrides};
+#[cfg(feature = "clap")]
 pub use argv::to_argv;
 pub use config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
 pub use diagnostic::{Diagnostic, DiagnosticKind, Level};
@@ -118,4 +124,23 @@ pub mod __private {
     pub use crate::schema::{FieldMeta, Schema, SchemaBuilder};
     pub use serde;
     pub use std::sync::OnceLock;
+
+    #[cfg(feature = "clap")]
+    pub use crate::__clap_command_hook as clap_command_hook;
+    #[cfg(feature = "clap")]
+    pub use crate::clap_command::{ClapProbe, CommandOfArgs, CommandOfParser, NoCommand};
+    #[cfg(feature = "clap")]
+    pub use clap;
+
+    /// Without the `clap` feature the struct has no clap command to hand over.
+    #[cfg(not(feature = "clap"))]
+    pub use crate::__no_clap_command_hook as clap_command_hook;
+}
+
+/// The derive's hook with the `clap` feature off: nothing to generate.
+#[cfg(not(feature = "clap"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __no_clap_command_hook {
+    ($ty:ty) => {};
 }

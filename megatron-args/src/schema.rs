@@ -8,10 +8,12 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use crate::args::MegatronArgs;
 use crate::role::Role;
 use crate::value::{Codec, TypeMismatch, Value, ValueType};
+use crate::value_checks::ValueChecks;
 
 /// How a field takes part in per-role resolution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -57,6 +59,8 @@ pub struct FieldInfo {
     pub index: usize,
     /// The argument name: the key in the file (`lr`).
     pub name: &'static str,
+    /// The Rust field name without `r#`: clap's id of the argument.
+    pub ident: &'static str,
     /// The command-line flag (`--lr`).
     pub flag: &'static str,
     /// Other names accepted as keys in the file.
@@ -76,6 +80,7 @@ pub struct FieldInfo {
 #[derive(Clone, Copy, Debug)]
 pub struct FieldMeta {
     pub name: &'static str,
+    pub ident: &'static str,
     pub flag: &'static str,
     pub aliases: &'static [&'static str],
     pub class: FieldClass,
@@ -122,6 +127,8 @@ pub struct Schema<A: MegatronArgs> {
     pub(crate) access: Vec<FieldAccess<A>>,
     by_name: HashMap<&'static str, usize>,
     pub(crate) role_values: Vec<RoleValue<A>>,
+    /// Prepared at first use: it needs the finished table.
+    checks: OnceLock<ValueChecks>,
 }
 
 impl<A: MegatronArgs> Schema<A> {
@@ -145,6 +152,11 @@ impl<A: MegatronArgs> Schema<A> {
     /// The value of field `index` in `args`.
     pub(crate) fn value(&self, args: &A, index: usize) -> Value {
         (self.access[index].get)(args)
+    }
+
+    /// The checks of values beyond their types (the clap value parsers).
+    pub(crate) fn checks(&self) -> &ValueChecks {
+        self.checks.get_or_init(ValueChecks::of::<A>)
     }
 
     /// Every name and alias, for did-you-mean suggestions.
@@ -183,6 +195,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
         self.infos.push(FieldInfo {
             index: self.infos.len(),
             name: meta.name,
+            ident: meta.ident,
             flag: meta.flag,
             aliases: meta.aliases,
             class: meta.class,
@@ -264,7 +277,13 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
                 }
             }
         }
-        Schema { infos: self.infos, access: self.access, by_name, role_values: self.role_values }
+        Schema {
+            infos: self.infos,
+            access: self.access,
+            by_name,
+            role_values: self.role_values,
+            checks: OnceLock::new(),
+        }
     }
 }
 

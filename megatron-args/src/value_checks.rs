@@ -1,0 +1,45 @@
+//! Checks of a value beyond its Rust type, shared by every way a value
+//! reaches a role (the file, typed overrides, `set`): with the `clap`
+//! feature, the clap argument's own value parser (SPEC 3.13).
+
+use crate::args::MegatronArgs;
+use crate::error::{Location, Problem};
+use crate::value::Value;
+
+/// The value checks of the argument struct `A`, prepared once per load.
+pub(crate) struct ValueChecks {
+    #[cfg(feature = "clap")]
+    clap: Option<crate::clap_command::ClapArgs>,
+}
+
+impl ValueChecks {
+    pub(crate) fn of<A: MegatronArgs>() -> Self {
+        ValueChecks {
+            #[cfg(feature = "clap")]
+            clap: crate::clap_command::ClapArgs::of::<A>(),
+        }
+    }
+
+    /// Checks `value` (already of the field's type) for field `index`.
+    /// `key_path` names it in the message (`megatron[0].overrides.dtype`);
+    /// `locate` places the value or, for a path of indices, a list element.
+    #[cfg_attr(not(feature = "clap"), allow(unused_variables))]
+    pub(crate) fn check(
+        &self,
+        index: usize,
+        key_path: &str,
+        value: &Value,
+        locate: impl FnOnce(&[usize]) -> Option<Location>,
+    ) -> Result<(), Problem> {
+        #[cfg(feature = "clap")]
+        if let Some(clap) = &self.clap {
+            if let Some(arg) = clap.arg(index) {
+                crate::clap_command::check_value(arg, value).map_err(|rejection| {
+                    let location = locate(&rejection.path);
+                    rejection.into_problem(key_path, location)
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
