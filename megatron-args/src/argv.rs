@@ -6,7 +6,7 @@
 use clap::{Arg, ArgAction, Command, CommandFactory};
 
 use crate::args::MegatronArgs;
-use crate::clap_command::{arg_display, ClapArgs};
+use crate::clap_command::{arg_display, takes_values, ClapArgs};
 use crate::error::{Error, Problem, ProblemKind};
 use crate::schema::FieldInfo;
 use crate::value::{Value, ValueType};
@@ -94,6 +94,9 @@ struct Writer {
     options: Vec<String>,
     /// (clap index, argument, values) of each positional argument.
     positionals: Vec<(usize, &'static str, &'static Arg, Option<Vec<String>>)>,
+    /// Whether the last option written could take more values: a
+    /// positional after it would be read as one.
+    open_ended: bool,
     problems: Vec<Problem>,
 }
 
@@ -148,8 +151,14 @@ impl Writer {
         if *value != sets {
             return Err(format!("`{}` can only set {sets}, and its default is {default}", arg_display(arg)));
         }
-        self.options.push(option_name(arg));
+        self.push_flag(arg);
         Ok(())
+    }
+
+    /// A flag without a value.
+    fn push_flag(&mut self, arg: &Arg) {
+        self.options.push(option_name(arg));
+        self.open_ended = max_values(arg) > 0 && takes_values(arg);
     }
 
     /// A `Count` flag: the flag once per count (`-vvv`).
@@ -170,6 +179,7 @@ impl Writer {
             (None, Some(long)) => self.options.extend(std::iter::repeat_n(format!("--{long}"), count)),
             (None, None) => return Err("a counted argument needs a flag".to_string()),
         }
+        self.open_ended = false;
         Ok(())
     }
 
@@ -217,7 +227,7 @@ impl Writer {
     fn option(&mut self, arg: &Arg, values: Vec<String>) -> Result<(), String> {
         let (min, max) = (min_values(arg), max_values(arg));
         if values.is_empty() {
-            self.options.push(option_name(arg));
+            self.push_flag(arg);
             return Ok(());
         }
         let occurrences: Vec<&[String]> = if values.len() <= max {
@@ -242,6 +252,7 @@ impl Writer {
 
     fn occurrence(&mut self, arg: &Arg, values: &[String]) -> Result<(), String> {
         let name = option_name(arg);
+        self.open_ended = values.len() < max_values(arg);
         if let [value] = values {
             if arg.is_require_equals_set() || (value.starts_with('-') && !reads_as_value(arg, value)) {
                 self.options.push(format!("{name}={value}"));
@@ -320,9 +331,11 @@ impl Writer {
         let mut argv = self.options;
         let positional_values: Vec<(&Arg, Vec<String>)> =
             self.positionals.into_iter().filter_map(|(_, _, arg, values)| Some((arg, values?))).collect();
-        let needs_separator = positional_values
-            .iter()
-            .any(|(arg, values)| arg.is_last_set() || values.iter().any(|v| v.starts_with('-')));
+        let needs_separator = !positional_values.is_empty()
+            && (self.open_ended
+                || positional_values
+                    .iter()
+                    .any(|(arg, values)| arg.is_last_set() || values.iter().any(|v| v.starts_with('-'))));
         if needs_separator {
             argv.push("--".to_string());
         }

@@ -194,7 +194,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
                 }
             }
             let entry = RoleEntry { role, name: None, index, location: None, overrides: checked };
-            push_entry(&mut entries, &mut problems, entry, &format!("overrides #{}", index + 1));
+            push_entry(&mut entries, &mut problems, entry, |i| format!("overrides #{}", i + 1));
         }
         if !problems.is_empty() {
             return Err(Error::new(problems));
@@ -379,7 +379,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
         };
         for (index, item) in items.iter().enumerate() {
             if let Some(entry) = self.entry(index, item) {
-                push_entry(&mut self.entries, &mut self.problems, entry, &format!("megatron[{index}]"));
+                push_entry(&mut self.entries, &mut self.problems, entry, |i| format!("megatron[{i}]"));
             }
         }
     }
@@ -718,20 +718,24 @@ fn push_entry<R: Role>(
     entries: &mut Vec<RoleEntry<R>>,
     problems: &mut Vec<Problem>,
     entry: RoleEntry<R>,
-    label: &str,
+    label: impl Fn(usize) -> String,
 ) {
     let Some(first) = entries.iter().find(|e| e.role == entry.role) else {
         entries.push(entry);
         return;
     };
     let role = entry.role.name();
+    let first_is = match first.location {
+        Some(_) => "here".to_string(),
+        None => label(first.index),
+    };
     problems.push(
         Problem::new(
             ProblemKind::DuplicateRole { role: role.to_string() },
-            format!("a second entry for role `{role}` ({label})"),
+            format!("a second entry for role `{role}` ({})", label(entry.index)),
             entry.location,
             Some("merge the two entries into one".to_string()),
         )
-        .with_note(format!("the first entry for role `{role}` is here"), first.location.clone()),
+        .with_note(format!("the first entry for role `{role}` is {first_is}"), first.location.clone()),
     );
 }

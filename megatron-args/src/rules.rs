@@ -73,12 +73,19 @@ pub(crate) fn check_key<A: MegatronArgs>(
         FieldClass::Regular | FieldClass::Topology => {}
     }
     match role {
-        Some(role) if schema.is_forced(role, index) => Err(Problem::new(
-            ProblemKind::ForcedKey { key: info.name.to_string(), role: role.name().to_string() },
-            format!("`{}` is fixed for role `{}` and cannot be overridden", info.name, role.name()),
-            place.key(),
-            Some(format!("remove `{}` from this entry", info.name)),
-        )),
+        Some(role) if schema.is_forced(role, index) => {
+            let key = place.key();
+            let help = match key {
+                Some(_) => format!("remove `{}` from this entry", info.name),
+                None => format!("leave `{}` unset in the overrides of role `{}`", info.name, role.name()),
+            };
+            Err(Problem::new(
+                ProblemKind::ForcedKey { key: info.name.to_string(), role: role.name().to_string() },
+                format!("`{}` is fixed for role `{}` and cannot be overridden", info.name, role.name()),
+                key,
+                Some(help),
+            ))
+        }
         _ => Ok(()),
     }
 }
