@@ -115,11 +115,11 @@ pub trait MegatronArgs: Clone + Debug + Send + Sync + Sized + 'static {
             let checked =
                 rules::check_override::<Self>(Some(role), index, name, &raw, &Nowhere).and_then(|value| {
                     (schema.access[index].set)(&mut applied, &value)
-                        .map_err(|mismatch| Problem::type_mismatch(name, &mismatch, None))
+                        .map_err(|mismatch| Error::from(Problem::type_mismatch(name, &mismatch, None)))
                 });
             match checked {
                 Ok(()) => from_overrides[index] = true,
-                Err(problem) => problems.push(problem),
+                Err(error) => problems.extend(error.into_problems()),
             }
         }
         if problems.is_empty() {

@@ -190,7 +190,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
                         key_location: None,
                         value_location: None,
                     }),
-                    Err(problem) => problems.push(problem),
+                    Err(error) => problems.extend(error.into_problems()),
                 }
             }
             let entry = RoleEntry { role, name: None, index, location: None, overrides: checked };
@@ -589,8 +589,8 @@ impl<A: MegatronArgs> Loader<'_, A> {
             return None;
         };
         let place = InFile { source: self.source, key, value: value_or_key(key, value) };
-        if let Err(problem) = rules::check_key::<A>(role, index, &place) {
-            self.problems.push(problem);
+        if let Err(error) = rules::check_key::<A>(role, index, &place) {
+            self.problems.extend(error.into_problems());
             return None;
         }
         let key_path = format!("{path}.{text}");
@@ -615,8 +615,8 @@ impl<A: MegatronArgs> Loader<'_, A> {
                 key_location: place.key(),
                 value_location: place.value(&[]),
             }),
-            Err(problem) => {
-                self.problems.push(problem);
+            Err(error) => {
+                self.problems.extend(error.into_problems());
                 None
             }
         }

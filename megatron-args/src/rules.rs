@@ -4,7 +4,7 @@
 //! way in skips one.
 
 use crate::args::MegatronArgs;
-use crate::error::{Location, Problem, ProblemKind};
+use crate::error::{Error, Location, Problem, ProblemKind};
 use crate::role::Role;
 use crate::schema::FieldClass;
 use crate::value::Value;
@@ -38,7 +38,7 @@ pub(crate) fn check_override<A: MegatronArgs>(
     key_path: &str,
     raw: &Value,
     place: &impl Place,
-) -> Result<Value, Problem> {
+) -> Result<Value, Error> {
     check_key::<A>(role, index, place)?;
     check_value::<A>(index, key_path, raw, place)
 }
@@ -50,25 +50,25 @@ pub(crate) fn check_key<A: MegatronArgs>(
     role: Option<A::Role>,
     index: usize,
     place: &impl Place,
-) -> Result<(), Problem> {
+) -> Result<(), Error> {
     let schema = A::__schema();
     let info = &schema.infos[index];
     match info.class {
         FieldClass::Shared => {
-            return Err(Problem::new(
+            return Err(Error::from(Problem::new(
                 ProblemKind::SharedKey { key: info.name.to_string() },
                 format!("`{}` is shared by all roles and cannot be overridden per role", info.name),
                 place.key(),
                 Some(format!("set it on the command line ({})", info.flag)),
-            ))
+            )))
         }
         FieldClass::Placement => {
-            return Err(Problem::new(
+            return Err(Error::from(Problem::new(
                 ProblemKind::NotOverridable { key: info.name.to_string(), class: info.class },
                 format!("`{}` is a placement argument and cannot be overridden per role", info.name),
                 place.key(),
                 Some("keep it on the command line".to_string()),
-            ))
+            )))
         }
         FieldClass::Regular | FieldClass::Topology => {}
     }
@@ -79,12 +79,12 @@ pub(crate) fn check_key<A: MegatronArgs>(
                 Some(_) => format!("remove `{}` from this entry", info.name),
                 None => format!("leave `{}` unset in the overrides of role `{}`", info.name, role.name()),
             };
-            Err(Problem::new(
+            Err(Error::from(Problem::new(
                 ProblemKind::ForcedKey { key: info.name.to_string(), role: role.name().to_string() },
                 format!("`{}` is fixed for role `{}` and cannot be overridden", info.name, role.name()),
                 key,
                 Some(help),
-            ))
+            )))
         }
         _ => Ok(()),
     }
@@ -98,7 +98,7 @@ pub(crate) fn check_value<A: MegatronArgs>(
     key_path: &str,
     raw: &Value,
     place: &impl Place,
-) -> Result<Value, Problem> {
+) -> Result<Value, Error> {
     let schema = A::__schema();
     let value = (schema.access[index].normalize)(raw)
         .map_err(|mismatch| Problem::type_mismatch(key_path, &mismatch, place.value(&mismatch.path)))?;

@@ -3,7 +3,7 @@
 //! feature, the clap argument's own value parser (SPEC 3.13).
 
 use crate::args::MegatronArgs;
-use crate::error::{Location, Problem};
+use crate::error::{Error, Location};
 use crate::value::Value;
 
 /// The value checks of the argument struct `A`, prepared once per load.
@@ -13,6 +13,7 @@ pub(crate) struct ValueChecks {
 }
 
 impl ValueChecks {
+    #[cfg_attr(not(feature = "clap"), allow(clippy::extra_unused_type_parameters))]
     pub(crate) fn of<A: MegatronArgs>() -> Self {
         ValueChecks {
             #[cfg(feature = "clap")]
@@ -30,13 +31,13 @@ impl ValueChecks {
         key_path: &str,
         value: &Value,
         locate: impl FnOnce(&[usize]) -> Option<Location>,
-    ) -> Result<(), Problem> {
+    ) -> Result<(), Error> {
         #[cfg(feature = "clap")]
         if let Some(clap) = &self.clap {
             if let Some(arg) = clap.arg(index) {
                 crate::clap_command::check_value(arg, value).map_err(|rejection| {
                     let location = locate(&rejection.path);
-                    rejection.into_problem(key_path, location)
+                    Error::from(rejection.into_problem(key_path, location))
                 })?;
             }
         }
