@@ -66,69 +66,56 @@
 //! # Ok::<(), megatron_args::Error>(())
 //! ```
 //!
-//! The pipeline, one module each: [`value`](ArgValue) conversion, the field
-//! table the derive generates, the YAML loader, the role-config checks
-//! ([`RoleConfig`]), resolution ([`RoleConfig::resolve`], [`Resolved`]),
-//! [`Diagnostic`]s and [`Error`]s.
+//! The source tree shows the pipeline: `reading/` (the YAML file and the
+//! role-config checks, [`RoleConfig`]), `resolving/` ([`RoleConfig::resolve`],
+//! [`Resolved`]), `reporting/` (how [`Error`]s and [`Diagnostic`]s are drawn)
+//! and `exporting/` ([`json_schema`], [`template`], [`to_argv`]), over the
+//! shared `model/` ([`Value`] conversion, the field table the derive
+//! generates, [`Role`]s, problems as data). No stage imports a later one.
 #![warn(missing_docs)]
 
 // Lets the derive's `::megatron_args::...` paths resolve inside this crate.
 extern crate self as megatron_args;
 
-mod args;
-#[cfg(feature = "clap")]
-mod argv;
-#[cfg(feature = "clap")]
-mod clap_command;
-mod config;
-mod diagnostic;
-mod error;
-mod json_schema;
-mod logger_view;
-mod resolve;
-mod role;
-mod rules;
-mod schema;
-mod suggest;
-mod template;
-mod value;
-mod value_checks;
-mod value_serde;
-mod yaml;
+mod model;
+
+mod exporting;
+mod reading;
+mod reporting;
+mod resolving;
 
 #[cfg(test)]
-mod fixture;
-#[cfg(test)]
-mod runtime_tests;
+mod tests;
 
-pub use args::{MegatronArgs, Overrides};
 #[cfg(feature = "clap")]
-pub use argv::to_argv;
-pub use config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
-pub use diagnostic::{Diagnostic, DiagnosticKind, Level};
-pub use error::{Error, Location, Note, Problem, ProblemKind, Source};
-pub use json_schema::{json_schema, JSON_SCHEMA_DIALECT};
+pub use exporting::argv::to_argv;
+pub use exporting::json_schema::{json_schema, JSON_SCHEMA_DIALECT};
+pub use exporting::template::template;
 pub use megatron_args_derive::{MegatronArgs, Role};
-pub use resolve::{resolve, Change, Provenance, Resolved, RoleArgs};
-pub use role::{PpoRole, Role};
-pub use schema::{FieldClass, FieldInfo, RoleValueKind};
-pub use template::template;
-pub use value::{
+pub use model::args::{MegatronArgs, Overrides};
+pub use model::diagnostic::{Diagnostic, DiagnosticKind, Level};
+pub use model::error::{Error, Location, Note, Problem, ProblemKind, Source};
+pub use model::field::{FieldClass, FieldInfo, RoleValueKind};
+pub use model::role::{PpoRole, Role};
+pub use model::value::{
     ArgValue, Codec, EnumCodec, FromStrCodec, OptionCodec, Plain, TypeMismatch, Value, ValueType, VecCodec,
 };
+pub use reading::config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
+pub use resolving::resolve::{resolve, Change, Provenance, Resolved, RoleArgs};
 
 /// What the derive's generated code uses; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::args::{deserialize_overrides, serialize_overrides};
-    pub use crate::schema::{FieldMeta, Schema, SchemaBuilder};
+    pub use crate::model::args::schema::{Schema, SchemaBuilder};
+    pub use crate::model::args::{deserialize_overrides, serialize_overrides};
+    pub use crate::model::field::FieldMeta;
     pub use serde;
     pub use std::sync::OnceLock;
 
     #[cfg(feature = "clap")]
     pub use crate::__clap_command_hook as clap_command_hook;
     #[cfg(feature = "clap")]
-    pub use crate::clap_command::{ClapProbe, CommandOfArgs, CommandOfParser, NoCommand};
+    pub use crate::model::clap_command::{ClapProbe, CommandOfArgs, CommandOfParser, NoCommand};
     #[cfg(feature = "clap")]
     pub use clap;
 

@@ -18,10 +18,10 @@ use std::marker::PhantomData;
 use clap::error::ErrorKind;
 use clap::{Arg, ArgAction, Command};
 
-use crate::args::MegatronArgs;
-use crate::error::{Location, Problem, ProblemKind};
-use crate::schema::FieldInfo;
-use crate::value::Value;
+use crate::model::args::MegatronArgs;
+use crate::model::error::{Location, Problem, ProblemKind};
+use crate::model::field::FieldInfo;
+use crate::model::value::Value;
 
 /// Writes `MegatronArgs::__clap_command` for `$ty`: the struct's clap
 /// command, built once.
@@ -72,7 +72,7 @@ pub trait CommandOfArgs {
 
 impl<T: clap::Args> CommandOfArgs for &ClapProbe<T> {
     fn clap_command(&self) -> Option<Command> {
-        Some(built(T::augment_args(Command::new(crate::value::short_type_name::<T>()))))
+        Some(built(T::augment_args(Command::new(crate::model::value::short_type_name::<T>()))))
     }
 }
 
@@ -186,7 +186,7 @@ pub(crate) fn check_value(arg: &Arg, value: &Value) -> Result<(), Rejection> {
 }
 
 fn check_element(arg: &Arg, value: &Value) -> Result<(), Rejection> {
-    let text = crate::argv::value_text(value);
+    let text = value_text(value);
     let rejection = |reason: Option<String>, allowed: Vec<String>| Rejection {
         path: Vec::new(),
         text: text.clone(),
@@ -257,12 +257,23 @@ impl Rejection {
         }
         let help = (!self.allowed.is_empty()).then(|| {
             let mut accepts = format!("`{}` accepts ", self.arg);
-            let _ = crate::value::write_choices(&mut accepts, &self.allowed);
-            match crate::suggest::closest(&self.text, self.allowed.iter().map(String::as_str)) {
+            let _ = crate::model::value::write_choices(&mut accepts, &self.allowed);
+            match crate::model::suggest::closest(&self.text, self.allowed.iter().map(String::as_str)) {
                 Some(best) => format!("did you mean `{best}`? ({accepts})"),
                 None => accepts,
             }
         });
         Problem::new(ProblemKind::ClapRejected { path, arg: self.arg }, message, location, help)
+    }
+}
+
+/// A value as clap's value parsers read it, and as `to_argv` writes it.
+pub(crate) fn value_text(value: &Value) -> String {
+    match value {
+        // `{:?}` is the shortest spelling that parses back to the same bits
+        // (`1e-5`, `0.1`, `3.0`, `NaN`, `inf`), unlike `Display`'s `0.00001`.
+        Value::Float(f) => format!("{f:?}"),
+        Value::Null => String::new(),
+        other => other.to_string(),
     }
 }

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::args::MegatronArgs;
-use crate::resolve::Resolved;
-use crate::role::Role;
-use crate::value::Value;
+use crate::model::args::MegatronArgs;
+use crate::model::role::Role;
+use crate::model::value::Value;
+use crate::resolving::resolve::Resolved;
 
 impl<A: MegatronArgs> Resolved<A> {
     /// Every active role's arguments as one flat map keyed `role/argument`

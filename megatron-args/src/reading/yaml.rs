@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use crate::value::{format_float, Value};
+use crate::model::value::{format_float, Value};
 
 /// Deeper nesting than this is rejected (the format needs about six levels).
 pub(crate) const MAX_DEPTH: usize = 64;

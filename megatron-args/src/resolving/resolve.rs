@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::args::MegatronArgs;
-use crate::config::RoleConfig;
-use crate::diagnostic::{Diagnostic, DiagnosticKind};
-use crate::error::{Error, Location, Problem, ProblemKind};
-use crate::role::Role;
-use crate::rules;
-use crate::schema::{FieldClass, FieldInfo, RoleValueKind};
-use crate::value::Value;
+use crate::model::args::MegatronArgs;
+use crate::model::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::model::error::{Error, Location, Problem, ProblemKind};
+use crate::model::field::{FieldClass, FieldInfo, RoleValueKind};
+use crate::model::role::Role;
+use crate::model::rules;
+use crate::model::value::Value;
+use crate::reading::config::RoleConfig;
 
 /// Where a resolved value came from.
 #[derive(Clone, Debug, PartialEq)]

@@ -5,11 +5,11 @@
 
 use clap::{Arg, ArgAction, Command, CommandFactory};
 
-use crate::args::MegatronArgs;
-use crate::clap_command::{arg_display, takes_values, ClapArgs};
-use crate::error::{Error, Problem, ProblemKind};
-use crate::schema::FieldInfo;
-use crate::value::{Value, ValueType};
+use crate::model::args::MegatronArgs;
+use crate::model::clap_command::{arg_display, takes_values, value_text, ClapArgs};
+use crate::model::error::{Error, Problem, ProblemKind};
+use crate::model::field::FieldInfo;
+use crate::model::value::{Value, ValueType};
 
 /// The command-line arguments (without the program name) that make the clap
 /// struct `A` parse back to `args`, or an error naming every argument that
@@ -373,15 +373,4 @@ fn min_values(arg: &Arg) -> usize {
 
 fn max_values(arg: &Arg) -> usize {
     arg.get_num_args().map_or(1, |range| range.max_values())
-}
-
-/// A value as clap's value parsers read it, and as `to_argv` writes it.
-pub(crate) fn value_text(value: &Value) -> String {
-    match value {
-        // `{:?}` is the shortest spelling that parses back to the same bits
-        // (`1e-5`, `0.1`, `3.0`, `NaN`, `inf`), unlike `Display`'s `0.00001`.
-        Value::Float(f) => format!("{f:?}"),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
 }

@@ -7,95 +7,13 @@
 //! stays small for structs of a thousand fields.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::OnceLock;
 
-use crate::args::MegatronArgs;
-use crate::role::Role;
-use crate::value::{Codec, TypeMismatch, Value, ValueType};
-use crate::value_checks::ValueChecks;
-
-/// How a field takes part in per-role resolution.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum FieldClass {
-    /// An ordinary argument: each role may override it.
-    Regular,
-    /// A parallel-topology argument (`#[topology]`): all active roles must agree.
-    Topology,
-    /// A resource or placement argument (`#[placement]`): always from the
-    /// command line; file keys are ignored with a warning.
-    Placement,
-    /// A shared argument (`#[megatron(skip)]`): no role may override it.
-    Shared,
-}
-
-impl FieldClass {
-    /// The class name as users see it (`"topology"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FieldClass::Regular => "regular",
-            FieldClass::Topology => "topology",
-            FieldClass::Placement => "placement",
-            FieldClass::Shared => "shared",
-        }
-    }
-
-    /// Whether `ArgsOverrides` has a setter for fields of this class.
-    pub fn has_typed_override(self) -> bool {
-        self == FieldClass::Regular
-    }
-}
-
-impl fmt::Display for FieldClass {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Metadata of one argument, as returned by [`MegatronArgs::fields`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct FieldInfo {
-    /// Position in [`MegatronArgs::fields`].
-    pub index: usize,
-    /// The argument name: the key in the file (`lr`).
-    pub name: &'static str,
-    /// The Rust field name without `r#`: clap's id of the argument.
-    pub ident: &'static str,
-    /// The command-line flag (`--lr`).
-    pub flag: &'static str,
-    /// Other names accepted as keys in the file.
-    pub aliases: &'static [&'static str],
-    /// How the field takes part in resolution.
-    pub class: FieldClass,
-    /// The Rust type as written (`Option<PathBuf>`).
-    pub rust_type: &'static str,
-    /// The doc comment, trimmed.
-    pub doc: &'static str,
-    /// The accepted values.
-    pub value_type: ValueType,
-}
-
-/// The literal part of a field's metadata, as the derive writes it.
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug)]
-pub struct FieldMeta {
-    pub name: &'static str,
-    pub ident: &'static str,
-    pub flag: &'static str,
-    pub aliases: &'static [&'static str],
-    pub class: FieldClass,
-    pub rust_type: &'static str,
-    pub doc: &'static str,
-}
-
-/// Whether a role's specialized value can still be overridden by the file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RoleValueKind {
-    /// `role_default`: the role starts from this value; the file may change it.
-    Default,
-    /// `role_forced`: the role always has this value; the file may not change it.
-    Forced,
-}
+use super::MegatronArgs;
+use crate::model::field::{FieldInfo, FieldMeta, RoleValueKind};
+use crate::model::role::Role;
+use crate::model::value::{Codec, TypeMismatch, Value};
+use crate::model::value_checks::ValueChecks;
 
 type Getter<A> = Box<dyn Fn(&A) -> Value + Send + Sync>;
 type Setter<A> = Box<dyn Fn(&mut A, &Value) -> Result<(), TypeMismatch> + Send + Sync>;

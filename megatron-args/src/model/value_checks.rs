@@ -2,14 +2,14 @@
 //! reaches a role (the file, typed overrides, `set`): with the `clap`
 //! feature, the clap argument's own value parser (SPEC 3.13).
 
-use crate::args::MegatronArgs;
-use crate::error::{Error, Location};
-use crate::value::Value;
+use crate::model::args::MegatronArgs;
+use crate::model::error::{Error, Location};
+use crate::model::value::Value;
 
 /// The value checks of the argument struct `A`, prepared once per load.
 pub(crate) struct ValueChecks {
     #[cfg(feature = "clap")]
-    clap: Option<crate::clap_command::ClapArgs>,
+    clap: Option<crate::model::clap_command::ClapArgs>,
 }
 
 impl ValueChecks {
@@ -17,7 +17,7 @@ impl ValueChecks {
     pub(crate) fn of<A: MegatronArgs>() -> Self {
         ValueChecks {
             #[cfg(feature = "clap")]
-            clap: crate::clap_command::ClapArgs::of::<A>(),
+            clap: crate::model::clap_command::ClapArgs::of::<A>(),
         }
     }
 
@@ -35,7 +35,7 @@ impl ValueChecks {
         #[cfg(feature = "clap")]
         if let Some(clap) = &self.clap {
             if let Some(arg) = clap.arg(index) {
-                crate::clap_command::check_value(arg, value).map_err(|rejection| {
+                crate::model::clap_command::check_value(arg, value).map_err(|rejection| {
                     let location = locate(&rejection.path);
                     Error::from(rejection.into_problem(key_path, location))
                 })?;

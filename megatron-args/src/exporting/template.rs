@@ -2,9 +2,9 @@
 
 use std::fmt::Write as _;
 
-use crate::args::MegatronArgs;
-use crate::role::Role;
-use crate::schema::FieldClass;
+use crate::model::args::MegatronArgs;
+use crate::model::field::FieldClass;
+use crate::model::role::Role;
 
 /// A role-config file for `A` with every key a role may set, commented out,
 /// ready to edit.
@@ -80,11 +80,11 @@ pub fn template<A: MegatronArgs>(baseline: &A) -> String {
                     out,
                     "      # ({} is fixed to {} for role {}: not overridable)",
                     info.name,
-                    crate::yaml::flow_value(&value),
+                    crate::reading::yaml::flow_value(&value),
                     role.name()
                 );
             } else {
-                let _ = writeln!(out, "      # {}: {}", info.name, crate::yaml::flow_value(&value));
+                let _ = writeln!(out, "      # {}: {}", info.name, crate::reading::yaml::flow_value(&value));
             }
         }
     }

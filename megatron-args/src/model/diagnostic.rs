@@ -2,9 +2,7 @@
 //! (ignored placement keys, agreed topology overrides, unused sections).
 //! Returned as values and also emitted as `tracing` events.
 
-use std::fmt;
-
-use crate::error::{render, Location};
+use crate::model::error::Location;
 
 /// How much a diagnostic matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,11 +75,5 @@ impl Diagnostic {
             Level::Warning => tracing::warn!(target: "megatron_args", %location, "{}", self.message),
             Level::Info => tracing::info!(target: "megatron_args", %location, "{}", self.message),
         }
-    }
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        render(f, self.level.as_str(), &self.message, self.location.as_ref(), self.help.as_deref(), &[])
     }
 }

@@ -3,11 +3,11 @@
 //! [`crate::MegatronArgs::apply_overrides`]. Written once here so that no
 //! way in skips one.
 
-use crate::args::MegatronArgs;
-use crate::error::{Error, Location, Problem, ProblemKind};
-use crate::role::Role;
-use crate::schema::FieldClass;
-use crate::value::Value;
+use crate::model::args::MegatronArgs;
+use crate::model::error::{Error, Location, Problem, ProblemKind};
+use crate::model::field::FieldClass;
+use crate::model::role::Role;
+use crate::model::value::Value;
 
 /// Where an override is, for its problems: nowhere for typed overrides.
 pub(crate) trait Place {

@@ -496,7 +496,7 @@ impl<T: clap::ValueEnum + Clone + Send + Sync + 'static> Codec for EnumCodec<T> 
                     unreachable!("EnumCodec describes itself as a choice")
                 };
                 let mut mismatch = TypeMismatch::new(Self::value_type(), value);
-                if let Some(best) = crate::suggest::closest(text, choices.iter().map(String::as_str)) {
+                if let Some(best) = crate::model::suggest::closest(text, choices.iter().map(String::as_str)) {
                     mismatch = mismatch.with_help(format!("did you mean `{best}`?"));
                 }
                 mismatch

@@ -9,11 +9,11 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use crate::args::MegatronArgs;
-use crate::config::PLACEMENT_KEYS;
-use crate::role::Role;
-use crate::schema::{FieldClass, FieldInfo};
-use crate::value::{short_type_name, yaml11_bool_spellings, ValueType};
+use crate::model::args::MegatronArgs;
+use crate::model::field::{FieldClass, FieldInfo};
+use crate::model::role::Role;
+use crate::model::value::{short_type_name, yaml11_bool_spellings, ValueType};
+use crate::reading::config::PLACEMENT_KEYS;
 
 /// The `$schema` URI of the generated schema.
 pub const JSON_SCHEMA_DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";

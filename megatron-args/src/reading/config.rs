@@ -9,15 +9,16 @@ use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::args::MegatronArgs;
-use crate::diagnostic::{Diagnostic, DiagnosticKind};
-use crate::error::{Error, Location, Problem, ProblemKind, Source};
-use crate::role::Role;
-use crate::rules::{self, Nowhere, Place};
-use crate::schema::{FieldClass, Schema};
-use crate::suggest;
-use crate::value::Value;
-use crate::yaml::{self, Mark, Node, NodeKind, YamlErrorKind};
+use crate::model::args::MegatronArgs;
+use crate::model::args::Schema;
+use crate::model::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::model::error::{Error, Location, Problem, ProblemKind, Source};
+use crate::model::field::FieldClass;
+use crate::model::role::Role;
+use crate::model::rules::{self, Nowhere, Place};
+use crate::model::suggest;
+use crate::model::value::Value;
+use crate::reading::yaml::{self, Mark, Node, NodeKind, YamlErrorKind};
 
 /// Files larger than this are rejected before they are read.
 pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
@@ -174,7 +175,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
     pub fn from_overrides(
         overrides: impl IntoIterator<Item = (A::Role, A::Overrides)>,
     ) -> Result<Self, Error> {
-        use crate::args::Overrides as _;
+        use crate::model::args::Overrides as _;
         let schema = A::__schema();
         let mut entries = Vec::new();
         let mut problems = Vec::new();
@@ -220,7 +221,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
     /// The file's overrides for `role` as the typed overrides struct. Only
     /// regular fields have a typed form; topology overrides are left out.
     pub fn overrides(&self, role: A::Role) -> A::Overrides {
-        use crate::args::Overrides as _;
+        use crate::model::args::Overrides as _;
         let mut typed = A::Overrides::default();
         for o in self.entry(role).into_iter().flat_map(|e| &e.overrides) {
             if A::fields()[o.field].class.has_typed_override() {
@@ -597,7 +598,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
         let raw = match value.to_value() {
             Ok(raw) => raw,
             Err(map) => {
-                let mismatch = crate::value::TypeMismatch {
+                let mismatch = crate::model::value::TypeMismatch {
                     path: Vec::new(),
                     expected: self.schema.infos[index].value_type.to_string(),
                     found: "a mapping".to_string(),

@@ -1,6 +1,6 @@
 //! The runtime's own tests, on the hand-written fixture.
 
-use crate::fixture::Train;
+use super::fixture::Train;
 use crate::*;
 
 const BOTH: &[PpoRole] = &[PpoRole::Actor, PpoRole::Critic];

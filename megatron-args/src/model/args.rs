@@ -1,14 +1,17 @@
 //! The traits `#[derive(MegatronArgs)]` implements, and the generic methods
 //! built on the generated field table.
 
+pub(crate) mod schema;
+
 use std::fmt::Debug;
 
-use crate::error::{Error, Problem, ProblemKind};
-use crate::role::Role;
-use crate::rules::{self, Nowhere};
-use crate::schema::{FieldInfo, Schema};
-use crate::suggest;
-use crate::value::Value;
+use crate::model::error::{Error, Problem, ProblemKind};
+use crate::model::field::FieldInfo;
+use crate::model::role::Role;
+use crate::model::rules::{self, Nowhere};
+use crate::model::suggest;
+use crate::model::value::Value;
+pub(crate) use schema::Schema;
 
 /// An argument struct whose roles get their own typed copies.
 ///
@@ -202,7 +205,7 @@ where
     D: serde::Deserializer<'de>,
 {
     use serde::de::Error as _;
-    let map = <Vec<(String, Value)> as crate::value_serde::MapEntries>::deserialize(deserializer)?;
+    let map = <Vec<(String, Value)> as crate::model::value_serde::MapEntries>::deserialize(deserializer)?;
     let mut overrides = O::default();
     let mut problems = Vec::new();
     for (key, value) in map {
