@@ -34,6 +34,17 @@ struct Worker {
     /// A flag: no value to parse.
     #[arg(long)]
     use_flash: bool,
+    /// A flattened group: its arguments are in the same clap command.
+    #[command(flatten)]
+    #[megatron(flatten)]
+    sampling: Sampling,
+}
+
+/// A clap `Args` group (no `Parser`): its command is its arguments.
+#[derive(clap::Args, MegatronArgs, Clone, Debug, PartialEq)]
+struct Sampling {
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    top_k: u32,
 }
 
 fn load(text: &str) -> Result<RoleConfig<Worker>, megatron_args::Error> {
@@ -140,4 +151,23 @@ fn typed_overrides_pass_the_same_value_parsers() {
 fn deserialized_typed_overrides_pass_the_value_parsers() {
     let err = serde_yaml::from_str::<WorkerOverrides>("num_gpus_per_worker: 0\n").unwrap_err();
     assert!(err.to_string().contains("0 is not in 1..=8"), "{err}");
+}
+
+#[test]
+fn a_flattened_groups_value_parsers_run_through_the_outer_struct() {
+    let err = load("megatron:\n  - role: actor\n    overrides:\n      top_k: 0\n").unwrap_err();
+    assert!(err.to_string().contains("`--top-k` does not accept `0`: 0 is not in 1..=1000"), "{err}");
+}
+
+#[test]
+fn a_clap_args_group_on_its_own_has_its_value_parsers_checked() {
+    let err = RoleConfig::<Sampling>::from_str(
+        "megatron:\n  - role: actor\n    overrides:\n      top_k: 5000\n",
+        "g.yaml",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err.problems()[0].kind, ProblemKind::ClapRejected { arg, .. } if arg == "--top-k"),
+        "{err}"
+    );
 }

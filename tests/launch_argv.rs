@@ -154,9 +154,10 @@ fn other_clap_shapes_render_as_clap_reads_them() {
             "--overlap-grad-reduce",
             "false",
             "--no-shuffle",
+            // `allow_negative_numbers`: clap reads `-4` as a value.
             "--offsets",
             "3",
-            "--offsets=-4"
+            "-4"
         ]
     );
     let reparsed = Shapes::try_parse_from(std::iter::once("x".to_string()).chain(argv)).unwrap();

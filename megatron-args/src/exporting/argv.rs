@@ -36,11 +36,12 @@ use crate::model::value::{Value, ValueType};
 /// - positional arguments last, in index order, after `--` when a value
 ///   starts with `-`.
 ///
-/// What cannot be written faithfully is an error naming the field: a list
-/// element containing the delimiter, `None` for an argument whose absence
+/// Fields clap does not read (`#[arg(skip)]`) are not written. What cannot
+/// be written faithfully is an error naming the field: a list element
+/// containing the delimiter, `None` for an argument whose absence
 /// means its default, a `false` store-true flag whose default is true, a
 /// list that does not fit `num_args`, a missing positional before a given
-/// one, a subcommand.
+/// one; and an argument of the command that no field holds, or a subcommand.
 ///
 /// ```
 /// use clap::Parser;
@@ -76,12 +77,11 @@ pub fn to_argv<A: MegatronArgs + CommandFactory>(args: &A) -> Result<Vec<String>
     let schema = A::__schema();
     let mut writer = Writer::default();
     for info in A::fields() {
-        let value = schema.value(args, info.index);
-        match clap.arg(info.index) {
-            Some(arg) => writer.field(info, arg, &value),
-            None => {
-                writer.problem(info.name, format!("`{}` is not an argument of the clap command", info.flag))
-            }
+        // A field clap does not read (`#[arg(skip)]`) is not on the command
+        // line. No argument is lost that way: every argument of the command
+        // must be held by a field (`unknown_arguments`).
+        if let Some(arg) = clap.arg(info.index) {
+            writer.field(info, arg, &schema.value(args, info.index));
         }
     }
     writer.unknown_arguments(clap.command, &clap);
