@@ -31,7 +31,7 @@ use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
 use clap::Parser;
-use megatron_args::{MegatronArgs, PpoRole, Provenance, Resolved, Role};
+use megatron_args::{MegatronArgs, PpoRole, Provenance, Resolved, Role, Styling};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// The command line: the training arguments, plus how to print the result.
@@ -58,6 +58,31 @@ struct Cli {
     /// exit.
     #[arg(long, conflicts_with = "print_argv")]
     print_template: bool,
+
+    /// Colour error reports: `auto` when stderr is a terminal (honouring `NO_COLOR` and
+    /// `CLICOLOR_FORCE`), `always` or `never`, as cargo's `--color`.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Writes a report to stderr, coloured as `--color` says; `anstream` strips
+/// the colour codes where colour is off.
+fn eprint_report(error: &megatron_args::Error, when: ColorWhen) {
+    let choice = match when {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    };
+    let mut stderr = anstream::AutoStream::new(std::io::stderr().lock(), choice);
+    // Nothing sensible is left to do when stderr itself cannot be written.
+    let _ = writeln!(stderr, "{}", error.render(Styling::Ansi));
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -382,7 +407,7 @@ fn main() -> ExitCode {
     let resolved = match megatron_args::resolve(args, args.megatron_config_path.as_deref(), &active) {
         Ok(resolved) => resolved,
         Err(error) => {
-            eprintln!("{error}");
+            eprint_report(&error, cli.color);
             return ExitCode::from(2);
         }
     };

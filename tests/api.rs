@@ -80,7 +80,7 @@ fn diagnostics_are_returned_as_values_and_emitted_as_tracing_events() {
 #[test]
 fn error_display_shows_location_source_line_caret_and_help() {
     let err = load(&file_for("actor", "lrr: 1e-5")).unwrap_err();
-    let expected = "error: unknown argument `lrr`\n --> roles.yaml:4:7\n  |\n4 |       lrr: 1e-5\n  |       ^^^\n  = help: did you mean `lr`?";
+    let expected = "error: unknown argument `lrr`\n --> roles.yaml:4:7\n  |\n4 |       lrr: 1e-5\n  |       ^^^\n  |\n  = help: did you mean `lr`?";
     assert_eq!(err.to_string(), expected);
     let source: &dyn std::error::Error = &err;
     assert!(source.to_string().starts_with("error: unknown argument"));

@@ -357,7 +357,41 @@ fn overrides_deserialize_aliases_and_reject_bad_values() {
     let err = serde_yaml::from_str::<TrainArgsOverrides>("lr: abc\ntensor_model_parallel_size: 2\n")
         .unwrap_err()
         .to_string();
-    assert!(err.contains("`lr`") && err.contains("tensor_model_parallel_size"), "{err}");
+    // The first bad key fails in its own node: serde_yaml adds its path and position.
+    let expected = "lr: invalid value for `lr`: expected a number (f64), found string \"abc\" \
+                    (help: write a number, for example `1e-5` or `0.5`) at line 1 column 5";
+    assert_eq!(err, expected);
+}
+
+#[test]
+fn overrides_deserialize_reports_the_bad_key_with_its_path_and_position() {
+    let nested = "megatron:\n  - overrides:\n      save_path: /a\n      tensor_model_parallel_size: 2\n";
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct File {
+        megatron: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Entry {
+        overrides: TrainArgsOverrides,
+    }
+    let err = serde_yaml::from_str::<File>(nested).unwrap_err().to_string();
+    let expected = "megatron[0].overrides.tensor_model_parallel_size: `tensor_model_parallel_size` is a topology \
+                    argument and cannot be overridden per role (help: keep it on the command line) at line 4 column 35";
+    assert_eq!(err, expected);
+    let err = serde_yaml::from_str::<TrainArgsOverrides>("lr: 1e-5\nlrr: 2\n").unwrap_err().to_string();
+    assert_eq!(err, "unknown argument `lrr` (help: did you mean `lr`?) at line 2 column 1");
+    let err = serde_yaml::from_str::<TrainArgsOverrides>("lr: 1e-5\nlr: 2e-5\n").unwrap_err().to_string();
+    let expected = "`lr` is given twice (help: keep one; a repeated key would silently override the first) \
+                    at line 2 column 1";
+    assert_eq!(err, expected);
+    let err = serde_json::from_str::<TrainArgsOverrides>(r#"{"eval_intervals": [1, "x"]}"#)
+        .unwrap_err()
+        .to_string();
+    let expected = "invalid value for `eval_intervals[1]`: expected an integer (u64), found string \"x\" \
+                    (help: write a whole number, for example `8`) at line 1 column 27";
+    assert_eq!(err, expected);
 }
 
 mod custom_roles {

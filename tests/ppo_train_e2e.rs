@@ -191,7 +191,13 @@ fn topology_divergence_is_rejected_naming_the_field_and_both_roles() {
     );
     assert!(run.stderr.contains("--> megatron_ppo.yaml:7:35"), "{}", run.stderr);
     assert!(run.stderr.contains("actor: 2 (command line)"), "{}", run.stderr);
-    assert!(run.stderr.contains("critic: 4 (megatron_ppo.yaml:7:35)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "7 |       tensor_model_parallel_size: 4\n  |                                   ^ critic: 4"
+        ),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("--tensor-model-parallel-size"), "the help names the flag:\n{}", run.stderr);
 }
 
@@ -389,4 +395,54 @@ fn help_prints_field_docs_and_exits_0() {
     assert!(run.stdout.contains("--megatron-config-path"), "{}", run.stdout);
     assert!(run.stdout.contains("Initial learning rate"), "field docs are the help text:\n{}", run.stdout);
     assert!(run.stdout.contains("--format"), "{}", run.stdout);
+}
+
+/// Runs the example with only the colour variables of `env` set.
+fn run_with_colour_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = std::process::Command::new(example_binary());
+    command.args(args).current_dir(dir);
+    for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM"] {
+        command.env_remove(var);
+    }
+    command.envs(env.iter().copied());
+    let output = command.output().expect("cannot run the example");
+    Run {
+        status: output.status.code(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn color_flag_and_environment_decide_whether_reports_are_coloured() {
+    let dir = folder_with_config("megatron:\n  - role: actor\n    overrides:\n      lrr: 1e-6\n");
+    let with = |flag: &'static str, env: &[(&str, &str)]| {
+        let run = run_with_colour_env(dir.path(), &usage_with(&["--color", flag]), env);
+        run.assert_rejected();
+        assert!(run.stderr.contains("unknown argument `lrr`"), "{}", run.stderr);
+        run.stderr.contains('\u{1b}')
+    };
+    // stderr is a pipe here: `auto` colours only when forced.
+    assert!(!with("auto", &[]), "auto on a pipe has no colour");
+    assert!(with("auto", &[("CLICOLOR_FORCE", "1")]), "CLICOLOR_FORCE forces colour");
+    assert!(!with("auto", &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]), "NO_COLOR wins");
+    assert!(with("always", &[("NO_COLOR", "1")]), "--color always overrides the environment");
+    assert!(!with("never", &[("CLICOLOR_FORCE", "1")]), "--color never overrides the environment");
+    let plain = run_with_colour_env(dir.path(), USAGE, &[]);
+    let coloured = run_with_colour_env(dir.path(), &usage_with(&["--color", "always"]), &[]);
+    assert_eq!(strip_ansi(&coloured.stderr), plain.stderr, "colour changes nothing but the colour");
+}
+
+/// `text` without ANSI escape sequences (`ESC [ ... m`).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|&c| c == 'm');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use megatron_args::{Error, LoadOptions, RoleConfig};
+use megatron_args::{Error, LoadOptions, RoleConfig, Styling};
 
 const ORIGIN: &str = "megatron_ppo.yaml";
 
@@ -108,4 +108,83 @@ fn missing_megatron() {
 fn validator_with_file_location() {
     let text = "megatron:\n  - role: critic\n    overrides:\n      lr: -1e-5\n";
     insta::assert_snapshot!(resolve_err(text).to_string());
+}
+
+// ---- what the renderer does for us: terminal columns, long lines, several spans, colour ----
+
+#[test]
+fn caret_after_wide_characters() {
+    let text = "megatron:\n  - role: actor\n    overrides: {save: \"/数据/检查点\", lr: fast}\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn caret_after_emoji() {
+    let text = "megatron:\n  - role: actor\n    overrides: {save: \"/🚀/ckpt\", lr: fast}\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn caret_after_combining_accents() {
+    // `e` + U+0301 COMBINING ACUTE ACCENT: two characters, one column.
+    let text = "megatron:\n  - role: actor\n    overrides: {save: \"/cafe\u{301}/re\u{301}sume\u{301}\", lr: fast}\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn tab_before_the_span_is_shown() {
+    let text = "megatron:\n  - role: actor\n    overrides: {save: \"/ckpt\tactor\", lr: fast}\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn long_line_is_trimmed_around_the_span() {
+    let text = format!(
+        "megatron:\n  - role: actor\n    overrides: {{save: \"/{}\", lr: fast}}  # {}\n",
+        "a".repeat(250),
+        "b".repeat(250)
+    );
+    let line = text.lines().nth(2).unwrap();
+    assert!(line.chars().count() > 500, "the line is {} characters", line.chars().count());
+    insta::assert_snapshot!(load_err(&text).to_string());
+}
+
+#[test]
+fn repeated_key_shows_both_keys() {
+    let text =
+        "megatron:\n  - role: actor\n    overrides:\n      lr: 1e-6\n      save: /ckpt\n      lr: 2e-6\n";
+    insta::assert_snapshot!(load_err(text).to_string());
+}
+
+#[test]
+fn duplicate_entry_far_apart_shows_both_entries() {
+    let filler: String = (0..20).map(|i| format!("      eval_interval_{i}: 1\n")).collect();
+    let text = format!(
+        "megatron:\n  - role: critic\n    overrides:\n{filler}  - role: actor\n  - role: critic\n    overrides:\n      lr: 1e-5\n"
+    );
+    let err = RoleConfig::<Args>::from_str(&text, ORIGIN).unwrap_err();
+    let duplicate =
+        err.problems().iter().find(|p| matches!(p.kind, megatron_args::ProblemKind::DuplicateRole { .. }));
+    insta::assert_snapshot!(duplicate.expect("a duplicate-role problem").render(Styling::Plain));
+}
+
+#[test]
+fn colour_on() {
+    let text = "megatron:\n  - role: actor\n    overrides:\n      lrr: 1e-6\n";
+    insta::assert_snapshot!(load_err(text).render(Styling::Ansi));
+}
+
+#[test]
+fn colour_off() {
+    let text = "megatron:\n  - role: actor\n    overrides:\n      lrr: 1e-6\n";
+    let err = load_err(text);
+    assert_eq!(err.render(Styling::Plain), err.to_string());
+    assert!(!err.to_string().contains('\u{1b}'));
+    insta::assert_snapshot!(err.render(Styling::Plain));
+}
+
+#[test]
+fn debug_prints_the_report() {
+    let err = load_err("megatron:\n  - role: actor\n    overrides:\n      lrr: 1e-6\n");
+    assert_eq!(format!("{err:?}"), err.to_string());
 }

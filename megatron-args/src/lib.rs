@@ -101,6 +101,7 @@ pub use model::value::{
     ArgValue, Codec, EnumCodec, FromStrCodec, OptionCodec, Plain, TypeMismatch, Value, ValueType, VecCodec,
 };
 pub use reading::config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
+pub use reporting::render::Styling;
 pub use resolving::resolve::{resolve, Change, Provenance, Resolved, RoleArgs};
 
 /// What the derive's generated code uses; not a public API.

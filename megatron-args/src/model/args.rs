@@ -198,25 +198,27 @@ pub trait Overrides: Default + Clone + Debug + PartialEq + Send + Sync + 'static
 }
 
 /// Deserializes typed overrides from an `overrides` mapping.
+///
+/// Each key is checked as it is read, and a bad key or value fails inside
+/// its own node, as serde's derive does: the format's error then carries that
+/// key's path and position (`lr: invalid value for `lr`: ... at line 2
+/// column 5`), one problem, never several reports joined into one line.
+/// [`crate::RoleConfig`] reports every problem of a file at once.
 #[doc(hidden)]
 pub fn deserialize_overrides<'de, O, D>(deserializer: D) -> Result<O, D::Error>
 where
     O: Overrides,
     D: serde::Deserializer<'de>,
 {
-    use serde::de::Error as _;
-    let map = <Vec<(String, Value)> as crate::model::value_serde::MapEntries>::deserialize(deserializer)?;
-    let mut overrides = O::default();
-    let mut problems = Vec::new();
-    for (key, value) in map {
-        if let Err(e) = overrides.set(&key, value) {
-            problems.extend(e.problems().iter().map(|p| p.to_string()));
-        }
-    }
-    if problems.is_empty() {
-        Ok(overrides)
-    } else {
-        Err(D::Error::custom(problems.join("; ")))
+    deserializer.deserialize_any(crate::model::value_serde::OverridesVisitor::<O>::default())
+}
+
+/// One problem of the serde path as one line: its message and its help.
+pub(crate) fn problem_line(error: &Error) -> String {
+    let problem = &error.problems()[0];
+    match &problem.help {
+        Some(help) => format!("{} (help: {})", problem.message, help.replace('\n', " ")),
+        None => problem.message.clone(),
     }
 }
 

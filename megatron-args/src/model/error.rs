@@ -3,6 +3,7 @@
 //! `reporting/`.
 
 use std::fmt;
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::model::field::FieldClass;
@@ -40,11 +41,23 @@ impl Source {
     /// The 1-based line `line`, without its line break. Lines end at `\n`,
     /// `\r\n` or a lone `\r`, as the YAML parser counts them.
     pub fn line(&self, line: usize) -> Option<&str> {
+        self.line_span(line).map(|span| &self.text[span])
+    }
+
+    /// How many lines the text has.
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The byte range of the 1-based line `line` in [`Source::text`],
+    /// without its line break.
+    pub fn line_span(&self, line: usize) -> Option<Range<usize>> {
         let start = *self.line_starts.get(line.checked_sub(1)?)?;
         let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
         let text = &self.text[start..end];
         let text = text.strip_suffix('\n').unwrap_or(text);
-        Some(text.strip_suffix('\r').unwrap_or(text))
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        Some(start..start + text.len())
     }
 }
 
@@ -64,8 +77,9 @@ fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// A place in a source: file, 1-based line and column, and the length of the
-/// marked text in characters.
+/// A place in a source: file, 1-based line and column (in characters), and
+/// the marked text, also as a byte range of the file's text ([`Location::span`]),
+/// for other renderers (miette, codespan) and editors.
 #[derive(Clone)]
 pub struct Location {
     source: Arc<Source>,
@@ -103,6 +117,29 @@ impl Location {
     /// The text of the line this location is on.
     pub fn source_line(&self) -> Option<&str> {
         self.source.line(self.line)
+    }
+
+    /// The marked text as a byte range of [`Source::text`]: `len` characters
+    /// from the column, cut at the end of the line. A place past the end of
+    /// the text (an unclosed bracket) is the empty range at its end.
+    ///
+    /// Computed on demand: a load makes a location for every key and value,
+    /// and most are never shown.
+    pub fn span(&self) -> Range<usize> {
+        let end_of_text = self.source.text.len()..self.source.text.len();
+        let Some(line) = self.source.line_span(self.line) else { return end_of_text };
+        let text = &self.source.text[line.clone()];
+        let byte_of_char = |chars: usize, from: usize| {
+            text[from..].char_indices().nth(chars).map_or(text.len(), |(i, _)| from + i)
+        };
+        let start = byte_of_char(self.column.saturating_sub(1), 0);
+        let end = byte_of_char(self.len, start);
+        line.start + start..line.start + end
+    }
+
+    /// The marked text.
+    pub fn marked_text(&self) -> &str {
+        &self.source.text[self.span()]
     }
 }
 
@@ -307,7 +344,11 @@ impl Problem {
 
 /// Everything wrong with a file or a resolution: one or more problems, each
 /// with its own location.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// `Display` and `Debug` both print the report, so that `?` in a `main` that
+/// returns `Result<(), Box<dyn std::error::Error>>` shows it; the problems
+/// are there as data in [`Error::problems`].
+#[derive(Clone, PartialEq)]
 pub struct Error {
     problems: Vec<Problem>,
 }
@@ -352,6 +393,20 @@ mod tests {
         assert_eq!(lines, [None, Some("a: 1"), Some("b: 2"), Some("c: 3"), Some("d: 4"), None]);
         assert_eq!(Source::new("f", "x\n").line(2), None);
         assert_eq!(Source::new("f", "").line(1), None);
+    }
+
+    #[test]
+    fn location_span_is_the_byte_range_of_the_marked_text() {
+        let source = Source::new("f.yaml", "a: 1\r\nsave: \"/数据\",\tlr: fast\n");
+        // Column 18 counts characters: the two CJK characters and the tab are one each.
+        let at = Location::new(source.clone(), 2, 18, 4);
+        assert_eq!(at.marked_text(), "fast");
+        assert_eq!(&source.text()[at.span()], "fast");
+        assert_eq!(at.span(), 27..31);
+        // Cut at the end of its line; past the last line, the empty range at the end.
+        assert_eq!(Location::new(source.clone(), 2, 18, 99).marked_text(), "fast");
+        let text_len = source.text().len();
+        assert_eq!(Location::new(source, 3, 1, 1).span(), text_len..text_len);
     }
 
     #[test]

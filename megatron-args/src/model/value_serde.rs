@@ -1,10 +1,12 @@
 //! serde support for [`Value`], so that values and typed overrides travel
 //! through serde formats (JSON output, YAML written back).
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 use std::fmt;
+use std::marker::PhantomData;
 
+use crate::model::args::{problem_line, unknown_field, MegatronArgs as _, Overrides};
 use crate::model::value::Value;
 
 impl Serialize for Value {
@@ -85,37 +87,135 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 }
 
-/// A mapping read as ordered (key, value) pairs, keeping duplicates so that
-/// the caller can reject them.
-pub(crate) trait MapEntries: Sized {
-    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+/// Reads an `overrides` mapping into typed overrides, checking each key and
+/// value inside its own node so that the format can say where a bad one is.
+pub(crate) struct OverridesVisitor<O>(PhantomData<fn() -> O>);
+
+impl<O> Default for OverridesVisitor<O> {
+    fn default() -> Self {
+        OverridesVisitor(PhantomData)
+    }
 }
 
-impl MapEntries for Vec<(String, Value)> {
-    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EntriesVisitor;
-        impl<'de> Visitor<'de> for EntriesVisitor {
-            type Value = Vec<(String, Value)>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a mapping of argument names to values")
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(Vec::new())
-            }
-            fn visit_none<E>(self) -> Result<Self::Value, E> {
-                Ok(Vec::new())
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry::<String, Value>()? {
-                    if entries.iter().any(|(k, _): &(String, Value)| *k == entry.0) {
-                        return Err(de::Error::custom(format_args!("duplicate key `{}`", entry.0)));
-                    }
-                    entries.push(entry);
-                }
-                Ok(entries)
-            }
+impl<'de, O: Overrides> Visitor<'de> for OverridesVisitor<O> {
+    type Value = O;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a mapping of argument names to values")
+    }
+    fn visit_unit<E>(self) -> Result<O, E> {
+        Ok(O::default())
+    }
+    fn visit_none<E>(self) -> Result<O, E> {
+        Ok(O::default())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<O, A::Error> {
+        let mut overrides = O::default();
+        let mut seen: Vec<&'static str> = Vec::new();
+        while let Some(name) = map.next_key_seed(KeySeed::<O> { seen: &seen, _overrides: PhantomData })? {
+            seen.push(name);
+            map.next_value_seed(ValueSeed { overrides: &mut overrides, name })?;
         }
-        deserializer.deserialize_any(EntriesVisitor)
+        Ok(overrides)
+    }
+}
+
+/// An overrides key: an overridable argument (or alias), given once. The
+/// result is the argument name, so that an alias and its name are one key.
+struct KeySeed<'a, O> {
+    seen: &'a [&'static str],
+    _overrides: PhantomData<fn() -> O>,
+}
+
+impl<'de, O: Overrides> DeserializeSeed<'de> for KeySeed<'_, O> {
+    type Value = &'static str;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de, O: Overrides> Visitor<'de> for KeySeed<'_, O> {
+    type Value = &'static str;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an argument name")
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<&'static str, E> {
+        let schema = O::Args::__schema();
+        let Some(index) = schema.index_of(key) else {
+            return Err(E::custom(problem_line(&unknown_field::<O::Args>(key))));
+        };
+        let name = schema.infos[index].name;
+        if self.seen.contains(&name) {
+            return Err(E::custom(format_args!(
+                "`{name}` is given twice (help: keep one; a repeated key would silently override the first)"
+            )));
+        }
+        Ok(name)
+    }
+}
+
+/// An override's value, converted and stored as it is read; a value of the
+/// wrong type is an error of its own node.
+struct ValueSeed<'a, O> {
+    overrides: &'a mut O,
+    name: &'static str,
+}
+
+impl<'de, O: Overrides> DeserializeSeed<'de> for ValueSeed<'_, O> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<O: Overrides> ValueSeed<'_, O> {
+    fn set<E: de::Error>(self, value: Value) -> Result<(), E> {
+        self.overrides.set(self.name, value).map_err(|e| E::custom(problem_line(&e)))
+    }
+}
+
+/// Every `visit_*` of [`ValueVisitor`], followed by the check, so that the
+/// check fails inside the value's node.
+macro_rules! checked_visits {
+    ($($method:ident($ty:ty)),*) => {$(
+        fn $method<E: de::Error>(self, v: $ty) -> Result<(), E> {
+            let value = ValueVisitor.$method::<E>(v)?;
+            self.set(value)
+        }
+    )*};
+}
+
+impl<'de, O: Overrides> Visitor<'de> for ValueSeed<'_, O> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        ValueVisitor.expecting(f)
+    }
+    checked_visits!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_i128(i128),
+        visit_u64(u64),
+        visit_f64(f64),
+        visit_str(&str),
+        visit_string(String)
+    );
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.set(Value::Null)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.set(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let value = Value::deserialize(d)?;
+        self.set(value)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        let value = ValueVisitor.visit_seq(seq)?;
+        self.set(value)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        ValueVisitor.visit_map(map).map(drop)
     }
 }

@@ -1,4 +1,7 @@
 //! Stage 3, reporting: problems and diagnostics drawn as text for people.
-//! The earlier stages produce them as data; this stage only renders.
+//! The earlier stages produce them as data; this stage only renders (with
+//! `annotate-snippets`), or hands the same data to miette.
 
-mod render;
+#[cfg(feature = "miette")]
+mod miette;
+pub(crate) mod render;
