@@ -136,6 +136,7 @@ fn typed_overrides_pass_the_same_value_parsers() {
     assert!(err.problems()[0].location.is_none());
     insta::assert_snapshot!(err.to_string(), @r"
     error: invalid value for `dtype`: `--dtype` does not accept `fp64`
+     |
      = help: did you mean `fp16`? (`--dtype` accepts `fp16`, `bf16`, `fp32`)
     ");
     let mut args = baseline();
