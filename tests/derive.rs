@@ -472,3 +472,46 @@ mod crate_option {
         assert_eq!(Args::fields()[0].name, "steps");
     }
 }
+
+mod repeated_through_flatten {
+    use clap::Parser;
+    use megatron_args::{MegatronArgs, Overrides, ProblemKind, RoleConfig};
+
+    #[derive(clap::Args, MegatronArgs, Clone, Debug)]
+    pub struct Actor {
+        #[arg(id = "actor_lr", long = "actor-lr", default_value_t = 1e-6)]
+        lr: f64,
+    }
+
+    #[derive(clap::Args, MegatronArgs, Clone, Debug)]
+    pub struct Critic {
+        #[arg(id = "critic_lr", long = "critic-lr", default_value_t = 1e-5)]
+        lr: f64,
+    }
+
+    #[derive(Parser, MegatronArgs, Clone, Debug)]
+    pub struct Args {
+        #[command(flatten)]
+        actor: Actor,
+        #[command(flatten)]
+        critic: Critic,
+    }
+
+    #[test]
+    fn a_name_repeated_through_flatten_is_an_error_at_load_and_set_never_a_panic() {
+        let Err(err) = RoleConfig::<Args>::from_str("megatron: []\n", "roles.yaml") else {
+            panic!("a struct with a repeated name must not load a file");
+        };
+        let problem = &err.problems()[0];
+        assert_eq!(problem.kind, ProblemKind::Definition);
+        assert!(problem.message.contains("`lr` is used by two fields of `Args`"), "{err}");
+        assert!(problem.message.contains("--actor-lr") && problem.message.contains("--critic-lr"), "{err}");
+
+        let mut args = Args::parse_from(["train"]);
+        assert!(args.set("lr", 2e-6).is_err());
+        assert_eq!((args.actor.lr, args.critic.lr), (1e-6, 1e-5), "nothing changed");
+        assert!(<Args as MegatronArgs>::Overrides::default().set("lr", 1.0).is_err());
+        // The table is still listed, in declaration order.
+        assert_eq!(Args::fields().iter().map(|f| f.flag).collect::<Vec<_>>(), ["--actor-lr", "--critic-lr"]);
+    }
+}

@@ -4,8 +4,12 @@
 use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Fields, Generics, Ident, Type, Visibility};
 
+use heck::ToShoutySnakeCase;
+use syn::{GenericArgument, PathArguments};
+
 use crate::attr::{self, FieldAttrs, RoleEnumAttrs, RoleVariantAttrs, StructAttrs};
 use crate::case;
+use crate::clap_attr::{Action, Casing, ClapKind};
 use crate::ctxt::Ctxt;
 
 /// A struct deriving `MegatronArgs`.
@@ -23,6 +27,23 @@ pub struct Field<'a> {
     pub ty: &'a Type,
     pub attrs: FieldAttrs,
     pub doc: String,
+    /// The struct's `rename_all` (clap's default, kebab-case, without one).
+    pub struct_casing: Casing,
+    /// Whether the struct is a clap struct: some clap attribute on it or on
+    /// any field. Without one, every field is taken as a `--long` flag.
+    pub clap_struct: bool,
+}
+
+/// What a field is to clap.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// An argument: listed in the field table.
+    Arg,
+    /// A flattened group (`#[command(flatten)]` or `#[megatron(flatten)]`).
+    Flatten,
+    /// `#[arg(skip)]`, `#[command(subcommand)]`, ...: not an argument; it
+    /// follows the baseline.
+    NotAnArg,
 }
 
 /// An enum deriving `Role`.
@@ -66,21 +87,23 @@ impl<'a> Struct<'a> {
                 return None;
             }
         };
-        Some(Struct {
-            ident: &input.ident,
-            vis: &input.vis,
-            generics: &input.generics,
-            attrs: StructAttrs::from_ast(cx, &input.attrs),
-            fields: fields
-                .iter()
-                .map(|field| Field {
-                    ident: field.ident.as_ref().expect("named field"),
-                    ty: &field.ty,
-                    attrs: FieldAttrs::from_ast(cx, &field.attrs),
-                    doc: attr::doc(&field.attrs),
-                })
-                .collect(),
-        })
+        let attrs = StructAttrs::from_ast(cx, &input.attrs);
+        let mut fields: Vec<Field> = fields
+            .iter()
+            .map(|field| Field {
+                ident: field.ident.as_ref().expect("named field"),
+                ty: &field.ty,
+                attrs: FieldAttrs::from_ast(cx, &field.attrs),
+                doc: attr::doc(&field.attrs),
+                struct_casing: attrs.clap.casing,
+                clap_struct: false,
+            })
+            .collect();
+        let clap_struct = attrs.clap.any || fields.iter().any(|f| f.attrs.clap.any);
+        for field in &mut fields {
+            field.clap_struct = clap_struct;
+        }
+        Some(Struct { ident: &input.ident, vis: &input.vis, generics: &input.generics, attrs, fields })
     }
 }
 
@@ -98,11 +121,86 @@ impl Field<'_> {
         }
     }
 
-    /// The command-line flag clap gives the field.
+    pub fn kind(&self) -> FieldKind {
+        if self.attrs.flatten.is_some() || matches!(self.attrs.clap.kind, ClapKind::Flatten) {
+            FieldKind::Flatten
+        } else if matches!(self.attrs.clap.kind, ClapKind::NotAnArg(..)) {
+            FieldKind::NotAnArg
+        } else {
+            FieldKind::Arg
+        }
+    }
+
+    fn casing(&self) -> Casing {
+        self.attrs.clap.casing.unwrap_or(self.struct_casing)
+    }
+
+    /// The long flag without `--`: `long = "..."`, or clap's derived
+    /// spelling (`id`, else the field name in the struct's `rename_all`).
+    pub fn long(&self) -> Option<String> {
+        let clap = &self.attrs.clap;
+        if !self.clap_struct {
+            return Some(Casing::Kebab.long(&self.unraw()));
+        }
+        match &clap.long {
+            Some(Some(long)) => Some(long.clone()),
+            Some(None) => Some(match &clap.id {
+                Some(id) => id.clone(),
+                None => self.casing().long(&self.unraw()),
+            }),
+            None => None,
+        }
+    }
+
+    /// The short flag: `short = 'x'`, or clap's derived first letter.
+    pub fn short(&self) -> Option<char> {
+        match &self.attrs.clap.short {
+            Some(Some(short)) => Some(*short),
+            Some(None) => match &self.attrs.clap.id {
+                Some(id) => id.chars().next(),
+                None => self.casing().short(&self.unraw()),
+            },
+            None => None,
+        }
+    }
+
+    /// Whether clap takes the field as a positional argument.
+    pub fn is_positional(&self) -> bool {
+        self.clap_struct && self.attrs.clap.is_positional()
+    }
+
+    /// How the argument is written on the command line, for messages:
+    /// `--long`, `-s`, or `<VALUE_NAME>` for a positional argument.
     pub fn flag(&self) -> String {
-        match &self.attrs.clap.long {
-            Some(long) => format!("--{long}"),
-            None => format!("--{}", case::kebab_case(&self.unraw())),
+        if let Some(long) = self.long() {
+            return format!("--{long}");
+        }
+        if let Some(short) = self.short() {
+            return format!("-{short}");
+        }
+        let value_name = match (&self.attrs.clap.value_name, &self.attrs.clap.id) {
+            (Some(name), _) => name.clone(),
+            (None, Some(id)) => id.clone(),
+            (None, None) => self.unraw().to_shouty_snake_case(),
+        };
+        format!("<{value_name}>")
+    }
+
+    /// clap's action: `action = ...`, else the default for the type's shape.
+    pub fn action(&self) -> Action {
+        if let Some(action) = self.attrs.clap.action {
+            return action;
+        }
+        let ty = self.ty;
+        let option_inner = type_argument(ty, "Option");
+        if type_argument(ty, "Vec").is_some()
+            || option_inner.is_some_and(|t| type_argument(t, "Vec").is_some())
+        {
+            Action::Append
+        } else if option_inner.is_none() && is_simple_type(ty, "bool") {
+            Action::SetTrue
+        } else {
+            Action::Set
         }
     }
 }
@@ -146,4 +244,35 @@ impl RoleVariant<'_> {
             None => case::snake_case(&self.ident.unraw().to_string()),
         }
     }
+}
+
+/// `X` of `Wrapper<X>` (any path ending in `Wrapper`), as clap_derive reads
+/// `Option` and `Vec`.
+pub fn type_argument<'t>(ty: &'t Type, wrapper: &str) -> Option<&'t Type> {
+    let Type::Path(path) = ty else {
+        return None;
+    };
+    if path.qself.is_some() {
+        return None;
+    }
+    let last = path.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.iter().collect::<Vec<_>>()[..] {
+        [GenericArgument::Type(inner)] => Some(inner),
+        _ => None,
+    }
+}
+
+/// Whether `ty` is the plain path `name` (or `...::name`) without arguments.
+fn is_simple_type(ty: &Type, name: &str) -> bool {
+    let Type::Path(path) = ty else {
+        return false;
+    };
+    path.qself.is_none()
+        && path.path.segments.last().is_some_and(|s| s.ident == name && s.arguments.is_none())
 }

@@ -2,11 +2,12 @@
 //! attribute (unknown keys, repeated keys, syntax) are recorded here; checks
 //! across attributes and fields live in `valid.rs`.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Span, TokenTree};
 use syn::meta::ParseNestedMeta;
 use syn::parse::ParseStream;
 use syn::{Attribute, Expr, Ident, LitStr, Path};
 
+use crate::clap_attr::{ClapField, ClapStruct};
 use crate::ctxt::Ctxt;
 
 const STRUCT_KEYS: &str = "`roles`, `crate`";
@@ -20,6 +21,8 @@ const ROLE_VARIANT_KEYS: &str = "`rename`, `topology_group`";
 pub struct StructAttrs {
     pub krate: Option<Path>,
     pub roles: Option<Path>,
+    /// What clap's own attributes say.
+    pub clap: ClapStruct,
 }
 
 /// The attributes of one field.
@@ -38,23 +41,14 @@ pub struct FieldAttrs {
     pub from_str: Option<Span>,
     /// Every megatron key given except `flatten`, for "flatten with X".
     pub keys: Vec<(&'static str, Span)>,
-    /// What clap's `#[arg(...)]` says, read leniently.
-    pub clap: ClapAttrs,
+    /// What clap's own attributes say.
+    pub clap: ClapField,
 }
 
 /// One `role = EXPR` of `role_default(...)` or `role_forced(...)`.
 pub struct RoleValue {
     pub role: Ident,
     pub expr: Expr,
-}
-
-/// The parts of clap's `#[arg(...)]` that matter here.
-#[derive(Default)]
-pub struct ClapAttrs {
-    /// `long = "name"`.
-    pub long: Option<String>,
-    /// `value_enum`.
-    pub value_enum: bool,
 }
 
 /// `#[role(...)]` on the role enum.
@@ -72,7 +66,7 @@ pub struct RoleVariantAttrs {
 
 impl StructAttrs {
     pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
-        let mut out = StructAttrs::default();
+        let mut out = StructAttrs { clap: ClapStruct::from_ast(attrs), ..StructAttrs::default() };
         for attr in attrs {
             if attr.path().is_ident("megatron") {
                 parse_nested(cx, attr, |meta| {
@@ -95,7 +89,7 @@ impl StructAttrs {
 
 impl FieldAttrs {
     pub fn from_ast(cx: &Ctxt, attrs: &[Attribute]) -> Self {
-        let mut out = FieldAttrs::default();
+        let mut out = FieldAttrs { clap: ClapField::from_ast(attrs), ..FieldAttrs::default() };
         for attr in attrs {
             let path = attr.path();
             if path.is_ident("topology") || path.is_ident("placement") {
@@ -106,8 +100,6 @@ impl FieldAttrs {
                 out.class_marker(cx, ident);
             } else if path.is_ident("megatron") {
                 parse_nested(cx, attr, |meta| out.parse_key(cx, &meta));
-            } else if path.is_ident("arg") || path.is_ident("clap") {
-                out.clap.read(attr);
             }
         }
         out
@@ -193,31 +185,6 @@ impl FieldAttrs {
         };
         self.keys.push((name, span));
         Ok(())
-    }
-}
-
-impl ClapAttrs {
-    /// Reads `long`, `long = "x"` and `value_enum` from clap's attribute and
-    /// ignores everything else: clap checks its own attributes, and this
-    /// derive must never reject what clap accepts.
-    fn read(&mut self, attr: &Attribute) {
-        let syn::Meta::List(list) = &attr.meta else {
-            return;
-        };
-        for item in split_top_level_commas(list.tokens.clone()) {
-            let Some(TokenTree::Ident(key)) = item.first() else {
-                continue;
-            };
-            match (key.to_string().as_str(), &item[1..]) {
-                ("long", [TokenTree::Punct(eq), TokenTree::Literal(value)]) if eq.as_char() == '=' => {
-                    if let Ok(lit) = syn::parse2::<LitStr>(TokenTree::Literal(value.clone()).into()) {
-                        self.long = Some(lit.value());
-                    }
-                }
-                ("value_enum", []) => self.value_enum = true,
-                _ => {}
-            }
-        }
     }
 }
 
@@ -312,18 +279,6 @@ fn skip_value(input: ParseStream) -> syn::Result<()> {
         }
         Ok(((), rest))
     })
-}
-
-fn split_top_level_commas(tokens: TokenStream) -> Vec<Vec<TokenTree>> {
-    let mut items = vec![Vec::new()];
-    for tt in tokens {
-        match &tt {
-            TokenTree::Punct(p) if p.as_char() == ',' => items.push(Vec::new()),
-            _ => items.last_mut().expect("never empty").push(tt),
-        }
-    }
-    items.retain(|item| !item.is_empty());
-    items
 }
 
 /// The doc comment: `#[doc = "..."]` lines, each without one leading space,

@@ -38,11 +38,6 @@ pub fn upper_camel_case(snake: &str) -> String {
         .collect()
 }
 
-/// `tensor_model_parallel_size` -> `tensor-model-parallel-size`.
-pub fn kebab_case(snake: &str) -> String {
-    snake.replace('_', "-")
-}
-
 /// The closest candidate within a small edit distance, for did-you-mean.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates

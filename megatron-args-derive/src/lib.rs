@@ -8,6 +8,7 @@
 mod ast;
 mod attr;
 mod case;
+mod clap_attr;
 mod ctxt;
 mod expand;
 mod valid;
@@ -24,21 +25,45 @@ use syn::{parse_macro_input, DeriveInput};
 /// - `#[megatron(crate = "path")]`: the path of `megatron_args` in generated
 ///   code, for crates that re-export it.
 ///
-/// Field attributes:
+/// clap's own attributes are read as clap_derive reads them, so a clap struct
+/// needs nothing repeated:
+/// - `#[command(flatten)]` (or `#[clap(flatten)]`): a flattened group; it
+///   derives `MegatronArgs` too, with the same role set.
+/// - `#[command(subcommand)]`, `#[arg(skip)]`, `#[arg(skip = EXPR)]`,
+///   `#[arg(from_global)]`, `#[command(external_subcommand)]`: not arguments;
+///   no entry, no conversion, no bounds: the field follows the baseline.
+/// - `#[command(rename_all = "...")]` / `#[arg(rename_all = "...")]`, `id`,
+///   `long`, `long = "..."`, `short`, `short = 'x'`, positional arguments
+///   (neither `long` nor `short`), `action = ArgAction::...` (else clap's
+///   default for the type), `value_delimiter`, `alias`/`aliases`/
+///   `visible_alias(es)`, `short_alias(es)`, `value_name`: the field's
+///   [`CliArg`](../megatron_args/struct.CliArg.html) in `Args::fields()`.
+/// - `value_enum`: convert through `clap::ValueEnum` (also chosen without it).
+/// - Every other clap key is clap's business and ignored.
+///
+/// Each field's conversion is chosen from its type as clap's `value_parser!`
+/// chooses (`Option<T>`, `Vec<T>` and their nesting peeled): a type
+/// implementing `megatron_args::ArgValue` (`bool`, every integer type,
+/// `NonZero*`, `f32`, `f64`, `char`, `String`, `OsString`, `PathBuf`,
+/// `Duration`), else a `clap::ValueEnum`, else `FromStr + Display`. A type
+/// with none of these is a compile error at the field saying what to add;
+/// shared fields (`#[megatron(skip)]`) need no conversion.
+///
+/// Field attributes of this derive:
 /// - `#[topology]` / `#[placement]` (or `#[megatron(topology)]`,
 ///   `#[megatron(placement)]`), `#[megatron(skip)]`: the field's class.
 /// - `#[megatron(rename = "name", alias = "other")]`: argument names.
-/// - `#[megatron(flatten)]`: a nested group deriving `MegatronArgs` with the
-///   same role set; its fields count as top-level fields.
+/// - `#[megatron(flatten)]`: the older spelling of `#[command(flatten)]`.
 /// - `#[megatron(role_default(critic = EXPR))]`,
 ///   `#[megatron(role_forced(critic = EXPR))]`: role specialization.
 /// - `#[megatron(validate = path::to_fn)]`: `fn(&T) -> Result<(), String>`.
-/// - `#[megatron(value_enum)]` (or clap's `#[arg(value_enum)]`): convert
-///   through `clap::ValueEnum`; `#[megatron(from_str)]`: through `FromStr`
-///   and `Display`.
+/// - `#[megatron(value_enum)]` / `#[megatron(from_str)]`: force the
+///   `ValueEnum` or the `FromStr + Display` conversion.
 ///
-/// clap's `#[arg(long = "...")]` gives the field's flag; the doc comment is
-/// the field's documentation.
+/// The generated `<Struct>Overrides` has one setter per overridable field,
+/// named after the field, or `set_<field>` when the field's name is that of
+/// a trait method the overrides need (`default`, `set`, `entries`, ...).
+/// The doc comment is the field's documentation.
 #[proc_macro_derive(MegatronArgs, attributes(megatron, topology, placement))]
 pub fn derive_megatron_args(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
-use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::{Fields, LitStr};
 
-use crate::ast::{Field, RoleEnum, Struct};
+use crate::ast::{Field, FieldKind, RoleEnum, Struct};
 use crate::case;
+use crate::clap_attr::ClapKind;
 use crate::ctxt::Ctxt;
 
 /// The roles of the default role set, `PpoRole`, checked here for a better
@@ -55,7 +55,21 @@ fn check_field(cx: &Ctxt, field: &Field, default_roles: bool) {
             );
         }
     }
-    if a.flatten.is_some() {
+    if let ClapKind::NotAnArg(what) = a.clap.kind {
+        for (key, span) in &a.keys {
+            cx.error_at(
+                *span,
+                format!(
+                    "`{key}` does not apply here: clap's `{what}` makes this field no argument, \
+                     so it has no value in the file and simply follows the baseline"
+                ),
+            );
+        }
+        if let Some(flatten) = a.flatten {
+            cx.error_at(flatten, format!("a field cannot be both `flatten` and clap's `{what}`"));
+        }
+    }
+    if field.kind() == FieldKind::Flatten {
         for (key, span) in &a.keys {
             cx.error_at(
                 *span,
@@ -66,8 +80,7 @@ fn check_field(cx: &Ctxt, field: &Field, default_roles: bool) {
             );
         }
     }
-    if let (Some(_), Some(from_str)) = (a.value_enum.or(a.clap.value_enum.then(Span::call_site)), a.from_str)
-    {
+    if let (true, Some(from_str)) = (a.value_enum.is_some() || a.clap.value_enum, a.from_str) {
         cx.error_at(from_str, "a field cannot be both `value_enum` and `from_str`");
     }
     check_role_values(cx, field, default_roles);
@@ -108,7 +121,7 @@ fn check_role_values(cx: &Ctxt, field: &Field, default_roles: bool) {
 fn check_unique_names(cx: &Ctxt, fields: &[Field]) {
     // Argument name -> (index of the field that has it, that field's ident).
     let mut owners: HashMap<String, (usize, String)> = HashMap::new();
-    for (index, field) in fields.iter().enumerate().filter(|(_, f)| f.attrs.flatten.is_none()) {
+    for (index, field) in fields.iter().enumerate().filter(|(_, f)| f.kind() == FieldKind::Arg) {
         let name = field.name();
         let name_span = match &field.attrs.rename {
             Some(lit) => lit.span(),

@@ -95,7 +95,7 @@ pub use megatron_args_derive::{MegatronArgs, Role};
 pub use model::args::{MegatronArgs, Overrides};
 pub use model::diagnostic::{Diagnostic, DiagnosticKind, Level};
 pub use model::error::{Error, Location, Note, Problem, ProblemKind, Source};
-pub use model::field::{FieldClass, FieldInfo, RoleValueKind};
+pub use model::field::{CliAction, CliArg, FieldClass, FieldInfo, RoleValueKind};
 pub use model::role::{PpoRole, Role};
 pub use model::value::{
     ArgValue, Codec, EnumCodec, FromStrCodec, OptionCodec, Plain, TypeMismatch, Value, ValueType, VecCodec,
@@ -108,8 +108,14 @@ pub use resolving::resolve::{resolve, Change, Provenance, Resolved, RoleArgs};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::model::args::schema::{Schema, SchemaBuilder};
-    pub use crate::model::args::{deserialize_overrides, serialize_overrides};
+    pub use crate::model::args::{debug_overrides, deserialize_overrides, serialize_overrides};
     pub use crate::model::field::FieldMeta;
+    pub mod conversion {
+        pub use crate::model::conversion::{
+            codec, ArgField, CodecToken, NoConversion, Opaque, Probe, SharedField, SharedNoConversion,
+            ViaArgValue, ViaFromStr, ViaValueEnum,
+        };
+    }
     pub use serde;
     pub use std::sync::OnceLock;
 

@@ -6,7 +6,7 @@
 use clap::{Arg, ArgAction, Command, CommandFactory};
 
 use crate::model::args::MegatronArgs;
-use crate::model::clap_command::{arg_display, takes_values, value_text, ClapArgs};
+use crate::model::clap_command::{arg_display, parse_text, takes_values, value_text, ClapArgs};
 use crate::model::error::{Error, Problem, ProblemKind};
 use crate::model::field::FieldInfo;
 use crate::model::value::{Value, ValueType};
@@ -204,6 +204,7 @@ impl Writer {
             }
             Value::List(items) => {
                 let texts = items.iter().map(value_text).collect::<Vec<_>>();
+                texts.iter().try_for_each(|text| parses_back(arg, text))?;
                 match arg.get_value_delimiter() {
                     Some(delimiter) => {
                         if let Some((i, text)) = texts.iter().enumerate().find(|(_, t)| t.contains(delimiter))
@@ -218,7 +219,11 @@ impl Writer {
                     None => Ok(Some(texts)),
                 }
             }
-            scalar => Ok(Some(vec![value_text(scalar)])),
+            scalar => {
+                let text = value_text(scalar);
+                parses_back(arg, &text)?;
+                Ok(Some(vec![text]))
+            }
         }
     }
 
@@ -342,6 +347,22 @@ impl Writer {
         argv.extend(positional_values.into_iter().flat_map(|(_, values)| values));
         Ok(argv)
     }
+}
+
+/// Whether clap's own value parser takes `text`: a value the field holds but
+/// whose spelling the argument's parser refuses (a custom parser that reads
+/// another unit) cannot be written.
+fn parses_back(arg: &Arg, text: &str) -> Result<(), String> {
+    if arg.get_value_delimiter().is_some_and(|d| text.contains(d)) {
+        return Ok(()); // reported with the element's index by the caller
+    }
+    parse_text(arg, text).map_err(|rejection| {
+        let reason = rejection.reason.map(|r| format!(": {r}")).unwrap_or_default();
+        format!(
+            "its value is written `{text}`, which the value parser of `{}` refuses{reason}",
+            rejection.arg
+        )
+    })
 }
 
 /// The flag an option is written with: its long flag, else its short one.

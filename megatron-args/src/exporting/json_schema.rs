@@ -224,7 +224,7 @@ fn value_schema(ty: &ValueType) -> Map<String, Json> {
         }),
         ValueType::List(inner) => json!({ "type": "array", "items": Json::Object(value_schema(inner)) }),
         // A custom conversion: the loader is the judge.
-        ValueType::Other(_) => json!({}),
+        ValueType::Other(_) | ValueType::Opaque(_) => json!({}),
     };
     match schema {
         Json::Object(map) => map,

@@ -17,7 +17,12 @@ pub(crate) use schema::Schema;
 ///
 /// Implement it with `#[derive(MegatronArgs)]`; every method except the
 /// hidden table is provided.
-pub trait MegatronArgs: Clone + Debug + Send + Sync + Sized + 'static {
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `MegatronArgs`",
+    label = "`{Self}` must derive `MegatronArgs`",
+    note = "add `#[derive(MegatronArgs)]` to `{Self}`; a flattened group derives it too, with the same role set"
+)]
+pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     /// The role set (default [`crate::PpoRole`]).
     type Role: Role;
     /// The typed per-role overrides (`ArgsOverrides` for `Args`).
@@ -57,6 +62,7 @@ pub trait MegatronArgs: Clone + Debug + Send + Sync + Sized + 'static {
     /// nothing is changed.
     fn set(&mut self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let schema = Self::__schema();
+        schema.check_definition()?;
         let index = schema.index_of(name).ok_or_else(|| unknown_field::<Self>(name))?;
         let info = &schema.infos[index];
         let value = rules::check_value::<Self>(index, info.name, &value.into(), &Nowhere)?;
@@ -182,6 +188,7 @@ pub trait Overrides: Default + Clone + Debug + PartialEq + Send + Sync + 'static
     /// checked where the overrides meet a role).
     fn set(&mut self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let schema = Self::Args::__schema();
+        schema.check_definition()?;
         let index = schema.index_of(name).ok_or_else(|| unknown_field::<Self::Args>(name))?;
         let info = &schema.infos[index];
         let Some(set) = schema.access[index].override_set.as_ref() else {
@@ -220,6 +227,19 @@ pub(crate) fn problem_line(error: &Error) -> String {
         Some(help) => format!("{} (help: {})", problem.message, help.replace('\n', " ")),
         None => problem.message.clone(),
     }
+}
+
+/// `Debug` of typed overrides: the set overrides by argument name, through
+/// their converted values (so that field types need no `Debug`).
+#[doc(hidden)]
+pub fn debug_overrides<O: Overrides>(overrides: &O, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    let name = crate::model::value::short_type_name::<O>();
+    let mut map = f.debug_map();
+    for (key, value) in overrides.entries() {
+        map.entry(&key, &value);
+    }
+    let _ = name;
+    map.finish()
 }
 
 /// Serializes the set overrides as a mapping.

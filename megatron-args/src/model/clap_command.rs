@@ -167,29 +167,51 @@ pub(crate) struct Rejection {
     pub(crate) allowed: Vec<String>,
 }
 
-/// Runs `arg`'s value parser on `value` as `to_argv` would write it: a list
+/// Runs `arg`'s value parser on `value` as `to_argv` writes it: a list
 /// element by element, `null` and flags without values not at all.
-pub(crate) fn check_value(arg: &Arg, value: &Value) -> Result<(), Rejection> {
+///
+/// `written` is the value as the user gave it (the file's scalar before
+/// conversion): when the converted spelling is refused but the user's own
+/// spelling is accepted (`90` for a `Duration` whose parser reads seconds,
+/// converted to `90s`), the value passes, as it would on the command line.
+pub(crate) fn check_value(arg: &Arg, value: &Value, written: &Value) -> Result<(), Rejection> {
     if !takes_values(arg) {
         return Ok(());
     }
-    match value {
-        Value::Null => Ok(()),
-        Value::List(items) => items.iter().enumerate().try_for_each(|(i, item)| {
-            check_element(arg, item).map_err(|mut rejection| {
+    match (value, written) {
+        (Value::Null, _) => Ok(()),
+        (Value::List(items), written) => items.iter().enumerate().try_for_each(|(i, item)| {
+            let written = match written {
+                Value::List(written) => written.get(i).unwrap_or(item),
+                _ => item,
+            };
+            check_element(arg, item, written).map_err(|mut rejection| {
                 rejection.path.insert(0, i);
                 rejection
             })
         }),
-        scalar => check_element(arg, scalar),
+        (scalar, written) => check_element(arg, scalar, written),
     }
 }
 
-fn check_element(arg: &Arg, value: &Value) -> Result<(), Rejection> {
+fn check_element(arg: &Arg, value: &Value, written: &Value) -> Result<(), Rejection> {
     let text = value_text(value);
+    let Err(rejection) = parse_text(arg, &text) else { return Ok(()) };
+    let as_written = match written {
+        Value::String(_) | Value::Int(_) | Value::Float(_) => Some(value_text(written)),
+        _ => None,
+    };
+    match as_written.filter(|w| *w != text) {
+        Some(written) if parse_text(arg, &written).is_ok() => Ok(()),
+        _ => Err(rejection),
+    }
+}
+
+/// Runs `arg`'s value parser on `text`, as the command line would.
+pub(crate) fn parse_text(arg: &Arg, text: &str) -> Result<(), Rejection> {
     let rejection = |reason: Option<String>, allowed: Vec<String>| Rejection {
         path: Vec::new(),
-        text: text.clone(),
+        text: text.to_string(),
         arg: arg_display(arg),
         reason,
         allowed,
@@ -215,7 +237,7 @@ fn check_element(arg: &Arg, value: &Value) -> Result<(), Rejection> {
                 .action(ArgAction::Set)
                 .required(true),
         );
-    match probe.try_get_matches_from([OsString::from("--"), OsString::from(&text)]) {
+    match probe.try_get_matches_from([OsString::from("--"), OsString::from(text)]) {
         Ok(_) => Ok(()),
         Err(err) => {
             let allowed: Vec<String> = arg

@@ -285,6 +285,9 @@ pub enum ProblemKind {
         /// The role.
         role: String,
     },
+    /// The argument struct's definition has a mistake the derive cannot see
+    /// (an argument name repeated through `flatten`).
+    Definition,
 }
 
 /// One problem: what, where, and how to fix it.

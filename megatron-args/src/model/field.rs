@@ -64,6 +64,50 @@ pub struct FieldInfo {
     pub doc: &'static str,
     /// The accepted values.
     pub value_type: ValueType,
+    /// How the argument is written on the command line.
+    pub cli: CliArg,
+}
+
+/// How an argument is written on the command line, as the struct's clap
+/// attributes say (`#[arg(long, short, action, value_delimiter, alias)]`,
+/// `#[command(rename_all)]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CliArg {
+    /// The long flag without `--` (`tensor-model-parallel-size`).
+    pub long: Option<&'static str>,
+    /// The short flag (`v` for `-v`).
+    pub short: Option<char>,
+    /// For a positional argument, its position among the command's
+    /// positional arguments (0-based, flattened groups included).
+    pub positional: Option<usize>,
+    /// Other long flags (`alias`, `aliases`, `visible_alias`), without `--`.
+    pub aliases: &'static [&'static str],
+    /// Other short flags (`short_alias`, ...).
+    pub short_aliases: &'static [char],
+    /// What an occurrence does.
+    pub action: CliAction,
+    /// `value_delimiter`: one occurrence takes a list split at this character.
+    pub value_delimiter: Option<char>,
+}
+
+/// clap's `ArgAction` of an argument: given with `action = ...`, or clap's
+/// default for the field type (`bool`: `SetTrue`, `Vec<T>`: `Append`, else `Set`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CliAction {
+    /// One value; a repeated flag keeps the last.
+    Set,
+    /// Each occurrence adds values.
+    Append,
+    /// A flag that sets `true`.
+    SetTrue,
+    /// A flag that sets `false`.
+    SetFalse,
+    /// A flag counted by occurrences (`-vvv` is 3).
+    Count,
+    /// `--help`.
+    Help,
+    /// `--version`.
+    Version,
 }
 
 /// The literal part of a field's metadata, as the derive writes it.
@@ -77,6 +121,9 @@ pub struct FieldMeta {
     pub class: FieldClass,
     pub rust_type: &'static str,
     pub doc: &'static str,
+    /// `positional` is only a marker here: the builder numbers positional
+    /// arguments across flattened groups.
+    pub cli: CliArg,
 }
 
 /// Whether a role's specialized value can still be overridden by the file.

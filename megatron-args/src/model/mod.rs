@@ -5,6 +5,7 @@
 pub(crate) mod args;
 #[cfg(feature = "clap")]
 pub(crate) mod clap_command;
+pub(crate) mod conversion;
 pub(crate) mod diagnostic;
 pub(crate) mod error;
 pub(crate) mod field;

@@ -102,7 +102,7 @@ pub(crate) fn check_value<A: MegatronArgs>(
     let schema = A::__schema();
     let value = (schema.access[index].normalize)(raw)
         .map_err(|mismatch| Problem::type_mismatch(key_path, &mismatch, place.value(&mismatch.path)))?;
-    schema.checks().check(index, key_path, &value, |path| place.value(path))?;
+    schema.checks().check(index, key_path, &value, raw, |path| place.value(path))?;
     Ok(value)
 }
 

@@ -143,6 +143,9 @@ pub enum ValueType {
     List(Box<ValueType>),
     /// A type described only by name (custom [`ArgValue`] impls).
     Other(String),
+    /// A shared field whose type has no conversion (named here): listed,
+    /// read as `null`, never set from a value.
+    Opaque(String),
 }
 
 impl fmt::Display for ValueType {
@@ -160,6 +163,7 @@ impl fmt::Display for ValueType {
             ValueType::Optional(inner) => write!(f, "{inner} or null"),
             ValueType::List(inner) => write!(f, "a list of {}", ElementType(inner)),
             ValueType::Other(name) => f.write_str(name),
+            ValueType::Opaque(name) => write!(f, "nothing: `{name}` has no conversion from a value"),
         }
     }
 }
@@ -227,10 +231,19 @@ impl fmt::Display for TypeMismatch {
 
 /// A Rust type that argument values convert to and from.
 ///
-/// Implemented for `bool`, the integer types up to 64 bits, `f32`, `f64`,
-/// `String`, `PathBuf`, and `Option<T>` / `Vec<T>` of those. Implement it for
-/// your own field types; for clap `ValueEnum`s and `FromStr` types the derive
-/// uses [`EnumCodec`] and [`FromStrCodec`] instead.
+/// Implemented for `bool`, every integer type (`u128`/`i128` included), the
+/// `NonZero*` integers, `f32`, `f64`, `char`, `String`, `OsString`, `PathBuf`,
+/// `Duration`, and `Option<T>` / `Vec<T>` of those. Implement it for your own
+/// field types; clap `ValueEnum`s and `FromStr + Display` types need nothing:
+/// the derive converts them through [`EnumCodec`] and [`FromStrCodec`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no conversion from a role-config value",
+    label = "this field's type cannot be read from the file",
+    note = "derive `clap::ValueEnum` for it, implement `FromStr` and `Display`, or implement \
+            `megatron_args::ArgValue`",
+    note = "if the field is not a command-line argument, mark it `#[arg(skip)]`; if no role may \
+            override it, mark it `#[megatron(skip)]`"
+)]
 pub trait ArgValue: Sized + Clone + Send + Sync + 'static {
     /// The type as shown in errors and schemas.
     fn value_type() -> ValueType;
@@ -298,7 +311,59 @@ macro_rules! int_arg_value {
         }
     )*};
 }
-int_arg_value!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
+int_arg_value!(i8, i16, i32, i64, i128, u8, u16, u32, u64, usize, isize);
+
+/// `u128` is wider than [`Value::Int`]: values above `i128::MAX` travel as
+/// decimal strings.
+impl ArgValue for u128 {
+    fn value_type() -> ValueType {
+        ValueType::Int { name: "u128", min: 0, max: i128::MAX }
+    }
+    fn from_value(value: &Value) -> Result<Self, TypeMismatch> {
+        if let Value::String(text) = value {
+            if let Ok(wide) = text.trim().strip_prefix('+').unwrap_or(text.trim()).parse::<u128>() {
+                return Ok(wide);
+            }
+        }
+        let wide = int_from_value(value, Self::value_type())?;
+        u128::try_from(wide).map_err(|_| {
+            TypeMismatch::new(Self::value_type(), value)
+                .with_help(format!("`u128` accepts 0 to {}", u128::MAX))
+        })
+    }
+    fn to_value(&self) -> Value {
+        i128::try_from(*self).map_or_else(|_| Value::String(self.to_string()), Value::Int)
+    }
+}
+
+macro_rules! nonzero_arg_value {
+    ($($ty:ident($inner:ident) from $min:expr),* $(,)?) => {$(
+        impl ArgValue for std::num::$ty {
+            fn value_type() -> ValueType {
+                ValueType::Int { name: stringify!($ty), min: $min as i128, max: $inner::MAX as i128 }
+            }
+            fn from_value(value: &Value) -> Result<Self, TypeMismatch> {
+                let inner = $inner::from_value(value).map_err(|mut e| {
+                    e.expected = Self::value_type().to_string();
+                    e
+                })?;
+                std::num::$ty::new(inner).ok_or_else(|| {
+                    TypeMismatch::new(Self::value_type(), value)
+                        .with_help(format!("`{}` accepts any `{}` except 0", stringify!($ty), stringify!($inner)))
+                })
+            }
+            fn to_value(&self) -> Value {
+                self.get().to_value()
+            }
+        }
+    )*};
+}
+nonzero_arg_value!(
+    NonZeroU8(u8) from 1, NonZeroU16(u16) from 1, NonZeroU32(u32) from 1, NonZeroU64(u64) from 1,
+    NonZeroUsize(usize) from 1,
+    NonZeroI8(i8) from i8::MIN, NonZeroI16(i16) from i16::MIN, NonZeroI32(i32) from i32::MIN,
+    NonZeroI64(i64) from i64::MIN, NonZeroIsize(isize) from isize::MIN,
+);
 
 fn int_from_value(value: &Value, expected: ValueType) -> Result<i128, TypeMismatch> {
     match value {
@@ -398,6 +463,92 @@ impl ArgValue for String {
     }
     fn to_value(&self) -> Value {
         Value::String(self.clone())
+    }
+}
+
+impl ArgValue for char {
+    fn value_type() -> ValueType {
+        ValueType::Other("a single character".to_string())
+    }
+    fn from_value(value: &Value) -> Result<Self, TypeMismatch> {
+        let text = string_from_value(value, Self::value_type())?;
+        let mut chars = text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(c),
+            _ => Err(TypeMismatch::new(Self::value_type(), value).with_help("write exactly one character")),
+        }
+    }
+    fn to_value(&self) -> Value {
+        Value::String(self.to_string())
+    }
+}
+
+impl ArgValue for std::ffi::OsString {
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+    fn from_value(value: &Value) -> Result<Self, TypeMismatch> {
+        string_from_value(value, ValueType::String).map(Into::into)
+    }
+    fn to_value(&self) -> Value {
+        Value::String(self.to_string_lossy().into_owned())
+    }
+}
+
+/// A duration: a number of seconds (`30`, `1.5`) or a number with a unit
+/// (`100ms`, `30s`, `2m`, `1h`; also `ns`, `us`, `min`).
+impl ArgValue for std::time::Duration {
+    fn value_type() -> ValueType {
+        ValueType::Other("a duration (`30s`, `100ms`, `2m`, `1h`, or a number of seconds)".to_string())
+    }
+    fn from_value(value: &Value) -> Result<Self, TypeMismatch> {
+        let mismatch = || {
+            TypeMismatch::new(Self::value_type(), value).with_help(
+                "write a non-negative number of seconds, or a number with a unit: `ms`, `s`, `m`, `h`",
+            )
+        };
+        let seconds = |s: f64| std::time::Duration::try_from_secs_f64(s).map_err(|_| mismatch());
+        match value {
+            Value::Int(i) => u64::try_from(*i).map(std::time::Duration::from_secs).map_err(|_| mismatch()),
+            Value::Float(f) => seconds(*f),
+            Value::String(text) => {
+                let text = text.trim();
+                let split = text.find(|c: char| c.is_alphabetic()).unwrap_or(text.len());
+                let (number, unit) = (text[..split].trim(), &text[split..]);
+                let scale = match unit {
+                    "" | "s" => 1.0,
+                    "ns" => 1e-9,
+                    "us" | "µs" => 1e-6,
+                    "ms" => 1e-3,
+                    "m" | "min" => 60.0,
+                    "h" => 3600.0,
+                    _ => return Err(mismatch()),
+                };
+                match (number.parse::<u64>(), number.parse::<f64>()) {
+                    // Whole numbers exactly, without a float's rounding.
+                    (Ok(whole), _) if unit == "ns" => Ok(std::time::Duration::from_nanos(whole)),
+                    (Ok(whole), _) if unit == "us" || unit == "µs" => {
+                        Ok(std::time::Duration::from_micros(whole))
+                    }
+                    (Ok(whole), _) if unit == "ms" => Ok(std::time::Duration::from_millis(whole)),
+                    (_, Ok(f)) => seconds(f * scale),
+                    _ => Err(mismatch()),
+                }
+            }
+            _ => Err(mismatch()),
+        }
+    }
+    fn to_value(&self) -> Value {
+        let (secs, nanos) = (self.as_secs(), self.subsec_nanos());
+        Value::String(match (secs, nanos) {
+            (0, 0) => "0s".to_string(),
+            (s, 0) if s % 3600 == 0 => format!("{}h", s / 3600),
+            (s, 0) if s % 60 == 0 => format!("{}m", s / 60),
+            (s, 0) => format!("{s}s"),
+            (_, n) if n % 1_000_000 == 0 => format!("{}ms", self.as_millis()),
+            (_, n) if n % 1_000 == 0 => format!("{}us", self.as_micros()),
+            _ => format!("{}ns", self.as_nanos()),
+        })
     }
 }
 

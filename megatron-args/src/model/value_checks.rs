@@ -21,7 +21,8 @@ impl ValueChecks {
         }
     }
 
-    /// Checks `value` (already of the field's type) for field `index`.
+    /// Checks `value` (already of the field's type) for field `index`;
+    /// `written` is the value before conversion.
     /// `key_path` names it in the message (`megatron[0].overrides.dtype`);
     /// `locate` places the value or, for a path of indices, a list element.
     #[cfg_attr(not(feature = "clap"), allow(unused_variables))]
@@ -30,12 +31,13 @@ impl ValueChecks {
         index: usize,
         key_path: &str,
         value: &Value,
+        written: &Value,
         locate: impl FnOnce(&[usize]) -> Option<Location>,
     ) -> Result<(), Error> {
         #[cfg(feature = "clap")]
         if let Some(clap) = &self.clap {
             if let Some(arg) = clap.arg(index) {
-                crate::model::clap_command::check_value(arg, value).map_err(|rejection| {
+                crate::model::clap_command::check_value(arg, value, written).map_err(|rejection| {
                     let location = locate(&rejection.path);
                     Error::from(rejection.into_problem(key_path, location))
                 })?;

@@ -78,11 +78,21 @@ pub struct RoleEntry<R> {
 }
 
 /// A parsed and type-checked role-config file for the argument struct `A`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RoleConfig<A: MegatronArgs> {
     entries: Vec<RoleEntry<A::Role>>,
     diagnostics: Vec<Diagnostic>,
     _args: PhantomData<fn() -> A>,
+}
+
+// By hand: the config holds no `A`, so it is `Debug` whether or not `A` is.
+impl<A: MegatronArgs> std::fmt::Debug for RoleConfig<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoleConfig")
+            .field("entries", &self.entries)
+            .field("diagnostics", &self.diagnostics)
+            .finish()
+    }
 }
 
 impl<A: MegatronArgs> Default for RoleConfig<A> {
@@ -116,6 +126,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
 
     /// [`RoleConfig::from_str`] with options.
     pub fn from_str_with(text: &str, origin: &str, options: LoadOptions) -> Result<Self, Error> {
+        A::__schema().check_definition()?;
         let source = Source::new(origin, text);
         let doc = yaml::parse(text)
             .map_err(|errors| Error::new(errors.into_iter().map(|e| yaml_problem(&source, e)).collect()))?;

@@ -146,6 +146,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
     /// Entries for roles not in `active` were type-checked but are not applied.
     pub fn resolve(&self, baseline: &A, active: &[A::Role]) -> Result<Resolved<A>, Error> {
         let schema = A::__schema();
+        schema.check_definition()?;
         let active: Vec<A::Role> = A::Role::ALL.iter().copied().filter(|r| active.contains(r)).collect();
         let mut problems = Vec::new();
         let mut diagnostics = self.diagnostics().to_vec();

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use crate::__private::{FieldMeta, OnceLock, Schema, SchemaBuilder};
-use crate::{FieldClass, MegatronArgs, Overrides, Plain, PpoRole};
+use crate::model::conversion::codec;
+use crate::{CliAction, CliArg, FieldClass, MegatronArgs, Overrides, Plain, PpoRole};
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Train {
@@ -53,7 +54,16 @@ impl Overrides for TrainOverrides {
 }
 
 fn meta(name: &'static str, class: FieldClass) -> FieldMeta {
-    FieldMeta { name, ident: name, flag: "", aliases: &[], class, rust_type: "", doc: "" }
+    let cli = CliArg {
+        long: None,
+        short: None,
+        positional: None,
+        aliases: &[],
+        short_aliases: &[],
+        action: CliAction::Set,
+        value_delimiter: None,
+    };
+    FieldMeta { name, ident: name, flag: "", aliases: &[], class, rust_type: "", doc: "", cli }
 }
 
 fn positive(lr: &f64) -> Result<(), String> {
@@ -77,28 +87,36 @@ impl MegatronArgs for Train {
                 FieldMeta { flag: "--lr", ..meta("lr", Regular) },
                 |a| &a.lr,
                 |a| &mut a.lr,
+                codec(),
             )
             .overridable(|o| &o.lr, |o| &mut o.lr)
             .validate(|a| positive(&a.lr));
-            b.field::<Plain<Option<PathBuf>>>(meta("save", Regular), |a| &a.save, |a| &mut a.save)
+            b.field::<Plain<Option<PathBuf>>>(meta("save", Regular), |a| &a.save, |a| &mut a.save, codec())
                 .overridable(|o| &o.save, |o| &mut o.save);
             b.field::<Plain<u32>>(
                 FieldMeta { aliases: &["mbs"], ..meta("micro_batch_size", Regular) },
                 |a| &a.micro_batch_size,
                 |a| &mut a.micro_batch_size,
+                codec(),
             )
             .overridable(|o| &o.micro_batch_size, |o| &mut o.micro_batch_size);
-            b.field::<Plain<Vec<u32>>>(meta("layers", Regular), |a| &a.layers, |a| &mut a.layers)
+            b.field::<Plain<Vec<u32>>>(meta("layers", Regular), |a| &a.layers, |a| &mut a.layers, codec())
                 .overridable(|o| &o.layers, |o| &mut o.layers);
-            b.field::<Plain<bool>>(meta("use_kl_loss", Regular), |a| &a.use_kl_loss, |a| &mut a.use_kl_loss)
-                .overridable(|o| &o.use_kl_loss, |o| &mut o.use_kl_loss);
-            b.field::<Plain<f64>>(meta("kl_coef", Regular), |a| &a.kl_coef, |a| &mut a.kl_coef)
+            b.field::<Plain<bool>>(
+                meta("use_kl_loss", Regular),
+                |a| &a.use_kl_loss,
+                |a| &mut a.use_kl_loss,
+                codec(),
+            )
+            .overridable(|o| &o.use_kl_loss, |o| &mut o.use_kl_loss);
+            b.field::<Plain<f64>>(meta("kl_coef", Regular), |a| &a.kl_coef, |a| &mut a.kl_coef, codec())
                 .overridable(|o| &o.kl_coef, |o| &mut o.kl_coef)
                 .role_forced(PpoRole::Critic, |a| a.kl_coef = 0.0);
             b.field::<Plain<u32>>(
                 meta("lr_warmup_iters", Regular),
                 |a| &a.lr_warmup_iters,
                 |a| &mut a.lr_warmup_iters,
+                codec(),
             )
             .overridable(|o| &o.lr_warmup_iters, |o| &mut o.lr_warmup_iters)
             .role_default(PpoRole::Critic, |a| a.lr_warmup_iters = 10);
@@ -109,16 +127,19 @@ impl MegatronArgs for Train {
                 },
                 |a| &a.tensor_model_parallel_size,
                 |a| &mut a.tensor_model_parallel_size,
+                codec(),
             );
             b.field::<Plain<u32>>(
                 meta("critic_num_nodes", Placement),
                 |a| &a.critic_num_nodes,
                 |a| &mut a.critic_num_nodes,
+                codec(),
             );
             b.field::<Plain<Option<PathBuf>>>(
                 meta("megatron_config_path", Shared),
                 |a| &a.megatron_config_path,
                 |a| &mut a.megatron_config_path,
+                codec(),
             );
             b.build()
         })

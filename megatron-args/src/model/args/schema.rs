@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::MegatronArgs;
-use crate::model::field::{FieldInfo, FieldMeta, RoleValueKind};
+use crate::model::conversion::CodecToken;
+use crate::model::field::{CliArg, FieldInfo, FieldMeta, RoleValueKind};
 use crate::model::role::Role;
 use crate::model::value::{Codec, TypeMismatch, Value};
 use crate::model::value_checks::ValueChecks;
@@ -47,17 +48,37 @@ pub struct Schema<A: MegatronArgs> {
     pub(crate) role_values: Vec<RoleValue<A>>,
     /// Prepared at first use: it needs the finished table.
     checks: OnceLock<ValueChecks>,
+    /// A mistake in the struct's definition that the derive cannot see
+    /// (a name repeated through `flatten`), reported by every entry point.
+    pub(crate) definition_error: Option<String>,
 }
 
 impl<A: MegatronArgs> Schema<A> {
+    /// The definition error, as an error of the struct's definition.
+    pub(crate) fn check_definition(&self) -> Result<(), crate::model::error::Error> {
+        match &self.definition_error {
+            None => Ok(()),
+            Some(message) => Err(crate::model::error::Error::from(crate::model::error::Problem::new(
+                crate::model::error::ProblemKind::Definition,
+                message.clone(),
+                None,
+                Some("rename one of them with `#[megatron(rename = \"...\")]`".to_string()),
+            ))),
+        }
+    }
+
     /// The field whose argument name or alias is `name`.
     pub(crate) fn index_of(&self, name: &str) -> Option<usize> {
         self.by_name.get(name).copied()
     }
 
-    /// The field whose flag is `flag` (`--lr`).
+    /// The field whose flag or flag alias is `flag` (`--lr`).
     pub(crate) fn index_of_flag(&self, flag: &str) -> Option<usize> {
-        self.infos.iter().position(|f| f.flag == flag)
+        let long = flag.strip_prefix("--");
+        self.infos.iter().position(|f| {
+            f.flag == flag
+                || (long.is_some() && (f.cli.long == long || f.cli.aliases.iter().any(|a| Some(*a) == long)))
+        })
     }
 
     /// Whether `field` is `role_forced` for `role` (the file may not set it).
@@ -89,11 +110,12 @@ pub struct SchemaBuilder<A: MegatronArgs> {
     infos: Vec<FieldInfo>,
     access: Vec<FieldAccess<A>>,
     role_values: Vec<RoleValue<A>>,
+    positionals: usize,
 }
 
 impl<A: MegatronArgs> Default for SchemaBuilder<A> {
     fn default() -> Self {
-        SchemaBuilder { infos: Vec::new(), access: Vec::new(), role_values: Vec::new() }
+        SchemaBuilder { infos: Vec::new(), access: Vec::new(), role_values: Vec::new(), positionals: 0 }
     }
 }
 
@@ -103,14 +125,27 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
         Self::default()
     }
 
-    /// Adds a field converted by codec `C`.
+    /// The next positional index, when `cli` is a positional argument.
+    fn number_positional(&mut self, mut cli: CliArg) -> CliArg {
+        if cli.positional.is_some() {
+            cli.positional = Some(self.positionals);
+            self.positionals += 1;
+        }
+        cli
+    }
+
+    /// Adds a field converted by codec `C` (chosen by the derive, see
+    /// `conversion.rs`).
     pub fn field<C: Codec>(
         &mut self,
         meta: FieldMeta,
         get: fn(&A) -> &C::Target,
         get_mut: fn(&mut A) -> &mut C::Target,
+        _codec: CodecToken<C>,
     ) -> FieldBuilder<'_, A, C> {
+        let cli = self.number_positional(meta.cli);
         self.infos.push(FieldInfo {
+            cli,
             index: self.infos.len(),
             name: meta.name,
             ident: meta.ident,
@@ -148,7 +183,8 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
         let inner = I::__schema();
         let offset = self.infos.len();
         for (info, access) in inner.infos.iter().zip(&inner.access) {
-            self.infos.push(FieldInfo { index: offset + info.index, ..info.clone() });
+            let cli = self.number_positional(info.cli);
+            self.infos.push(FieldInfo { index: offset + info.index, cli, ..info.clone() });
             self.access.push(FieldAccess {
                 get: Box::new(move |args| (access.get)(get(args))),
                 set: Box::new(move |args, value| (access.set)(get_mut(args), value)),
@@ -179,19 +215,29 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
 
     /// Finishes the table.
     ///
-    /// # Panics
-    /// When two fields share a name or alias (possible only through
-    /// `flatten`, which the derive cannot see across): a definition error,
-    /// reported the first time the table is used.
+    /// Two fields sharing a name or alias (possible only through `flatten`,
+    /// which the derive cannot see across) make a definition error, which
+    /// every entry point reports; lookups find the first of them.
     pub fn build(self) -> Schema<A> {
         let mut by_name = HashMap::with_capacity(self.infos.len());
+        let mut definition_error = None;
         for info in &self.infos {
             for name in std::iter::once(info.name).chain(info.aliases.iter().copied()) {
-                if let Some(previous) = by_name.insert(name, info.index) {
-                    panic!(
-                        "megatron-args: the argument name `{name}` is used by both `{}` and `{}`",
-                        self.infos[previous].name, info.name
-                    );
+                if let Some(&previous) = by_name.get(name) {
+                    let previous: &FieldInfo = &self.infos[previous];
+                    definition_error.get_or_insert_with(|| {
+                        format!(
+                            "the argument name `{name}` is used by two fields of `{}`: `{}` ({}) and `{}` ({}), \
+                             through a flattened group",
+                            crate::model::value::short_type_name::<A>(),
+                            previous.name,
+                            previous.flag,
+                            info.name,
+                            info.flag,
+                        )
+                    });
+                } else {
+                    by_name.insert(name, info.index);
                 }
             }
         }
@@ -201,6 +247,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             by_name,
             role_values: self.role_values,
             checks: OnceLock::new(),
+            definition_error,
         }
     }
 }

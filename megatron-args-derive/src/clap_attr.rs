@@ -1,0 +1,316 @@
+//! Reads clap's own attributes (`#[arg]`, `#[command]`, `#[clap]`) the way
+//! clap_derive reads them, so that a clap struct needs nothing repeated for
+//! this derive. Reading is lenient: clap checks its own attributes, and this
+//! derive must never reject what clap accepts, so unknown keys and values it
+//! cannot read statically are ignored.
+
+use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Expr, Ident, Lit, Token};
+
+/// clap's `rename_all` styles (clap_derive's `CasingStyle`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Casing {
+    Camel,
+    #[default]
+    Kebab,
+    Pascal,
+    ScreamingSnake,
+    Snake,
+    Lower,
+    Upper,
+    Verbatim,
+}
+
+impl Casing {
+    /// As clap_derive's `CasingStyle::from_lit`; `None` for a style clap
+    /// rejects (clap reports it).
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name.to_upper_camel_case().to_lowercase().as_str() {
+            "camel" | "camelcase" => Casing::Camel,
+            "kebab" | "kebabcase" => Casing::Kebab,
+            "pascal" | "pascalcase" => Casing::Pascal,
+            "screamingsnake" | "screamingsnakecase" => Casing::ScreamingSnake,
+            "snake" | "snakecase" => Casing::Snake,
+            "lower" | "lowercase" => Casing::Lower,
+            "upper" | "uppercase" => Casing::Upper,
+            "verbatim" | "verbatimcase" => Casing::Verbatim,
+            _ => return None,
+        })
+    }
+
+    /// The long flag clap derives from a field name (`Name::translate`).
+    pub fn long(self, ident: &str) -> String {
+        match self {
+            Casing::Pascal => ident.to_upper_camel_case(),
+            Casing::Kebab => ident.to_kebab_case(),
+            Casing::Camel => ident.to_lower_camel_case(),
+            Casing::ScreamingSnake => ident.to_shouty_snake_case(),
+            Casing::Snake => ident.to_snake_case(),
+            Casing::Lower => ident.to_snake_case().replace('_', ""),
+            Casing::Upper => ident.to_shouty_snake_case().replace('_', ""),
+            Casing::Verbatim => ident.to_string(),
+        }
+    }
+
+    /// The short flag clap derives from a field name (`Name::translate_char`).
+    pub fn short(self, ident: &str) -> Option<char> {
+        let word = match self {
+            Casing::Lower => ident.to_snake_case(),
+            Casing::Upper => ident.to_shouty_snake_case(),
+            other => other.long(ident),
+        };
+        word.chars().next()
+    }
+}
+
+/// What kind of member clap makes of a field.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ClapKind {
+    /// An argument.
+    #[default]
+    Arg,
+    /// `flatten`: a group of arguments.
+    Flatten,
+    /// `subcommand`, `external_subcommand`, `skip`, `from_global`: not an
+    /// argument of this command.
+    NotAnArg(&'static str),
+}
+
+/// clap's `ArgAction`, as far as the derive can see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Set,
+    Append,
+    SetTrue,
+    SetFalse,
+    Count,
+    Help,
+    Version,
+}
+
+impl Action {
+    pub fn variant(self) -> &'static str {
+        match self {
+            Action::Set => "Set",
+            Action::Append => "Append",
+            Action::SetTrue => "SetTrue",
+            Action::SetFalse => "SetFalse",
+            Action::Count => "Count",
+            Action::Help => "Help",
+            Action::Version => "Version",
+        }
+    }
+}
+
+/// What clap's attributes on the struct say.
+#[derive(Default)]
+pub struct ClapStruct {
+    /// `rename_all`.
+    pub casing: Casing,
+    /// Whether the struct or any field carries a clap attribute at all.
+    pub any: bool,
+}
+
+/// What clap's attributes on a field say.
+#[derive(Default)]
+pub struct ClapField {
+    pub any: bool,
+    pub kind: ClapKind,
+    /// `id = "..."` (or clap 3's `name = "..."`): the name long and short
+    /// flags derive from, used as written.
+    pub id: Option<String>,
+    /// `long`: `Some(None)` derives the flag from the name.
+    pub long: Option<Option<String>>,
+    /// `short`: `Some(None)` derives the flag from the name.
+    pub short: Option<Option<char>>,
+    /// Whether `long`/`short` was given in a form whose value cannot be read
+    /// statically (`long = CONST`); the field is still not positional.
+    pub named_flag: bool,
+    pub value_name: Option<String>,
+    pub aliases: Vec<String>,
+    pub short_aliases: Vec<char>,
+    pub action: Option<Action>,
+    pub value_delimiter: Option<char>,
+    pub value_enum: bool,
+    pub casing: Option<Casing>,
+    /// `value_parser = ...`: the field has its own parser.
+    pub value_parser: Option<Expr>,
+}
+
+/// One `key`, `key = value` or `key(args)` of a clap attribute.
+struct Item {
+    key: Ident,
+    value: Option<Expr>,
+    call: Option<Punctuated<Expr, Token![,]>>,
+}
+
+impl Parse for Item {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let key = Ident::parse_any(input)?;
+        let mut item = Item { key, value: None, call: None };
+        if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            item.value = Some(input.parse()?);
+        } else if input.peek(syn::token::Paren) {
+            let content;
+            syn::parenthesized!(content in input);
+            item.call = Some(content.parse_terminated(Expr::parse, Token![,])?);
+        }
+        Ok(item)
+    }
+}
+
+impl Item {
+    /// The one value of `key = v` or `key(v)`.
+    fn single(&self) -> Option<&Expr> {
+        match (&self.value, &self.call) {
+            (Some(value), _) => Some(value),
+            (None, Some(args)) if args.len() == 1 => args.first(),
+            _ => None,
+        }
+    }
+
+    fn has_value(&self) -> bool {
+        self.value.is_some() || self.call.is_some()
+    }
+
+    /// Every value of `key = [a, b]`, `key = a`, or `key(a, b)`.
+    fn values(&self) -> Vec<&Expr> {
+        match (&self.value, &self.call) {
+            (Some(Expr::Array(array)), _) => array.elems.iter().collect(),
+            (Some(Expr::Reference(r)), _) => match &*r.expr {
+                Expr::Array(array) => array.elems.iter().collect(),
+                other => vec![other],
+            },
+            (Some(value), _) => vec![value],
+            (None, Some(args)) => args.iter().collect(),
+            (None, None) => Vec::new(),
+        }
+    }
+}
+
+fn is_clap_attribute(attr: &Attribute) -> bool {
+    let path = attr.path();
+    path.is_ident("arg") || path.is_ident("command") || path.is_ident("clap")
+}
+
+/// The items of every clap attribute; an attribute that does not parse is
+/// skipped (clap reports it).
+fn items(attrs: &[Attribute]) -> Vec<Item> {
+    attrs
+        .iter()
+        .filter(|a| is_clap_attribute(a))
+        .filter_map(|a| a.parse_args_with(Punctuated::<Item, Token![,]>::parse_terminated).ok())
+        .flatten()
+        .collect()
+}
+
+fn string(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Lit(lit) => match &lit.lit {
+            Lit::Str(s) => Some(s.value()),
+            _ => None,
+        },
+        Expr::Group(group) => string(&group.expr),
+        _ => None,
+    }
+}
+
+fn character(expr: &Expr) -> Option<char> {
+    match expr {
+        Expr::Lit(lit) => match &lit.lit {
+            Lit::Char(c) => Some(c.value()),
+            _ => None,
+        },
+        Expr::Group(group) => character(&group.expr),
+        _ => None,
+    }
+}
+
+/// `ArgAction::Count`, `clap::ArgAction::Count`, `Count`.
+fn action(expr: &Expr) -> Option<Action> {
+    let Expr::Path(path) = expr else { return None };
+    let last = path.path.segments.last()?.ident.to_string();
+    Some(match last.as_str() {
+        "Set" => Action::Set,
+        "Append" => Action::Append,
+        "SetTrue" => Action::SetTrue,
+        "SetFalse" => Action::SetFalse,
+        "Count" => Action::Count,
+        "Help" | "HelpShort" | "HelpLong" => Action::Help,
+        "Version" => Action::Version,
+        _ => return None,
+    })
+}
+
+impl ClapStruct {
+    pub fn from_ast(attrs: &[Attribute]) -> Self {
+        let mut out = ClapStruct { any: attrs.iter().any(is_clap_attribute), ..ClapStruct::default() };
+        for item in items(attrs) {
+            if item.key == "rename_all" {
+                if let Some(casing) = item.single().and_then(string).and_then(|s| Casing::from_name(&s)) {
+                    out.casing = casing;
+                }
+            }
+        }
+        out
+    }
+}
+
+impl ClapField {
+    pub fn from_ast(attrs: &[Attribute]) -> Self {
+        let mut out = ClapField { any: attrs.iter().any(is_clap_attribute), ..ClapField::default() };
+        for item in items(attrs) {
+            out.read(&item);
+        }
+        out
+    }
+
+    fn read(&mut self, item: &Item) {
+        let key = item.key.unraw().to_string();
+        match key.as_str() {
+            "flatten" if !item.has_value() => self.kind = ClapKind::Flatten,
+            "subcommand" if !item.has_value() => self.kind = ClapKind::NotAnArg("subcommand"),
+            "external_subcommand" => self.kind = ClapKind::NotAnArg("external_subcommand"),
+            "from_global" => self.kind = ClapKind::NotAnArg("from_global"),
+            "skip" => self.kind = ClapKind::NotAnArg("skip"),
+            "id" | "name" => self.id = item.single().and_then(string).or(self.id.take()),
+            "long" => {
+                self.named_flag = true;
+                self.long = match item.single() {
+                    None => Some(None),
+                    Some(value) => string(value).map(Some),
+                };
+            }
+            "short" => {
+                self.named_flag = true;
+                self.short = match item.single() {
+                    None => Some(None),
+                    Some(value) => character(value).map(Some),
+                };
+            }
+            "value_name" => self.value_name = item.single().and_then(string),
+            "alias" | "aliases" | "visible_alias" | "visible_aliases" => {
+                self.aliases.extend(item.values().into_iter().filter_map(string));
+            }
+            "short_alias" | "short_aliases" | "visible_short_alias" | "visible_short_aliases" => {
+                self.short_aliases.extend(item.values().into_iter().filter_map(character));
+            }
+            "action" => self.action = item.single().and_then(action),
+            "value_delimiter" => self.value_delimiter = item.single().and_then(character),
+            "value_enum" if !item.has_value() => self.value_enum = true,
+            "rename_all" => self.casing = item.single().and_then(string).and_then(|s| Casing::from_name(&s)),
+            "value_parser" => self.value_parser = item.single().cloned(),
+            _ => {}
+        }
+    }
+
+    /// Whether clap makes the field a positional argument: an argument given
+    /// neither `long` nor `short` (clap_derive's `is_positional`).
+    pub fn is_positional(&self) -> bool {
+        self.kind == ClapKind::Arg && !self.named_flag
+    }
+}
