@@ -36,11 +36,12 @@ pub fn rejection<A: MegatronArgs>(yaml: &str) -> Error {
     }
 }
 
-/// The one problem of a rejected file, with its `line:column`.
+/// The one problem of a rejected file (its message and help), with its
+/// `line:column`.
 pub fn single_problem<A: MegatronArgs>(yaml: &str) -> (String, String) {
     let err = rejection::<A>(yaml);
     assert_eq!(err.problems().len(), 1, "one problem expected:\n{err}");
     let problem = &err.problems()[0];
     let at = problem.location.as_ref().map(|l| format!("{}:{}", l.line(), l.column())).unwrap_or_default();
-    (problem.to_string(), at)
+    (format!("{}\nhelp: {}", problem.message, problem.help.as_deref().unwrap_or("")), at)
 }
