@@ -78,3 +78,13 @@ fn typed_overrides_apply_after_role_specialization_and_are_type_checked() {
     assert!(err.to_string().contains("discount_factor"), "{err}");
     assert!(dynamic.is_empty());
 }
+
+#[test]
+fn a_resolved_role_round_trips_through_to_argv() {
+    let baseline = Args::parse_from(["dqn", "--entropy-coef", "0.2", "--model-dir=-dir"]);
+    let resolved =
+        super::resolve(&baseline, "megatron:\n  - role: actor\n    overrides:\n      discount_factor: 0.5\n");
+    for role in resolved.roles() {
+        super::argv_round_trip(role.args());
+    }
+}

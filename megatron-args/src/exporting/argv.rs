@@ -3,17 +3,19 @@
 //! own description of it (flag, position, action, delimiter, number of
 //! values), so that clap parses the result back to the same arguments.
 
-use clap::{Arg, ArgAction, Command, CommandFactory};
+use clap::{Arg, ArgAction, Command, Parser};
 
 use crate::model::args::MegatronArgs;
-use crate::model::clap_command::{arg_display, parse_text, takes_values, value_text, ClapArgs};
+use crate::model::clap_command::{arg_display, parse_text, spellings, takes_values, ClapArgs};
 use crate::model::error::{Error, Problem, ProblemKind};
 use crate::model::field::FieldInfo;
 use crate::model::value::{Value, ValueType};
 
 /// The command-line arguments (without the program name) that make the clap
 /// struct `A` parse back to `args`, or an error naming every argument that
-/// cannot be written so (never a dropped argument).
+/// cannot be written so (never a dropped argument). Before it is returned,
+/// the command line is parsed back with clap and compared, field by field,
+/// with `args`.
 ///
 /// Each argument is written as clap describes it, shared fields included, so
 /// the result is a complete command line for one role:
@@ -69,10 +71,10 @@ use crate::model::value::{Value, ValueType};
 ///
 /// The result is a plain `Vec<String>`: a launcher appends what the struct
 /// does not hold (pass-through arguments, for example) itself.
-pub fn to_argv<A: MegatronArgs + CommandFactory>(args: &A) -> Result<Vec<String>, Error> {
+pub fn to_argv<A: MegatronArgs + Parser>(args: &A) -> Result<Vec<String>, Error> {
     let Some(clap) = ClapArgs::of::<A>() else {
-        // `CommandFactory` makes the derive's hook find the command.
-        unreachable!("a CommandFactory struct has a clap command");
+        // A `Parser` is a `CommandFactory`: the derive's hook finds its command.
+        unreachable!("a clap Parser has a clap command");
     };
     let schema = A::__schema();
     let mut writer = Writer::default();
@@ -85,7 +87,54 @@ pub fn to_argv<A: MegatronArgs + CommandFactory>(args: &A) -> Result<Vec<String>
         }
     }
     writer.unknown_arguments(clap.command, &clap);
-    writer.finish()
+    let argv = writer.finish()?;
+    parses_back_to(args, &argv, &clap)?;
+    Ok(argv)
+}
+
+/// The last guard: clap parses the written command line back to every
+/// argument's value, else an error naming each field it reads differently
+/// (a value whose `Display` another parser reads otherwise, a combination
+/// of values clap refuses).
+fn parses_back_to<A: MegatronArgs + Parser>(args: &A, argv: &[String], clap: &ClapArgs) -> Result<(), Error> {
+    let program = std::iter::once(clap.command.get_name().to_string());
+    let parsed = A::try_parse_from(program.chain(argv.iter().cloned())).map_err(|err| {
+        let rendered = err.to_string();
+        let first = rendered.lines().next().unwrap_or_default();
+        let reason = first.strip_prefix("error: ").unwrap_or(first);
+        Error::from(Problem::new(
+            ProblemKind::NotWritable { key: clap.command.get_name().to_string() },
+            format!("clap refuses the written command line: {reason}"),
+            None,
+            None,
+        ))
+    })?;
+    let schema = A::__schema();
+    let problems: Vec<Problem> = A::fields()
+        .iter()
+        .filter(|info| clap.arg(info.index).is_some())
+        .filter_map(|info| {
+            let (written, read) = (schema.value(args, info.index), schema.value(&parsed, info.index));
+            // `{:?}` equates NaN with NaN.
+            let same = written == read || format!("{written:?}") == format!("{read:?}");
+            (!same).then(|| {
+                Problem::new(
+                    ProblemKind::NotWritable { key: info.name.to_string() },
+                    format!(
+                        "cannot write `{}` as a command line: clap reads it back as `{read}`, not `{written}`",
+                        info.name
+                    ),
+                    None,
+                    None,
+                )
+            })
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(problems))
+    }
 }
 
 /// The argv being written, and what could not be written.
@@ -203,8 +252,7 @@ impl Writer {
                 }
             }
             Value::List(items) => {
-                let texts = items.iter().map(value_text).collect::<Vec<_>>();
-                texts.iter().try_for_each(|text| parses_back(arg, text))?;
+                let texts = items.iter().map(|item| spelling(arg, item)).collect::<Result<Vec<_>, _>>()?;
                 match arg.get_value_delimiter() {
                     Some(delimiter) => {
                         if let Some((i, text)) = texts.iter().enumerate().find(|(_, t)| t.contains(delimiter))
@@ -219,11 +267,7 @@ impl Writer {
                     None => Ok(Some(texts)),
                 }
             }
-            scalar => {
-                let text = value_text(scalar);
-                parses_back(arg, &text)?;
-                Ok(Some(vec![text]))
-            }
+            scalar => Ok(Some(vec![spelling(arg, scalar)?])),
         }
     }
 
@@ -349,20 +393,29 @@ impl Writer {
     }
 }
 
-/// Whether clap's own value parser takes `text`: a value the field holds but
-/// whose spelling the argument's parser refuses (a custom parser that reads
-/// another unit) cannot be written.
-fn parses_back(arg: &Arg, text: &str) -> Result<(), String> {
-    if arg.get_value_delimiter().is_some_and(|d| text.contains(d)) {
-        return Ok(()); // reported with the element's index by the caller
+/// The first spelling of `value` that the argument's own value parser
+/// takes (its canonical one, else another: a duration as seconds); a value
+/// whose every spelling the parser refuses cannot be written. A delimited
+/// list's element containing the delimiter is reported by the caller, with
+/// its index.
+fn spelling(arg: &Arg, value: &Value) -> Result<String, String> {
+    let spellings = spellings(value);
+    if arg.get_value_delimiter().is_some_and(|d| spellings[0].contains(d)) {
+        return Ok(spellings[0].clone());
     }
-    parse_text(arg, text).map_err(|rejection| {
-        let reason = rejection.reason.map(|r| format!(": {r}")).unwrap_or_default();
-        format!(
-            "its value is written `{text}`, which the value parser of `{}` refuses{reason}",
-            rejection.arg
-        )
-    })
+    let mut refusal = None;
+    for text in &spellings {
+        match parse_text(arg, text) {
+            Ok(()) => return Ok(text.clone()),
+            Err(rejection) => refusal = refusal.or(Some(rejection)),
+        }
+    }
+    let rejection = refusal.expect("a value has a spelling");
+    let reason = rejection.reason.map(|r| format!(": {r}")).unwrap_or_default();
+    Err(format!(
+        "its value is written `{}`, which the value parser of `{}` refuses{reason}",
+        rejection.text, rejection.arg
+    ))
 }
 
 /// The flag an option is written with: its long flag, else its short one.

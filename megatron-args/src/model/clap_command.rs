@@ -195,16 +195,36 @@ pub(crate) fn check_value(arg: &Arg, value: &Value, written: &Value) -> Result<(
 }
 
 fn check_element(arg: &Arg, value: &Value, written: &Value) -> Result<(), Rejection> {
-    let text = value_text(value);
-    let Err(rejection) = parse_text(arg, &text) else { return Ok(()) };
     let as_written = match written {
         Value::String(_) | Value::Int(_) | Value::Float(_) => Some(value_text(written)),
         _ => None,
     };
-    match as_written.filter(|w| *w != text) {
-        Some(written) if parse_text(arg, &written).is_ok() => Ok(()),
-        _ => Err(rejection),
+    let mut candidates = spellings(value).into_iter().chain(as_written);
+    let first = candidates.next().expect("a value has a spelling");
+    let Err(rejection) = parse_text(arg, &first) else { return Ok(()) };
+    if candidates.any(|text| parse_text(arg, &text).is_ok()) {
+        Ok(())
+    } else {
+        Err(rejection)
     }
+}
+
+/// The spellings of a value on the command line, the canonical one first
+/// (the one `to_argv` prefers): a duration (`90s`, `1500ms`) also as a
+/// number of seconds (`90`, `1.5`), which custom duration parsers often read.
+pub(crate) fn spellings(value: &Value) -> Vec<String> {
+    let mut spellings = vec![value_text(value)];
+    if let Value::String(text) = value {
+        let has_unit = text.trim_end().ends_with(|c: char| c.is_alphabetic());
+        let duration = <std::time::Duration as crate::model::value::ArgValue>::from_value(value);
+        if let (true, Ok(duration)) = (has_unit, duration) {
+            spellings.push(match duration.subsec_nanos() {
+                0 => duration.as_secs().to_string(),
+                _ => format!("{:?}", duration.as_secs_f64()),
+            });
+        }
+    }
+    spellings
 }
 
 /// Runs `arg`'s value parser on `text`, as the command line would.
