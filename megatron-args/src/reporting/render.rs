@@ -181,9 +181,10 @@ impl<'a> SnippetText<'a> {
                 spans.push((shifted(start)..shifted(end), *mark));
             }
             text.push_str(&line_text.replace('\t', VISIBLE_TAB));
-            if line < cluster.last_line {
-                text.push('\n');
-            }
+            // Every line ends with its break, also the last: a place at the
+            // start of an empty last line is then on that line, not past the
+            // end of the one before.
+            text.push('\n');
         }
         // The report's own span first: its place heads the snippet.
         spans.sort_by_key(|(_, mark)| !mark.primary);
