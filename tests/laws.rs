@@ -16,7 +16,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
-use megatron_args::{MegatronArgs, Overrides as _, PpoRole, Role, RoleConfig};
+use megatron_args::{MegatronArgs, PpoRole, Role, RoleConfig};
 use proptest::prelude::*;
 
 /// Whether a generated value is accepted.
@@ -246,15 +246,10 @@ fn file_of(role: PpoRole, values: &[(&str, megatron_args::Value)]) -> String {
     }
     text.push('\n');
     for (name, value) in values {
-        let yaml = serde_yaml::to_string(value).unwrap();
-        let yaml = yaml.trim_end();
-        if yaml.contains('\n') || yaml.starts_with("- ") {
-            // A block sequence: one element a line, under the key.
-            text.push_str(&format!("      {name}:\n"));
-            text.extend(yaml.lines().map(|l| format!("        {l}\n")));
-        } else {
-            text.push_str(&format!("      {name}: {yaml}\n"));
-        }
+        // JSON, which YAML 1.1 and 1.2 read alike (serde_yaml writes `yes`
+        // unquoted: a string to YAML 1.2, a bool to slime's reader).
+        let json = serde_json::to_string(value).unwrap();
+        text.push_str(&format!("      {name}: {json}\n"));
     }
     text
 }
@@ -363,14 +358,10 @@ proptest! {
             let again = load(&text).unwrap().resolve(&base, &[role]);
             let again = again.map_err(|e| TestCaseError::fail(format!("{text}\n{e}")))?;
             prop_assert_eq!(again.get(role).unwrap(), original, "{}", text);
-            // ... and through the typed overrides, serialized with serde_yaml.
-            let typed = serde_yaml::to_string(&config.overrides(role)).unwrap();
-            let indented: String = typed.lines().map(|l| format!("      {l}\n")).collect();
-            let text = if config.overrides(role).is_empty() {
-                format!("megatron:\n  - role: {}\n", role.name())
-            } else {
-                format!("megatron:\n  - role: {}\n    overrides:\n{indented}", role.name())
-            };
+            // ... and through the typed overrides, serialized as JSON (a
+            // YAML flow mapping both readers read alike).
+            let typed = serde_json::to_string(&config.overrides(role)).unwrap();
+            let text = format!("megatron:\n  - role: {}\n    overrides: {typed}\n", role.name());
             let again = load(&text).unwrap().resolve(&base, &[role]).unwrap();
             prop_assert_eq!(
                 without_topology(again.get(role).unwrap().clone()),

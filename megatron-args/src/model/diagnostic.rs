@@ -36,6 +36,9 @@ pub enum DiagnosticKind {
     TopologyOverride,
     /// An entry for a role that is not active in this run.
     InactiveRoleEntry,
+    /// A quoted bool string (`"false"`) read as a bool; slime's override
+    /// code turns it into `bool("false")`, which is true (SPEC 2.9).
+    QuotedBool,
 }
 
 /// One diagnostic.

@@ -184,6 +184,16 @@ pub enum ProblemKind {
     /// A YAML feature the format does not take (custom tags, merge keys,
     /// several documents, non-string keys).
     UnsupportedYaml,
+    /// Valid YAML 1.2 that slime's reader (PyYAML `safe_load`, YAML 1.1)
+    /// refuses: a tab where its scanner stops, a control character, a
+    /// repeated anchor, ... (SPEC 2.8).
+    RefusedBySlime,
+    /// A value slime's reader reads as something else than this loader
+    /// (`010` is 8 there and 10 here; SPEC 2.8).
+    ReadDifferently {
+        /// The key path (`megatron[0].overrides.micro_batch_size`).
+        path: String,
+    },
     /// The document or an entry does not have the expected shape.
     Shape,
     /// An entry has a key other than `name`, `role`, `overrides`, `args`.

@@ -392,9 +392,16 @@ fn parse_int_text(s: &str) -> Option<i128> {
     digits.parse::<i128>().ok()
 }
 
+/// SPEC 2.9: `.inf` and `.nan` are numbers to both readers, and slime would
+/// train with them; here they are an error of their own.
+const NOT_FINITE_HELP: &str =
+    "`.inf` and `.nan` are numbers to YAML, and slime would train with them; write a finite number";
+
 fn float_for_int(expected: ValueType, value: &Value, f: f64) -> TypeMismatch {
     let mismatch = TypeMismatch::new(&expected, value);
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e30 {
+    if !f.is_finite() {
+        mismatch.with_help(NOT_FINITE_HELP)
+    } else if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e30 {
         mismatch.with_help(format!("write the integer `{}` instead", f as i128))
     } else if let (true, ValueType::Int { name, min, max }) = (f.is_finite() && f.fract() == 0.0, &expected) {
         // A whole number too wide for any integer type (the YAML layer keeps
@@ -426,7 +433,7 @@ macro_rules! float_arg_value {
                     return Err(TypeMismatch::new(
                         format!("a finite number ({})", stringify!($ty)),
                         value,
-                    ));
+                    ).with_help(NOT_FINITE_HELP));
                 }
                 let narrow = wide as $ty;
                 if !narrow.is_finite() {

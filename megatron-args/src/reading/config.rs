@@ -17,7 +17,7 @@ use crate::model::field::FieldClass;
 use crate::model::role::Role;
 use crate::model::rules::{self, Nowhere, Place};
 use crate::model::suggest;
-use crate::model::value::Value;
+use crate::model::value::{Value, ValueType};
 use crate::reading::yaml::{self, Mark, Node, NodeKind, YamlErrorKind};
 
 /// Files larger than this are rejected before they are read.
@@ -293,6 +293,7 @@ fn yaml_problem(source: &Arc<Source>, e: yaml::YamlError) -> Problem {
         YamlErrorKind::Syntax => ProblemKind::Syntax,
         YamlErrorKind::TooComplex => ProblemKind::TooComplex,
         YamlErrorKind::Unsupported => ProblemKind::UnsupportedYaml,
+        YamlErrorKind::RefusedBySlime => ProblemKind::RefusedBySlime,
     };
     let mut message = match e.kind {
         YamlErrorKind::Syntax => format!("invalid YAML: {}", e.message),
@@ -302,7 +303,8 @@ fn yaml_problem(source: &Arc<Source>, e: yaml::YamlError) -> Problem {
         // Past the last line: an unclosed bracket or quote; no line to show.
         message.push_str(" (at the end of the file)");
     }
-    let help = message.contains("tab").then(|| "indent YAML with spaces, not tabs".to_string());
+    let help =
+        e.help.or_else(|| message.contains("tab").then(|| "indent YAML with spaces, not tabs".to_string()));
     Problem::new(kind, message, Some(location(source, e.mark)), help)
 }
 
@@ -619,18 +621,68 @@ impl<A: MegatronArgs> Loader<'_, A> {
                 return None;
             }
         };
+        // SPEC 2.8: slime's reader must give the argument the same value.
+        if let Some((node, scalar, reading)) = value.first_read_otherwise() {
+            let normalize = self.schema.access[index].normalize;
+            let ours = normalize(&raw);
+            let slime = value.to_value_yaml11().and_then(|v| normalize(&v).ok());
+            // Where both readings fail the field's check, the type error says enough.
+            let conflict = match (&ours, &slime) {
+                (Ok(a), Some(b)) => a != b,
+                (Ok(_), None) | (Err(_), Some(_)) => true,
+                (Err(_), None) => false,
+            };
+            if conflict {
+                let help = read_differently_help(scalar, slime.as_ref(), ours.as_ref().ok());
+                self.problem(
+                    ProblemKind::ReadDifferently { path: key_path.clone() },
+                    format!(
+                        "`{key_path}` means two things: {}",
+                        yaml::read_otherwise_message(scalar, reading)
+                    ),
+                    node,
+                    Some(help),
+                );
+                return None;
+            }
+        }
+        // The field's type, then the clap argument's own value parser.
         match rules::check_value::<A>(index, &key_path, &raw, &place) {
-            Ok(value) => Some(FileOverride {
-                field: index,
-                name: self.schema.infos[index].name,
-                value,
-                key_location: place.key(),
-                value_location: place.value(&[]),
-            }),
+            Ok(value_norm) => {
+                self.quoted_bool_note(&self.schema.infos[index].value_type, value, &value_norm);
+                Some(FileOverride {
+                    field: index,
+                    name: self.schema.infos[index].name,
+                    value: value_norm,
+                    key_location: place.key(),
+                    value_location: place.value(&[]),
+                })
+            }
             Err(error) => {
                 self.problems.extend(error.into_problems());
                 None
             }
+        }
+    }
+
+    /// SPEC 2.9: `"false"` for a bool is false here, but slime's override
+    /// code gives the argument `bool("false")`, which is true.
+    fn quoted_bool_note(&mut self, value_type: &ValueType, value: &Node, value_norm: &Value) {
+        let is_bool = match value_type {
+            ValueType::Bool => true,
+            ValueType::Optional(inner) => **inner == ValueType::Bool,
+            _ => false,
+        };
+        let Some(Value::String(text)) = value.to_value_yaml11() else { return };
+        if is_bool && *value_norm == Value::Bool(false) && !text.is_empty() {
+            self.diagnostics.push(Diagnostic::warning(
+                DiagnosticKind::QuotedBool,
+                format!(
+                    "the string \"{text}\" is read as false here, but slime's override code makes it `bool(\"{text}\")`, which is true"
+                ),
+                Some(self.at(value)),
+                Some("write `false` without quotes: both read it as false".to_string()),
+            ));
         }
     }
 
@@ -682,6 +734,20 @@ impl<A: MegatronArgs> Loader<'_, A> {
             format!("unknown argument `{text}`")
         };
         self.problem(ProblemKind::UnknownKey { key: text.to_string(), suggestions }, message, key, help);
+    }
+}
+
+/// How to write a value both readers read alike.
+fn read_differently_help(scalar: &yaml::Scalar, slime: Option<&Value>, ours: Option<&Value>) -> String {
+    match (slime, ours) {
+        (_, Some(Value::String(_))) => format!("quote it to mean the text: \"{}\"", scalar.text),
+        (Some(s @ (Value::Int(_) | Value::Float(_))), _) => {
+            format!("write `{s}` if slime's reading is meant: plain decimal reads alike in both")
+        }
+        (_, Some(o @ (Value::Int(_) | Value::Float(_)))) => {
+            format!("write `{o}`: plain decimal reads alike in both")
+        }
+        _ => format!("quote it to mean the text: \"{}\"", scalar.text),
     }
 }
 
