@@ -446,3 +446,25 @@ fn strip_ansi(text: &str) -> String {
     }
     out
 }
+
+#[test]
+fn readme_bad_file_output_is_what_the_trainer_prints() {
+    let readme = include_str!("../README.md");
+    let after = readme
+        .split_once("lists every problem on stderr:\n\n```text\n")
+        .expect("the README shows a bad file")
+        .1;
+    let shown = after.split_once("```").expect("the block ends").0;
+    // The file the README's output is of: the critic's lr is not a number, and kl_coef is forced.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "megatron:\n  - role: critic\n    overrides:\n      lr: fast\n      kl_coef: 0.1\n",
+    )
+    .unwrap();
+    let args: Vec<&str> =
+        USAGE.iter().map(|a| if *a == "megatron_ppo.yaml" { "bad.yaml" } else { a }).collect();
+    let run = run_in(dir.path(), &args);
+    run.assert_rejected();
+    assert_eq!(run.stderr, shown, "README.md's bad-file output is out of date");
+}

@@ -271,9 +271,9 @@ fn codec(f: &Field, krate: &Path) -> TokenStream {
     // Spanned by the leaf type, so that a type without a conversion is
     // reported at the field.
     let token = if f.attrs.value_enum.is_some() || f.attrs.clap.value_enum {
-        quote_spanned!(leaf.span()=> #conversion::codec::<#krate::EnumCodec<#leaf>>())
+        quote_spanned!(leaf.span()=> #conversion::codec::<#krate::codec::EnumCodec<#leaf>>())
     } else if f.attrs.from_str.is_some() {
-        quote_spanned!(leaf.span()=> #conversion::codec::<#krate::FromStrCodec<#leaf>>())
+        quote_spanned!(leaf.span()=> #conversion::codec::<#krate::codec::FromStrCodec<#leaf>>())
     } else {
         let kind = if class_name(f) == "Shared" { quote!(SharedField) } else { quote!(ArgField) };
         quote_spanned! {leaf.span()=>

@@ -19,6 +19,9 @@ use syn::{parse_macro_input, DeriveInput};
 /// Derives `megatron_args::MegatronArgs` for a struct with named fields, and
 /// generates `<Struct>Overrides`, its typed per-role overrides.
 ///
+/// Every attribute, with a runnable example:
+/// [`megatron_args::attributes`](https://docs.rs/megatron-args/latest/megatron_args/attributes/index.html).
+///
 /// Struct attributes:
 /// - `#[megatron(roles = path::To::Roles)]`: the role set (default
 ///   `megatron_args::PpoRole`).
@@ -73,7 +76,8 @@ pub fn derive_megatron_args(input: TokenStream) -> TokenStream {
 /// Derives `megatron_args::Role` and `Display` for a fieldless enum: a role
 /// set whose names are the variant names in `snake_case`.
 ///
-/// `Role` requires `Copy + Eq + Ord + Hash + Debug`; derive those yourself:
+/// `Role` requires `Copy + Eq + Ord + Hash + Debug`; derive those yourself
+/// (a runnable example: [`megatron_args::Role`](https://docs.rs/megatron-args/latest/megatron_args/trait.Role.html)):
 ///
 /// ```ignore
 /// #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Role)]

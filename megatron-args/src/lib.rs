@@ -87,6 +87,11 @@ mod resolving;
 #[cfg(test)]
 mod tests;
 
+// The crate README's example runs as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
+
 #[cfg(feature = "clap")]
 pub use exporting::argv::to_argv;
 pub use exporting::json_schema::{json_schema, JSON_SCHEMA_DIALECT};
@@ -97,12 +102,39 @@ pub use model::diagnostic::{Diagnostic, DiagnosticKind, Level};
 pub use model::error::{Error, Location, Note, Problem, ProblemKind, Source};
 pub use model::field::{CliAction, CliArg, FieldClass, FieldInfo, RoleValueKind};
 pub use model::role::{PpoRole, Role};
-pub use model::value::{
-    ArgValue, Codec, EnumCodec, FromStrCodec, OptionCodec, Plain, TypeMismatch, Value, ValueType, VecCodec,
-};
+pub use model::value::{ArgValue, TypeMismatch, Value, ValueType};
 pub use reading::config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
 pub use reporting::render::Styling;
 pub use resolving::resolve::{resolve, Change, Provenance, Resolved, RoleArgs};
+
+/// How the derive converts each field's type to and from a [`Value`]: one
+/// [`Codec`](codec::Codec) per kind of conversion, chosen by the derive
+/// from the field's type and attributes.
+///
+/// To make your own type a field type, implement [`ArgValue`] for it (see
+/// its example); the codecs are for reading what the derive generates, or
+/// for converting values the way the file does:
+///
+/// ```
+/// use megatron_args::codec::{Codec, OptionCodec, Plain, VecCodec};
+/// use megatron_args::Value;
+///
+/// // `Option<Vec<u32>>` as the derive converts it.
+/// type EvalAt = OptionCodec<VecCodec<Plain<u32>>>;
+/// let list = Value::List(vec![Value::Int(10), Value::String("20".into())]);
+/// assert_eq!(EvalAt::decode(&list).unwrap(), Some(vec![10, 20]));
+/// assert_eq!(EvalAt::decode(&Value::Null).unwrap(), None);
+/// assert_eq!(EvalAt::encode(&Some(vec![10])), Value::List(vec![Value::Int(10)]));
+///
+/// let err = EvalAt::decode(&Value::List(vec![Value::Int(-1)])).unwrap_err();
+/// assert_eq!(err.path, [0]); // the element at index 0
+/// ```
+pub mod codec {
+    pub use crate::model::value::{Codec, EnumCodec, FromStrCodec, OptionCodec, Plain, VecCodec};
+}
+
+#[doc = include_str!("docs/attributes.md")]
+pub mod attributes {}
 
 /// What the derive's generated code uses; not a public API.
 #[doc(hidden)]

@@ -15,6 +15,45 @@ pub(crate) use schema::Schema;
 
 /// An argument struct whose roles get their own typed copies.
 ///
+/// The methods see the struct as a table of named arguments, as the file
+/// does:
+///
+/// ```
+/// use clap::Parser;
+/// use megatron_args::{FieldClass, MegatronArgs, PpoRole, Value};
+///
+/// #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+/// struct TrainArgs {
+///     /// Learning rate.
+///     #[arg(long, default_value_t = 1e-6)]
+///     lr: f64,
+///     #[arg(long, default_value_t = 1)]
+///     #[topology]
+///     tensor_model_parallel_size: u32,
+///     #[arg(long, default_value_t = 0)]
+///     #[megatron(role_default(critic = 10))]
+///     lr_warmup_iters: u64,
+/// }
+///
+/// let names: Vec<_> = TrainArgs::fields().iter().map(|f| f.name).collect();
+/// assert_eq!(names, ["lr", "tensor_model_parallel_size", "lr_warmup_iters"]);
+/// let tp = TrainArgs::field("tensor_model_parallel_size").unwrap();
+/// assert_eq!((tp.flag, tp.class), ("--tensor-model-parallel-size", FieldClass::Topology));
+/// assert_eq!(TrainArgs::field("lr").unwrap().doc, "Learning rate.");
+///
+/// let mut args = TrainArgs::parse_from(["train"]);
+/// assert_eq!(args.get("lr"), Some(Value::Float(1e-6)));
+/// args.set("lr", "2e-6")?; // the file's conversions: a numeric string is a number
+/// assert_eq!(args.lr, 2e-6);
+/// assert!(args.set("lr", "fast").is_err()); // and nothing changed
+/// assert!(args.set("lrr", 1.0).is_err()); // unknown, with a did-you-mean
+///
+/// assert_eq!(args.for_role(PpoRole::Critic).lr_warmup_iters, 10); // role_default, no file
+/// args.apply_overrides(PpoRole::Actor, &TrainArgsOverrides::default().lr(1e-5))?; // checked as a file
+/// assert_eq!(args.lr, 1e-5);
+/// # Ok::<(), megatron_args::Error>(())
+/// ```
+///
 /// Implement it with `#[derive(MegatronArgs)]`; every method except the
 /// hidden table is provided.
 #[diagnostic::on_unimplemented(
@@ -159,7 +198,40 @@ pub(crate) fn unknown_field<A: MegatronArgs>(name: &str) -> Error {
 /// role may override (not topology, placement or shared fields).
 ///
 /// `#[derive(MegatronArgs)]` generates the struct (`ArgsOverrides` for
-/// `Args`) with a builder setter per field, and this impl.
+/// `Args`) with a builder setter per field, and this impl. It serializes
+/// and deserializes (serde) as an `overrides` mapping of the file.
+///
+/// ```
+/// use clap::Parser;
+/// use megatron_args::{MegatronArgs, Overrides, PpoRole, Value};
+///
+/// #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+/// struct TrainArgs {
+///     #[arg(long, default_value_t = 1e-6)]
+///     lr: f64,
+///     #[arg(long)]
+///     save: Option<String>,
+///     #[arg(long, default_value_t = 1)]
+///     #[topology]
+///     tensor_model_parallel_size: u32,
+/// }
+///
+/// // Typed: a setter per regular field; topology fields have none.
+/// let critic = TrainArgsOverrides::default().lr(1e-5).save(Some("/ckpt/critic".to_string()));
+/// assert_eq!(critic.entries(), [("lr", Value::Float(1e-5)), ("save", Value::from("/ckpt/critic"))]);
+///
+/// // By name, with the file's checks.
+/// let mut by_name = TrainArgsOverrides::default();
+/// by_name.set("lr", "1e-5")?;
+/// assert!(by_name.set("tensor_model_parallel_size", 2).is_err()); // not per role
+/// assert_eq!(by_name, TrainArgsOverrides::default().lr(1e-5));
+///
+/// // Applied with the file's rules (`role_forced`, clap's value parsers, validators).
+/// let mut args = TrainArgs::parse_from(["train"]).for_role(PpoRole::Critic);
+/// args.apply_overrides(PpoRole::Critic, &critic)?;
+/// assert_eq!((args.lr, args.save.as_deref()), (1e-5, Some("/ckpt/critic")));
+/// # Ok::<(), megatron_args::Error>(())
+/// ```
 pub trait Overrides: Default + Clone + Debug + PartialEq + Send + Sync + 'static {
     /// The argument struct these overrides apply to.
     type Args: MegatronArgs<Overrides = Self>;

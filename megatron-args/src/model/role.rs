@@ -7,6 +7,24 @@ use std::hash::Hash;
 ///
 /// Role names are what the file's `role:` key holds; they are the snake_case
 /// spelling of the variants.
+///
+/// ```
+/// use megatron_args::{PpoRole, Role};
+///
+/// assert_eq!(PpoRole::names(), ["actor", "critic"]);
+/// assert_eq!(PpoRole::from_name("critic"), Some(PpoRole::Critic));
+/// assert_eq!(PpoRole::Critic.topology_group(), "default");
+///
+/// // A role set of your own (see the `attributes` module for its options).
+/// #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Role)]
+/// enum GrpoRole {
+///     Policy,
+///     #[role(rename = "ref")]
+///     ReferenceModel,
+/// }
+/// assert_eq!(GrpoRole::names(), ["policy", "ref"]);
+/// assert_eq!(GrpoRole::ALL, [GrpoRole::Policy, GrpoRole::ReferenceModel]);
+/// ```
 pub trait Role: Copy + Eq + Ord + Hash + Debug + Send + Sync + 'static {
     /// Every role, in declaration order.
     const ALL: &'static [Self];

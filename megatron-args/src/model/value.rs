@@ -236,6 +236,9 @@ impl fmt::Display for TypeMismatch {
 /// `Duration`, and `Option<T>` / `Vec<T>` of those. Implement it for your own
 /// field types; clap `ValueEnum`s and `FromStr + Display` types need nothing:
 /// the derive converts them through [`EnumCodec`] and [`FromStrCodec`].
+///
+/// A complete example of a type of your own, from the file to the resolved
+/// role, is in [the attributes guide](crate::attributes#a-field-type-of-your-own).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no conversion from a role-config value",
     label = "this field's type cannot be read from the file",

@@ -78,6 +78,34 @@ pub struct RoleEntry<R> {
 }
 
 /// A parsed and type-checked role-config file for the argument struct `A`.
+///
+/// Loading checks every entry, key and value against `A` and reports every
+/// problem at once; a loaded config only holds overrides that fit. Resolve
+/// it against the command line with [`RoleConfig::resolve`].
+///
+/// ```
+/// use megatron_args::{PpoRole, RoleConfig};
+/// # use clap::Parser;
+/// # use megatron_args::MegatronArgs;
+/// # #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+/// # struct TrainArgs {
+/// #     #[arg(long, default_value_t = 1e-6)]
+/// #     lr: f64,
+/// #     #[arg(long)]
+/// #     save: Option<std::path::PathBuf>,
+/// # }
+///
+/// let config = RoleConfig::<TrainArgs>::from_str(
+///     "megatron:\n  - name: default\n    role: critic\n    overrides:\n      lr: 1e-5\n",
+///     "megatron_ppo.yaml",
+/// )?;
+/// let entry = config.entry(PpoRole::Critic).unwrap();
+/// assert_eq!(entry.name.as_deref(), Some("default"));
+/// assert_eq!(entry.overrides[0].name, "lr");
+/// assert_eq!(config.overrides(PpoRole::Critic), TrainArgsOverrides::default().lr(1e-5));
+/// assert!(config.entry(PpoRole::Actor).is_none()); // the actor keeps the command line
+/// # Ok::<(), megatron_args::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct RoleConfig<A: MegatronArgs> {
     entries: Vec<RoleEntry<A::Role>>,
@@ -108,11 +136,59 @@ impl<A: MegatronArgs> RoleConfig<A> {
     }
 
     /// Reads, parses and type-checks the file at `path`.
+    ///
+    /// A file that cannot be read, is larger than [`MAX_FILE_SIZE`] or is
+    /// not UTF-8 is an error like any other problem, naming the path.
+    ///
+    /// ```
+    /// use megatron_args::{PpoRole, RoleConfig};
+    /// # use clap::Parser;
+    /// # use megatron_args::MegatronArgs;
+    /// # #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    /// # struct TrainArgs {
+    /// #     #[arg(long, default_value_t = 1e-6)]
+    /// #     lr: f64,
+    /// #     #[arg(long)]
+    /// #     save: Option<std::path::PathBuf>,
+    /// # }
+    ///
+    /// let path = std::env::temp_dir().join(format!("megatron_ppo_{}.yaml", std::process::id()));
+    /// std::fs::write(&path, "megatron:\n  - role: critic\n    overrides:\n      save: /ckpt/critic\n").unwrap();
+    /// let config = RoleConfig::<TrainArgs>::from_path(&path)?;
+    /// assert_eq!(config.entries().len(), 1);
+    /// std::fs::remove_file(&path).unwrap();
+    ///
+    /// let missing = RoleConfig::<TrainArgs>::from_path("no/such/megatron.yaml").unwrap_err();
+    /// assert!(missing.to_string().contains("no/such/megatron.yaml"));
+    /// # Ok::<(), megatron_args::Error>(())
+    /// ```
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, Error> {
         Self::from_path_with(path, LoadOptions::default())
     }
 
     /// Parses and type-checks `text`; `origin` names it in messages.
+    ///
+    /// ```
+    /// use megatron_args::{ProblemKind, RoleConfig};
+    /// # use clap::Parser;
+    /// # use megatron_args::MegatronArgs;
+    /// # #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    /// # struct TrainArgs {
+    /// #     #[arg(long, default_value_t = 1e-6)]
+    /// #     lr: f64,
+    /// #     #[arg(long)]
+    /// #     save: Option<std::path::PathBuf>,
+    /// # }
+    ///
+    /// let text = "megatron:\n  - role: critic\n    overrides:\n      lrr: 1e-5\n      save: [1, 2]\n";
+    /// let err = RoleConfig::<TrainArgs>::from_str(text, "megatron_ppo.yaml").unwrap_err();
+    /// // Every problem, in file order, each with its place in the file.
+    /// let problems = err.problems();
+    /// assert_eq!(problems.len(), 2);
+    /// assert!(matches!(&problems[0].kind, ProblemKind::UnknownKey { key, suggestions } if key == "lrr" && suggestions[0] == "lr"));
+    /// assert!(matches!(&problems[1].kind, ProblemKind::Type { path } if path == "megatron[0].overrides.save"));
+    /// assert_eq!(problems[1].location.as_ref().unwrap().to_string(), "megatron_ppo.yaml:5:13");
+    /// ```
     pub fn from_str(text: &str, origin: &str) -> Result<Self, Error> {
         Self::from_str_with(text, origin, LoadOptions::default())
     }

@@ -86,6 +86,45 @@ pub struct Change {
 
 /// The result of a resolution: each active role's arguments, and the
 /// diagnostics of loading and resolving.
+///
+/// ```
+/// use megatron_args::{PpoRole, Provenance, RoleConfig};
+/// # use clap::Parser;
+/// # use megatron_args::MegatronArgs;
+/// # #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+/// # struct TrainArgs {
+/// #     #[arg(long, default_value_t = 1e-6)]
+/// #     lr: f64,
+/// #     #[arg(long, default_value_t = 0.0)]
+/// #     #[megatron(role_forced(critic = 0.0))]
+/// #     kl_coef: f64,
+/// #     #[arg(long)]
+/// #     #[megatron(skip)]
+/// #     megatron_config_path: Option<std::path::PathBuf>,
+/// # }
+///
+/// let baseline = TrainArgs::parse_from(["train", "--kl-coef", "0.05"]);
+/// let config = RoleConfig::<TrainArgs>::from_str(
+///     "megatron:\n  - role: critic\n    overrides:\n      lr: 1e-5\n",
+///     "megatron_ppo.yaml",
+/// )?;
+/// let resolved = config.resolve(&baseline, &[PpoRole::Actor, PpoRole::Critic])?;
+///
+/// assert_eq!(resolved.get(PpoRole::Actor), Some(&baseline)); // nothing to change
+/// let critic = resolved.role(PpoRole::Critic).unwrap();
+/// assert_eq!(critic.args().lr, 1e-5);
+/// assert!(matches!(critic.provenance("lr"), Some(Provenance::File(at)) if at.line() == 4));
+///
+/// // What differs from the command line, and why.
+/// let changes: Vec<String> = resolved
+///     .changes(PpoRole::Critic)
+///     .iter()
+///     .map(|c| format!("{} = {} ({})", c.field.name, c.value, c.provenance))
+///     .collect();
+/// assert_eq!(changes, ["lr = 1e-5 (megatron_ppo.yaml:4)", "kl_coef = 0.0 (role forced)"]);
+/// assert_eq!(resolved.baseline(), &baseline); // never changed
+/// # Ok::<(), megatron_args::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Resolved<A: MegatronArgs> {
     baseline: A,
@@ -144,6 +183,39 @@ impl<A: MegatronArgs> Resolved<A> {
 impl<A: MegatronArgs> RoleConfig<A> {
     /// Resolves every role in `active` from `baseline` and this file.
     /// Entries for roles not in `active` were type-checked but are not applied.
+    ///
+    /// Each role starts from `baseline`, takes its `role_default` and
+    /// `role_forced` values, then the file's overrides; then the roles are
+    /// checked together (topology agreement, validators). On an error no
+    /// role's arguments are returned, and `baseline` is never changed.
+    ///
+    /// ```
+    /// use megatron_args::{PpoRole, ProblemKind, RoleConfig};
+    /// # use clap::Parser;
+    /// # use megatron_args::MegatronArgs;
+    /// # #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    /// # struct TrainArgs {
+    /// #     #[arg(long, default_value_t = 1e-6)]
+    /// #     lr: f64,
+    /// #     #[arg(long, default_value_t = 0.0)]
+    /// #     #[megatron(role_forced(critic = 0.0))]
+    /// #     kl_coef: f64,
+    /// #     #[arg(long)]
+    /// #     #[megatron(skip)]
+    /// #     megatron_config_path: Option<std::path::PathBuf>,
+    /// # }
+    ///
+    /// let baseline = TrainArgs::parse_from(["train"]);
+    /// let config = RoleConfig::<TrainArgs>::from_str(
+    ///     "megatron:\n  - role: critic\n    overrides:\n      lr: 1e-5\n",
+    ///     "megatron_ppo.yaml",
+    /// )?;
+    /// // A run without a critic: its entry is checked but not applied.
+    /// let resolved = config.resolve(&baseline, &[PpoRole::Actor])?;
+    /// assert!(resolved.get(PpoRole::Critic).is_none());
+    /// assert_eq!(resolved.roles().len(), 1);
+    /// # Ok::<(), megatron_args::Error>(())
+    /// ```
     pub fn resolve(&self, baseline: &A, active: &[A::Role]) -> Result<Resolved<A>, Error> {
         let schema = A::__schema();
         schema.check_definition()?;
@@ -272,6 +344,37 @@ fn check_topology<A: MegatronArgs>(
 
 /// Resolves `active` roles in one call: loads the file at `config_path` if
 /// given; without a file every role is `baseline.for_role(role)`.
+///
+/// What a trainer's `main` calls with its parsed command line:
+///
+/// ```
+/// use megatron_args::PpoRole;
+/// # use clap::Parser;
+/// # use megatron_args::MegatronArgs;
+/// # #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+/// # struct TrainArgs {
+/// #     #[arg(long, default_value_t = 1e-6)]
+/// #     lr: f64,
+/// #     #[arg(long, default_value_t = 0.0)]
+/// #     #[megatron(role_forced(critic = 0.0))]
+/// #     kl_coef: f64,
+/// #     #[arg(long)]
+/// #     #[megatron(skip)]
+/// #     megatron_config_path: Option<std::path::PathBuf>,
+/// # }
+///
+/// fn main() -> Result<(), megatron_args::Error> {
+///     let baseline = TrainArgs::parse_from(["train", "--kl-coef", "0.05"]);
+///     let resolved = megatron_args::resolve(
+///         &baseline,
+///         baseline.megatron_config_path.as_deref(), // none given: no file
+///         &[PpoRole::Actor, PpoRole::Critic],
+///     )?;
+///     assert_eq!(resolved.get(PpoRole::Actor).unwrap().kl_coef, 0.05);
+///     assert_eq!(resolved.get(PpoRole::Critic).unwrap().kl_coef, 0.0); // role_forced
+///     Ok(())
+/// }
+/// ```
 pub fn resolve<A: MegatronArgs>(
     baseline: &A,
     config_path: Option<&Path>,

@@ -4,8 +4,9 @@
 use std::path::PathBuf;
 
 use crate::__private::{FieldMeta, OnceLock, Schema, SchemaBuilder};
+use crate::codec::Plain;
 use crate::model::conversion::codec;
-use crate::{CliAction, CliArg, FieldClass, MegatronArgs, Overrides, Plain, PpoRole};
+use crate::{CliAction, CliArg, FieldClass, MegatronArgs, Overrides, PpoRole};
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Train {
