@@ -134,11 +134,7 @@ fn typed_overrides_pass_the_same_value_parsers() {
     )])
     .unwrap_err();
     assert!(err.problems()[0].location.is_none());
-    insta::assert_snapshot!(err.to_string(), @r"
-    error: invalid value for `dtype`: `--dtype` does not accept `fp64`
-     |
-     = help: did you mean `fp16`? (`--dtype` accepts `fp16`, `bf16`, `fp32`)
-    ");
+    insta::assert_snapshot!(err.to_string());
     let mut args = baseline();
     let err = args.set("num_gpus_per_worker", 9).unwrap_err();
     assert!(matches!(err.problems()[0].kind, ProblemKind::ClapRejected { .. }), "{err}");
