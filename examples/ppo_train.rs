@@ -21,22 +21,40 @@
 //! `--print-argv ROLE` (the role's resolved arguments as a command line, one
 //! argument per line, for a launcher).
 //!
-//! Names, flags, types, defaults and choices follow slime and Megatron-LM
-//! (where both define a name, slime's default wins).
+//! The arguments are slime's and Megatron-LM's whole training surface,
+//! generated from the table of upstream arguments by
+//! `scripts/gen_ppo_args.py` into `ppo_train/args/` (one module per upstream
+//! group). The command line is read as slime reads it: `--sglang-*` and
+//! `--router-*` arguments pass through to SGLang, a repeated flag keeps its
+//! last value, `--advantage-estimator ppo` turns the critic on, and the
+//! critic's placement follows the actor's unless `--critic-num-*` is given.
+//! Unlike slime, an unknown flag is an error.
+//!
+//! `PPO_TRAIN_TIMINGS=1` prints the time of each phase to stderr.
 
+use std::collections::HashSet;
+use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
-use clap::Parser;
-use megatron_args::{MegatronArgs, PpoRole, Provenance, Resolved, Role, Styling};
+use clap::{CommandFactory, FromArgMatches, Parser};
+use megatron_args::{MegatronArgs, PpoRole, Provenance, Resolved, Role, RoleConfig, Styling};
 use serde::ser::{Serialize, SerializeMap, Serializer};
+
+// Generated from the table of upstream arguments (scripts/gen_ppo_args.py);
+// the script's layout is kept as it is.
+#[rustfmt::skip]
+#[path = "ppo_train/args/mod.rs"]
+mod args;
+
+pub use args::*;
 
 /// The command line: the training arguments, plus how to print the result.
 #[derive(Parser, Debug)]
 #[command(name = "ppo_train", version, about = "Resolve the per-role training arguments of a PPO run")]
+#[command(args_override_self = true, allow_negative_numbers = true)]
 struct Cli {
     #[command(flatten)]
     train: TrainArgs,
@@ -91,301 +109,28 @@ enum Format {
     Json,
 }
 
-/// The training arguments shared by every role, and specialized per role.
-#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
-pub struct TrainArgs {
-    // ----- learning rate and optimizer -----
-    /// Initial learning rate.
-    #[arg(long, default_value = "1e-6")]
-    pub lr: f64,
-
-    /// Minimum value for the learning rate; the scheduler clips values below it.
-    #[arg(long, default_value_t = 0.0)]
-    pub min_lr: f64,
-
-    /// Number of iterations to linearly warm up the learning rate over.
-    #[arg(long, default_value_t = 0)]
-    pub lr_warmup_iters: u64,
-
-    /// Number of iterations to decay the learning rate over; defaults to the training iterations.
-    #[arg(long)]
-    pub lr_decay_iters: Option<u64>,
-
-    /// Learning rate decay function.
-    #[arg(long, value_enum, default_value_t = LrDecayStyle::Linear)]
-    pub lr_decay_style: LrDecayStyle,
-
-    /// Weight decay coefficient for L2 regularization.
-    #[arg(long, default_value_t = 0.01)]
-    pub weight_decay: f64,
-
-    /// First coefficient for computing running averages of the gradient and its square.
-    #[arg(long, default_value_t = 0.9)]
-    pub adam_beta1: f64,
-
-    /// Second coefficient for computing running averages of the gradient and its square.
-    #[arg(long, default_value_t = 0.999)]
-    pub adam_beta2: f64,
-
-    /// Optimizer function.
-    #[arg(long, value_enum, default_value_t = Optimizer::Adam)]
-    pub optimizer: Optimizer,
-
-    /// Gradient clipping based on the global L2 norm.
-    #[arg(long, default_value_t = 1.0)]
-    pub clip_grad: f64,
-
-    // ----- batches and randomness -----
-    /// Batch size per model instance (local batch size).
-    #[arg(long, default_value_t = 1)]
-    pub micro_batch_size: u32,
-
-    /// Training batch size; defaults to micro batch size times data-parallel size.
-    #[arg(long)]
-    pub global_batch_size: Option<u32>,
-
-    /// Random seed used for python, numpy, pytorch and cuda.
-    #[arg(long, default_value_t = 1234)]
-    pub seed: u64,
-
-    // ----- checkpoints -----
-    /// Directory containing a model checkpoint to load.
-    #[arg(long)]
-    pub load: Option<PathBuf>,
-
-    /// Output directory to save checkpoints to.
-    #[arg(long)]
-    pub save: Option<PathBuf>,
-
-    /// Number of iterations between persistent checkpoint saves.
-    #[arg(long)]
-    pub save_interval: Option<u64>,
-
-    /// Checkpoint of the reference model, for the KL penalty.
-    #[arg(long)]
-    pub ref_load: Option<PathBuf>,
-
-    // ----- the RL algorithm -----
-    /// The advantage estimator: an algorithm choice shared by every role.
-    #[arg(long, value_enum, default_value_t = AdvantageEstimator::Grpo)]
-    #[megatron(skip)]
-    pub advantage_estimator: AdvantageEstimator,
-
-    /// KL penalty coefficient in the reward; the critic never uses it.
-    #[arg(long, default_value_t = 0.0)]
-    #[megatron(role_forced(critic = 0.0))]
-    pub kl_coef: f64,
-
-    /// Add a KL loss term against the reference model.
-    #[arg(long)]
-    pub use_kl_loss: bool,
-
-    /// Coefficient of the KL loss.
-    #[arg(long, default_value_t = 0.0)]
-    pub kl_loss_coef: f64,
-
-    /// Estimator of the KL loss.
-    #[arg(long, value_enum, default_value_t = KlLossType::K1)]
-    pub kl_loss_type: KlLossType,
-
-    /// Coefficient of the entropy bonus.
-    #[arg(long, default_value_t = 0.0)]
-    pub entropy_coef: f64,
-
-    /// PPO clip range of the policy ratio.
-    #[arg(long, default_value_t = 0.2)]
-    pub eps_clip: f64,
-
-    /// Upper PPO clip range of the policy ratio; defaults to --eps-clip.
-    #[arg(long)]
-    pub eps_clip_high: Option<f64>,
-
-    /// Clip range of the value function.
-    #[arg(long, default_value_t = 0.2)]
-    pub value_clip: f64,
-
-    /// Discount factor of the return (PPO).
-    #[arg(long, default_value_t = 1.0)]
-    pub gamma: f64,
-
-    /// GAE lambda (PPO).
-    #[arg(long, default_value_t = 1.0)]
-    pub lambd: f64,
-
-    /// Normalize the advantages over the batch.
-    #[arg(long)]
-    pub normalize_advantages: bool,
-
-    /// Number of initial steps that train only the critic.
-    #[arg(long, default_value_t = 0)]
-    pub num_critic_only_steps: u32,
-
-    /// Path of a custom advantage function (`module.function`); the critic never uses it.
-    #[arg(long)]
-    #[megatron(role_forced(critic = None))]
-    pub custom_advantage_function_path: Option<String>,
-
-    /// Enable on-policy distillation; the critic never distills.
-    #[arg(long)]
-    #[megatron(role_forced(critic = false))]
-    pub use_opd: bool,
-
-    /// Where the on-policy distillation teacher runs.
-    #[arg(long, value_enum)]
-    pub opd_type: Option<OpdType>,
-
-    // ----- model -----
-    /// Untie the embeddings and the output weights; the critic's value head always needs them untied.
-    #[arg(long)]
-    #[megatron(role_forced(critic = true))]
-    pub untie_embeddings_and_output_weights: bool,
-
-    /// Do not keep a CPU backup of the parameter buffers; the critic keeps it unless its file says otherwise.
-    #[arg(long)]
-    #[megatron(role_default(critic = false))]
-    pub disable_param_buffers_cpu_backup: bool,
-
-    // ----- parallel topology: the same for every role -----
-    /// Degree of tensor model parallelism.
-    #[arg(long, default_value_t = 1)]
-    #[topology]
-    pub tensor_model_parallel_size: u32,
-
-    /// Degree of pipeline model parallelism.
-    #[arg(long, default_value_t = 1)]
-    #[topology]
-    pub pipeline_model_parallel_size: u32,
-
-    /// Degree of context parallelism.
-    #[arg(long, default_value_t = 1)]
-    #[topology]
-    pub context_parallel_size: u32,
-
-    /// Degree of expert model parallelism.
-    #[arg(long, default_value_t = 1)]
-    #[topology]
-    pub expert_model_parallel_size: u32,
-
-    /// Degree of expert tensor parallelism; defaults to the tensor parallel size.
-    #[arg(long)]
-    #[topology]
-    pub expert_tensor_parallel_size: Option<u32>,
-
-    /// Enable sequence parallel optimization (with tensor parallelism).
-    #[arg(long)]
-    #[topology]
-    pub sequence_parallel: bool,
-
-    // ----- placement: always from the command line -----
-    /// Number of nodes for training the actor.
-    #[arg(long, default_value_t = 1)]
-    #[placement]
-    pub actor_num_nodes: u32,
-
-    /// Number of GPUs per node for training the actor.
-    #[arg(long, default_value_t = 8)]
-    #[placement]
-    pub actor_num_gpus_per_node: u32,
-
-    /// Number of nodes for training the critic.
-    #[arg(long, default_value_t = 1)]
-    #[placement]
-    pub critic_num_nodes: u32,
-
-    /// Number of GPUs per node for training the critic.
-    #[arg(long, default_value_t = 8)]
-    #[placement]
-    pub critic_num_gpus_per_node: u32,
-
-    // ----- shared switches -----
-    /// Train a critic (value model) next to the actor.
-    #[arg(long)]
-    #[megatron(skip)]
-    pub use_critic: bool,
-
-    /// YAML file with per-role Megatron arguments (`megatron:` list of role entries).
-    #[arg(long)]
-    #[megatron(skip)]
-    pub megatron_config_path: Option<PathBuf>,
-}
-
-/// Megatron-LM's learning rate schedules.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LrDecayStyle {
-    #[value(name = "constant")]
-    Constant,
-    #[value(name = "linear")]
-    Linear,
-    #[value(name = "cosine")]
-    Cosine,
-    #[value(name = "inverse-square-root")]
-    InverseSquareRoot,
-    #[value(name = "WSD")]
-    Wsd,
-}
-
-/// Megatron-LM's optimizers.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Optimizer {
-    #[value(name = "adam")]
-    Adam,
-    #[value(name = "sgd")]
-    Sgd,
-    #[value(name = "muon")]
-    Muon,
-    #[value(name = "dist_muon")]
-    DistMuon,
-    #[value(name = "lion")]
-    Lion,
-    #[value(name = "soap")]
-    Soap,
-    #[value(name = "adaptive_muon")]
-    AdaptiveMuon,
-}
-
-/// slime's advantage estimators.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AdvantageEstimator {
-    #[value(name = "grpo")]
-    Grpo,
-    #[value(name = "gspo")]
-    Gspo,
-    #[value(name = "cispo")]
-    Cispo,
-    #[value(name = "reinforce_plus_plus")]
-    ReinforcePlusPlus,
-    #[value(name = "reinforce_plus_plus_baseline")]
-    ReinforcePlusPlusBaseline,
-    #[value(name = "ppo")]
-    Ppo,
-}
-
-/// slime's KL loss estimators.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KlLossType {
-    #[value(name = "k1")]
-    K1,
-    #[value(name = "k2")]
-    K2,
-    #[value(name = "k3")]
-    K3,
-    #[value(name = "low_var_kl")]
-    LowVarKl,
-}
-
-/// Where slime's on-policy distillation teacher runs.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OpdType {
-    #[value(name = "sglang")]
-    Sglang,
-    #[value(name = "megatron")]
-    Megatron,
-}
+/// The stack of the thread that parses and resolves: clap's parser for a
+/// thousand arguments needs more than a debug build's 8 MiB main thread
+/// leaves it in the worst case, and a thread costs nothing here.
+const WORK_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 fn main() -> ExitCode {
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    std::thread::Builder::new()
+        .name("ppo_train".into())
+        .stack_size(WORK_STACK_BYTES)
+        .spawn(move || run(argv))
+        .expect("cannot start the worker thread")
+        .join()
+        .unwrap_or(ExitCode::FAILURE)
+}
+
+fn run(argv: Vec<OsString>) -> ExitCode {
+    let timings = Timings::from_env();
     // Help and version print to stdout and exit 0; a bad command line prints
     // clap's message to stderr and exits 2.
-    let cli = Cli::try_parse().unwrap_or_else(|error| error.exit());
+    let cli = parse_command_line(argv).unwrap_or_else(|error| error.exit());
+    timings.lap("parse");
     let args = &cli.train;
 
     // What needs no resolution: the editor schema and the template.
@@ -400,11 +145,14 @@ fn main() -> ExitCode {
         return write_stdout(&megatron_args::template(args));
     }
 
-    let mut active = vec![PpoRole::Actor];
-    if args.use_critic {
-        active.push(PpoRole::Critic);
-    }
-    let resolved = match megatron_args::resolve(args, args.megatron_config_path.as_deref(), &active) {
+    let config = match &args.slime_algo.megatron_config_path {
+        Some(path) => RoleConfig::<TrainArgs>::from_path(path),
+        None => Ok(RoleConfig::empty()),
+    };
+    timings.lap("load");
+    let resolved = config.and_then(|config| config.resolve(args, &active_roles(args)));
+    timings.lap("resolve");
+    let resolved = match resolved {
         Ok(resolved) => resolved,
         Err(error) => {
             eprint_report(&error, cli.color);
@@ -415,10 +163,13 @@ fn main() -> ExitCode {
     if let Some(name) = &cli.print_argv {
         let role = PpoRole::from_name(name).expect("clap checked the role name");
         let Some(role_args) = resolved.get(role) else {
-            eprintln!("error: role `{name}` is not active in this run (the critic needs --use-critic)");
+            eprintln!(
+                "error: role `{name}` is not active in this run \
+                 (the critic needs --advantage-estimator ppo or --use-critic)"
+            );
             return ExitCode::from(2);
         };
-        let argv = match megatron_args::to_argv(role_args) {
+        let argv = match launch_argv(role_args) {
             Ok(argv) => argv,
             Err(error) => {
                 eprintln!("{error}");
@@ -433,7 +184,163 @@ fn main() -> ExitCode {
         Format::Text => render_text(&resolved),
         Format::Json => render_json(&resolved),
     };
-    write_stdout(&output)
+    let status = write_stdout(&output);
+    timings.lap("print");
+    status
+}
+
+/// Reads the command line as slime does: SGLang's own arguments split off
+/// and kept, `--no-X` of the `BooleanOptionalAction` arguments, then what
+/// slime's validation derives (the critic and its placement).
+fn parse_command_line(argv: Vec<OsString>) -> Result<Cli, clap::Error> {
+    let mut command = with_negations(Cli::command());
+    let known_flags: HashSet<String> =
+        command.get_arguments().filter_map(|arg| arg.get_long().map(|long| format!("--{long}"))).collect();
+    let argv = split_passthrough(argv, &known_flags);
+    let matches = command.try_get_matches_from_mut(argv)?;
+    let mut cli = Cli::from_arg_matches(&matches).map_err(|error| error.format(&mut command))?;
+    let train = &mut cli.train;
+    for negation in NEGATIONS {
+        if matches.get_flag(negation.id) {
+            train.set(negation.field, false).expect("every negation names a bool argument");
+        }
+    }
+    apply_upstream_validation(train);
+    Ok(cli)
+}
+
+/// Adds the hidden `--no-X` flag of every `BooleanOptionalAction` argument;
+/// the later of `--X` and `--no-X` wins, as in argparse.
+fn with_negations(mut command: clap::Command) -> clap::Command {
+    for negation in NEGATIONS {
+        command = command
+            .arg(
+                clap::Arg::new(negation.id)
+                    .long(&negation.flag[2..])
+                    .action(clap::ArgAction::SetTrue)
+                    .hide(true)
+                    .overrides_with(negation.field),
+            )
+            .mut_arg(negation.field, |arg| arg.overrides_with(negation.id));
+    }
+    command
+}
+
+/// Moves SGLang's own `--sglang-*` / `--router-*` arguments (each with the
+/// values that follow it), in their order, behind `--`, where the argument
+/// `sglang_passthrough` takes them. Flags the command defines itself
+/// (`--sglang-config`, `--sglang-router-ip`, ...) stay. SGLang's flags depend
+/// on its version, so they are not checked here, as slime does not check
+/// them either.
+fn split_passthrough(argv: Vec<OsString>, known_flags: &HashSet<String>) -> Vec<OsString> {
+    let mut kept = Vec::with_capacity(argv.len());
+    let mut passthrough = Vec::new();
+    let mut in_passthrough = false;
+    let mut args = argv.into_iter();
+    kept.extend(args.next()); // the program name
+    while let Some(arg) = args.next() {
+        let text = arg.to_str();
+        if text == Some("--") {
+            // Already behind `--`: pass-through too.
+            passthrough.extend(args.by_ref());
+            break;
+        }
+        if let Some(text) = text.filter(|t| looks_like_flag(t)) {
+            let flag = text.split_once('=').map_or(text, |(flag, _)| flag);
+            in_passthrough = (flag.starts_with("--sglang-") || flag.starts_with("--router-"))
+                && !known_flags.contains(flag);
+        }
+        if in_passthrough {
+            passthrough.push(arg);
+        } else {
+            kept.push(arg);
+        }
+    }
+    if !passthrough.is_empty() {
+        kept.push("--".into());
+        kept.extend(passthrough);
+    }
+    kept
+}
+
+/// A flag, as opposed to a value: `--x`, or `-x` that is not a negative number.
+fn looks_like_flag(text: &str) -> bool {
+    text.starts_with("--") || (text.starts_with('-') && text.len() > 1 && text[1..].parse::<f64>().is_err())
+}
+
+/// What slime's argument validation derives from the command line: the
+/// critic is on with `--advantage-estimator ppo` (and, here, with
+/// `--use-critic`), and takes the actor's placement unless `--critic-num-*`
+/// says otherwise.
+fn apply_upstream_validation(args: &mut TrainArgs) {
+    if args.slime_algo.advantage_estimator == AdvantageEstimator::Ppo {
+        args.slime_algo.use_critic = true;
+    }
+    if args.slime_algo.use_critic {
+        let cluster = &mut args.slime_cluster;
+        cluster.critic_num_nodes.get_or_insert(cluster.actor_num_nodes);
+        cluster.critic_num_gpus_per_node.get_or_insert(cluster.actor_num_gpus_per_node);
+    }
+}
+
+fn active_roles(args: &TrainArgs) -> Vec<PpoRole> {
+    let mut active = vec![PpoRole::Actor];
+    if args.slime_algo.use_critic {
+        active.push(PpoRole::Critic);
+    }
+    active
+}
+
+/// The role's arguments as a command line slime accepts: [`to_argv`]'s
+/// flags with the optional booleans in their upstream spelling (`--X`, or
+/// `--no-X` where upstream has it), then SGLang's pass-through arguments.
+fn launch_argv(args: &TrainArgs) -> Result<Vec<String>, megatron_args::Error> {
+    let mut argv = Vec::new();
+    // The pass-through arguments go last, as given, not behind `--`.
+    let mut flags_only = args.clone();
+    let passthrough = std::mem::take(&mut flags_only.slime_sglang.sglang_passthrough);
+    let mut rendered = megatron_args::to_argv(&flags_only)?.into_iter().peekable();
+    while let Some(arg) = rendered.next() {
+        if OPTIONAL_FLAGS.contains(&arg.as_str()) {
+            match rendered.next_if(|value| value == "true" || value == "false").as_deref() {
+                Some("false") => match NEGATIONS.iter().find(|n| n.flag[5..] == arg[2..]) {
+                    Some(negation) => argv.push(negation.flag.to_string()),
+                    None => argv.extend([arg, "false".to_string()]),
+                },
+                _ => argv.push(arg),
+            }
+            continue;
+        }
+        argv.push(arg);
+    }
+    argv.extend(passthrough);
+    Ok(argv)
+}
+
+/// Phase timings on stderr when `PPO_TRAIN_TIMINGS` is set (for
+/// `scripts/ppo_train_bench.py`): each phase's time since the previous one,
+/// and the time since the process started.
+struct Timings {
+    start: Option<std::time::Instant>,
+    last: std::cell::Cell<Option<std::time::Instant>>,
+}
+
+impl Timings {
+    fn from_env() -> Self {
+        let start = std::env::var_os("PPO_TRAIN_TIMINGS").map(|_| std::time::Instant::now());
+        Timings { start, last: std::cell::Cell::new(start) }
+    }
+
+    fn lap(&self, phase: &str) {
+        let (Some(start), Some(last)) = (self.start, self.last.get()) else { return };
+        let now = std::time::Instant::now();
+        eprintln!(
+            "timing: {phase} {:.3} ms (total {:.3} ms)",
+            (now - last).as_secs_f64() * 1e3,
+            (now - start).as_secs_f64() * 1e3
+        );
+        self.last.set(Some(now));
+    }
 }
 
 fn write_stdout(output: &str) -> ExitCode {
@@ -450,8 +357,8 @@ fn write_stdout(output: &str) -> ExitCode {
 /// came from, then the diagnostics.
 fn render_text(resolved: &Resolved<TrainArgs>) -> String {
     let mut out = String::new();
-    match &resolved.baseline().megatron_config_path {
-        Some(path) => writeln!(out, "role config: {}", path.display()),
+    match &resolved.baseline().slime_algo.megatron_config_path {
+        Some(path) => writeln!(out, "role config: {path}"),
         None => writeln!(out, "role config: none (every role follows the command line)"),
     }
     .unwrap();

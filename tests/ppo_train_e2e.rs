@@ -280,12 +280,14 @@ fn critic_specialization_applies_without_a_file() {
     assert_eq!(
         text.role_section("critic"),
         [
+            // In declaration order: slime's groups (algo, on-policy distillation, train), then
+            // Megatron-LM's (network size).
             "critic: 5 arguments differ from the command line",
-            "kl_coef = 0.0 (role forced)",
             "custom_advantage_function_path = null (role forced)",
+            "kl_coef = 0.0 (role forced)",
             "use_opd = false (role forced)",
-            "untie_embeddings_and_output_weights = true (role forced)",
             "disable_param_buffers_cpu_backup = false (role default)",
+            "untie_embeddings_and_output_weights = true (role forced)",
         ]
     );
 }

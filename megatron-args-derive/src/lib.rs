@@ -22,6 +22,29 @@ use syn::{parse_macro_input, DeriveInput};
 /// Every attribute, with a runnable example:
 /// [`megatron_args::attributes`](https://docs.rs/megatron-args/latest/megatron_args/attributes/index.html).
 ///
+/// ```
+/// use clap::Parser;
+/// use megatron_args::{MegatronArgs, PpoRole};
+///
+/// #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+/// struct TrainArgs {
+///     /// Learning rate.
+///     #[arg(long, default_value_t = 1e-6)]
+///     #[megatron(role_default(critic = 1e-5))]
+///     lr: f64,
+///     #[arg(long, default_value_t = 1)]
+///     #[topology]
+///     tensor_model_parallel_size: u32,
+/// }
+///
+/// let baseline = TrainArgs::parse_from(["train"]);
+/// assert_eq!(baseline.for_role(PpoRole::Critic).lr, 1e-5);
+/// // The generated typed overrides: a setter per overridable field.
+/// let mut actor = baseline.clone();
+/// actor.apply_overrides(&TrainArgsOverrides::default().lr(2e-6));
+/// assert_eq!(actor.lr, 2e-6);
+/// ```
+///
 /// Struct attributes:
 /// - `#[megatron(roles = path::To::Roles)]`: the role set (default
 ///   `megatron_args::PpoRole`).
@@ -79,7 +102,9 @@ pub fn derive_megatron_args(input: TokenStream) -> TokenStream {
 /// `Role` requires `Copy + Eq + Ord + Hash + Debug`; derive those yourself
 /// (a runnable example: [`megatron_args::Role`](https://docs.rs/megatron-args/latest/megatron_args/trait.Role.html)):
 ///
-/// ```ignore
+/// ```
+/// use megatron_args::Role;
+///
 /// #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Role)]
 /// enum Roles {
 ///     Actor,
@@ -87,6 +112,11 @@ pub fn derive_megatron_args(input: TokenStream) -> TokenStream {
 ///     #[role(rename = "rm", topology_group = "reward")]
 ///     RewardModel,
 /// }
+///
+/// assert_eq!(Roles::names(), ["actor", "critic", "rm"]);
+/// assert_eq!(Roles::RewardModel.topology_group(), "reward");
+/// assert_eq!(Roles::from_name("critic"), Some(Roles::Critic));
+/// assert_eq!(Roles::RewardModel.to_string(), "rm");
 /// ```
 ///
 /// - `#[role(rename = "name")]` on a variant: its name in the file.

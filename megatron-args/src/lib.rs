@@ -72,6 +72,9 @@
 //! and `exporting/` ([`json_schema`], [`template`], [`to_argv`]), over the
 //! shared `model/` ([`Value`] conversion, the field table the derive
 //! generates, [`Role`]s, problems as data). No stage imports a later one.
+//!
+//! Every attribute of `#[derive(MegatronArgs)]` and `#[derive(Role)]`, and
+//! a field type of your own, each with a runnable example: [`attributes`].
 #![warn(missing_docs)]
 
 // Lets the derive's `::megatron_args::...` paths resolve inside this crate.

@@ -80,17 +80,78 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     }
 
     /// Every field's metadata in declaration order, flattened groups included.
+    ///
+    /// ```
+    /// # use clap::Parser;
+    /// # use megatron_args::{MegatronArgs, PpoRole, Value};
+    /// # #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    /// # struct TrainArgs {
+    /// #     /// Learning rate.
+    /// #     #[arg(long, default_value_t = 1e-6)]
+    /// #     lr: f64,
+    /// #     #[arg(long = "save-dir")]
+    /// #     #[megatron(alias = "save_path")]
+    /// #     save: Option<String>,
+    /// #     #[arg(long, default_value_t = 0.0)]
+    /// #     #[megatron(role_forced(critic = 0.0))]
+    /// #     kl_coef: f64,
+    /// # }
+    /// let names: Vec<_> = TrainArgs::fields().iter().map(|f| f.name).collect();
+    /// assert_eq!(names, ["lr", "save", "kl_coef"]);
+    /// ```
     fn fields() -> &'static [FieldInfo] {
         &Self::__schema().infos
     }
 
     /// The field whose argument name or alias is `name`.
+    ///
+    /// ```
+    /// # use clap::Parser;
+    /// # use megatron_args::{MegatronArgs, PpoRole, Value};
+    /// # #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    /// # struct TrainArgs {
+    /// #     /// Learning rate.
+    /// #     #[arg(long, default_value_t = 1e-6)]
+    /// #     lr: f64,
+    /// #     #[arg(long = "save-dir")]
+    /// #     #[megatron(alias = "save_path")]
+    /// #     save: Option<String>,
+    /// #     #[arg(long, default_value_t = 0.0)]
+    /// #     #[megatron(role_forced(critic = 0.0))]
+    /// #     kl_coef: f64,
+    /// # }
+    /// let save = TrainArgs::field("save_path").unwrap(); // an alias
+    /// assert_eq!((save.name, save.flag, save.rust_type), ("save", "--save-dir", "Option<String>"));
+    /// assert_eq!(TrainArgs::field("lr").unwrap().doc, "Learning rate.");
+    /// assert!(TrainArgs::field("lrr").is_none());
+    /// ```
     fn field(name: &str) -> Option<&'static FieldInfo> {
         let schema = Self::__schema();
         schema.index_of(name).map(|i| &schema.infos[i])
     }
 
     /// The current value of the argument `name` (or alias), if it exists.
+    ///
+    /// ```
+    /// # use clap::Parser;
+    /// # use megatron_args::{MegatronArgs, PpoRole, Value};
+    /// # #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    /// # struct TrainArgs {
+    /// #     /// Learning rate.
+    /// #     #[arg(long, default_value_t = 1e-6)]
+    /// #     lr: f64,
+    /// #     #[arg(long = "save-dir")]
+    /// #     #[megatron(alias = "save_path")]
+    /// #     save: Option<String>,
+    /// #     #[arg(long, default_value_t = 0.0)]
+    /// #     #[megatron(role_forced(critic = 0.0))]
+    /// #     kl_coef: f64,
+    /// # }
+    /// let args = TrainArgs::parse_from(["train", "--save-dir", "/ckpt"]);
+    /// assert_eq!(args.get("lr"), Some(Value::Float(1e-6)));
+    /// assert_eq!(args.get("save_path"), Some(Value::String("/ckpt".into())));
+    /// assert_eq!(args.get("nope"), None);
+    /// ```
     fn get(&self, name: &str) -> Option<Value> {
         let schema = Self::__schema();
         schema.index_of(name).map(|i| (schema.access[i].get)(self))
@@ -99,6 +160,31 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     /// Sets the argument `name` (or alias) with the checks of a file value:
     /// the field's type and the clap argument's value parser. On error
     /// nothing is changed.
+    ///
+    /// ```
+    /// # use clap::Parser;
+    /// # use megatron_args::{MegatronArgs, PpoRole, Value};
+    /// # #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    /// # struct TrainArgs {
+    /// #     /// Learning rate.
+    /// #     #[arg(long, default_value_t = 1e-6)]
+    /// #     lr: f64,
+    /// #     #[arg(long = "save-dir")]
+    /// #     #[megatron(alias = "save_path")]
+    /// #     save: Option<String>,
+    /// #     #[arg(long, default_value_t = 0.0)]
+    /// #     #[megatron(role_forced(critic = 0.0))]
+    /// #     kl_coef: f64,
+    /// # }
+    /// let mut args = TrainArgs::parse_from(["train"]);
+    /// args.set("lr", "1e-5")?; // a YAML 1.1 numeric string, as in the file
+    /// args.set("save", Value::Null)?;
+    /// assert_eq!((args.lr, args.save.as_deref()), (1e-5, None));
+    /// let err = args.set("lr", "fast").unwrap_err();
+    /// assert!(err.problems()[0].message.contains("invalid value for `lr`"));
+    /// assert_eq!(args.lr, 1e-5); // unchanged
+    /// # Ok::<(), megatron_args::Error>(())
+    /// ```
     fn set(&mut self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let schema = Self::__schema();
         schema.check_definition()?;
@@ -111,6 +197,26 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
 
     /// This baseline specialized for `role` (`role_default` / `role_forced`),
     /// without any file.
+    ///
+    /// ```
+    /// # use clap::Parser;
+    /// # use megatron_args::{MegatronArgs, PpoRole, Value};
+    /// # #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    /// # struct TrainArgs {
+    /// #     /// Learning rate.
+    /// #     #[arg(long, default_value_t = 1e-6)]
+    /// #     lr: f64,
+    /// #     #[arg(long = "save-dir")]
+    /// #     #[megatron(alias = "save_path")]
+    /// #     save: Option<String>,
+    /// #     #[arg(long, default_value_t = 0.0)]
+    /// #     #[megatron(role_forced(critic = 0.0))]
+    /// #     kl_coef: f64,
+    /// # }
+    /// let baseline = TrainArgs::parse_from(["train", "--kl-coef", "0.05"]);
+    /// assert_eq!(baseline.for_role(PpoRole::Critic).kl_coef, 0.0);
+    /// assert_eq!(baseline.for_role(PpoRole::Actor), baseline);
+    /// ```
     fn for_role(&self, role: Self::Role) -> Self {
         let mut args = self.clone();
         for rv in Self::__schema().role_values.iter().filter(|rv| rv.role == role) {

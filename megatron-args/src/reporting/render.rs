@@ -18,6 +18,7 @@ use crate::model::error::{Error, Location, Note, Problem, Source};
 /// terminal (write it through `anstream`, which strips the codes when the
 /// stream is not a terminal or `NO_COLOR` is set).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Styling {
     /// No escape codes.
     #[default]
@@ -239,7 +240,27 @@ impl std::error::Error for Problem {}
 
 impl Error {
     /// The report of every problem, in file order, and their count when
-    /// there are several. [`Styling::Ansi`] adds rustc's colours.
+    /// there are several. [`Styling::Ansi`] adds rustc's colours; write it
+    /// through `anstream` to honour `NO_COLOR` and a non-terminal stream.
+    ///
+    /// ```
+    /// use megatron_args::{Error, Location, Problem, ProblemKind, Source, Styling};
+    ///
+    /// let source = Source::new("roles.yaml", "megatron:\n  - role: actor\n    overrides: {lrr: 1}\n");
+    /// let at = Location::new(source, 3, 17, 3);
+    /// let problem = Problem::new(
+    ///     ProblemKind::UnknownKey { key: "lrr".into(), suggestions: vec!["lr".into()] },
+    ///     "unknown argument `lrr`",
+    ///     Some(at),
+    ///     Some("did you mean `lr`?".into()),
+    /// );
+    /// let error = Error::from(problem);
+    /// assert_eq!(
+    ///     error.render(Styling::Plain),
+    ///     "error: unknown argument `lrr`\n --> roles.yaml:3:17\n  |\n3 |     overrides: {lrr: 1}\n  |                 ^^^\n  |\n  = help: did you mean `lr`?"
+    /// );
+    /// assert!(error.render(Styling::Ansi).contains("\u{1b}["));
+    /// ```
     pub fn render(&self, styling: Styling) -> String {
         let problems = self.problems();
         let mut reports: Vec<String> = problems.iter().map(|p| p.render(styling)).collect();
