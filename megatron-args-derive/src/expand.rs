@@ -74,6 +74,11 @@ fn expand_struct(s: &Struct) -> TokenStream {
                 static SCHEMA: #krate::__private::OnceLock<#krate::__private::Schema<#ident>> =
                     #krate::__private::OnceLock::new();
                 SCHEMA.get_or_init(|| {
+                    #[allow(unused_imports)]
+                    use #krate::__private::conversion::{
+                        NoConversion as _, SharedNoConversion as _, ViaArgValue as _, ViaFromStr as _,
+                        ViaValueEnum as _,
+                    };
                     let mut #b = #krate::__private::SchemaBuilder::<#ident>::new();
                     #(#schema_calls)*
                     #b.build()
@@ -276,12 +281,9 @@ fn codec(f: &Field, krate: &Path) -> TokenStream {
         quote_spanned!(leaf.span()=> #conversion::codec::<#krate::codec::FromStrCodec<#leaf>>())
     } else {
         let kind = if class_name(f) == "Shared" { quote!(SharedField) } else { quote!(ArgField) };
+        // The probe traits are imported once, at the top of `__schema`.
         quote_spanned! {leaf.span()=>
-            {
-                #[allow(unused_imports)]
-                use #conversion::{NoConversion as _, SharedNoConversion as _, ViaArgValue as _, ViaFromStr as _, ViaValueEnum as _};
-                (&&&#conversion::Probe::<#leaf, #conversion::#kind>::new()).codec()
-            }
+            (&&&#conversion::Probe::<#leaf, #conversion::#kind>::new()).codec()
         }
     };
     wrappers.reverse();

@@ -26,7 +26,7 @@
 //! bug; yaml-rust2 was kept: no new dependency, and what no parser matches
 //! (the YAML 1.1 readings) is modelled here anyway.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, Scanner, TScalarStyle, Token, TokenType};
@@ -323,7 +323,7 @@ struct TokenFacts {
 impl TokenFacts {
     fn scan(text: &str) -> Self {
         let mut facts = TokenFacts::default();
-        let lines = LineIndex::new(text);
+        let mut lines = LineIndex::new(text);
         // Byte ranges where a tab is text to PyYAML: quoted scalars and the
         // content lines of block scalars.
         let mut tab_ok: Vec<(usize, usize)> = Vec::new();
@@ -432,10 +432,13 @@ impl TokenFacts {
 }
 
 /// Byte offsets of line starts, to turn the scanner's (line, column) into a
-/// byte offset.
+/// byte offset. Tokens come in text order, so the last position found is
+/// where the next search starts: linear in the text, even on one long line.
 struct LineIndex<'t> {
     text: &'t str,
     starts: Vec<usize>,
+    /// The last (line, column) found and its byte offset.
+    last: (usize, usize, usize),
 }
 
 impl<'t> LineIndex<'t> {
@@ -447,13 +450,31 @@ impl<'t> LineIndex<'t> {
                 starts.push(i + 1);
             }
         }
-        LineIndex { text, starts }
+        LineIndex { text, starts, last: (1, 0, 0) }
     }
 
-    fn offset(&self, marker: &Marker) -> usize {
-        let Some(&start) = self.starts.get(marker.line().saturating_sub(1)) else { return self.text.len() };
-        let line = &self.text[start..];
-        start + line.char_indices().nth(marker.col()).map_or(line.len(), |(i, _)| i)
+    fn offset(&mut self, marker: &Marker) -> usize {
+        let (line, column) = (marker.line(), marker.col());
+        let (mut col, mut at) = if (line, column) >= (self.last.0, self.last.1) && line == self.last.0 {
+            (self.last.1, self.last.2)
+        } else {
+            match self.starts.get(line.saturating_sub(1)) {
+                Some(&start) => (0, start),
+                None => return self.text.len(),
+            }
+        };
+        let mut chars = self.text[at..].chars();
+        while col < column {
+            match chars.next() {
+                Some('\n' | '\r') | None => break,
+                Some(c) => {
+                    at += c.len_utf8();
+                    col += 1;
+                }
+            }
+        }
+        self.last = (line, col, at);
+        at
     }
 }
 
@@ -490,8 +511,13 @@ fn quoted_end(text: &str, start: usize, quote: char) -> Option<usize> {
 fn first_refused_tab(text: &str, tab_ok: &[(usize, usize)]) -> Option<usize> {
     let mut in_comment = false;
     let mut previous = '\n';
+    // The spans are in text order and do not overlap: one pass over both.
+    let mut spans = tab_ok.iter().peekable();
     for (offset, c) in text.char_indices() {
-        let allowed = tab_ok.iter().any(|&(start, end)| start <= offset && offset < end);
+        while spans.peek().is_some_and(|&&(_, end)| end <= offset) {
+            spans.next();
+        }
+        let allowed = spans.peek().is_some_and(|&&(start, _)| start <= offset);
         match c {
             '\n' | '\r' => in_comment = false,
             '#' if !allowed && matches!(previous, ' ' | '\t' | '\n' | '\r') => in_comment = true,
@@ -680,7 +706,7 @@ impl Builder {
     /// own keys win, a later `<<` wins over an earlier one, and in
     /// `<<: [*a, *b]` the first mapping wins.
     fn merge(&mut self, entries: &mut Vec<(Node, Node)>, merges: Vec<Node>) {
-        let mut present: Vec<String> = entries.iter().map(|(k, _)| key_identity(k)).collect();
+        let mut present: HashSet<String> = entries.iter().map(|(k, _)| key_identity(k)).collect();
         let mut merged = Vec::new();
         for value in merges.into_iter().rev() {
             let sources: Vec<Node> = match value.kind {
@@ -703,9 +729,7 @@ impl Builder {
                 let NodeKind::Map(pairs) = source.kind else { continue };
                 // Within one mapping, as in a Python dict, the last wins.
                 for (k, v) in pairs.into_iter().rev() {
-                    let id = key_identity(&k);
-                    if !present.contains(&id) {
-                        present.push(id);
+                    if present.insert(key_identity(&k)) {
                         merged.push((k, v));
                     }
                 }
