@@ -169,8 +169,15 @@ fn run(argv: Vec<OsString>) -> ExitCode {
             );
             return ExitCode::from(2);
         };
-        let argv: String = launch_argv(role_args).iter().map(|arg| format!("{arg}\n")).collect();
-        return write_stdout(&argv);
+        let argv = match launch_argv(role_args) {
+            Ok(argv) => argv,
+            Err(error) => {
+                eprintln!("{error}");
+                return ExitCode::from(2);
+            }
+        };
+        let lines: String = argv.iter().map(|arg| format!("{arg}\n")).collect();
+        return write_stdout(&lines);
     }
 
     let output = match cli.format {
@@ -287,12 +294,12 @@ fn active_roles(args: &TrainArgs) -> Vec<PpoRole> {
 /// The role's arguments as a command line slime accepts: [`to_argv`]'s
 /// flags with the optional booleans in their upstream spelling (`--X`, or
 /// `--no-X` where upstream has it), then SGLang's pass-through arguments.
-fn launch_argv(args: &TrainArgs) -> Vec<String> {
+fn launch_argv(args: &TrainArgs) -> Result<Vec<String>, megatron_args::Error> {
     let mut argv = Vec::new();
     // The pass-through arguments go last, as given, not behind `--`.
     let mut flags_only = args.clone();
     let passthrough = std::mem::take(&mut flags_only.slime_sglang.sglang_passthrough);
-    let mut rendered = megatron_args::to_argv(&flags_only).into_iter().peekable();
+    let mut rendered = megatron_args::to_argv(&flags_only)?.into_iter().peekable();
     while let Some(arg) = rendered.next() {
         if OPTIONAL_FLAGS.contains(&arg.as_str()) {
             match rendered.next_if(|value| value == "true" || value == "false").as_deref() {
@@ -307,7 +314,7 @@ fn launch_argv(args: &TrainArgs) -> Vec<String> {
         argv.push(arg);
     }
     argv.extend(passthrough);
-    argv
+    Ok(argv)
 }
 
 /// Phase timings on stderr when `PPO_TRAIN_TIMINGS` is set (for

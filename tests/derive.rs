@@ -326,7 +326,11 @@ fn overrides_refuse_dynamic_set_of_non_regular_fields() {
 fn apply_overrides_replaces_only_set_fields() {
     let mut args = baseline();
     let before = args.clone();
-    args.apply_overrides(&TrainArgsOverrides::default().kl_coef(0.3).optim(|o| o.adam_beta1(0.5)));
+    args.apply_overrides(
+        PpoRole::Actor,
+        &TrainArgsOverrides::default().kl_coef(0.3).optim(|o| o.adam_beta1(0.5)),
+    )
+    .unwrap();
     assert_eq!(args.kl_coef, 0.3);
     assert_eq!(args.optim.adam_beta1, 0.5);
     assert_eq!(TrainArgs { kl_coef: before.kl_coef, optim: before.optim.clone(), ..args.clone() }, before);

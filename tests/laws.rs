@@ -331,12 +331,12 @@ proptest! {
         for &role in &active {
             let once = resolved.get(role).unwrap().clone();
             let mut twice = once.clone();
-            twice.apply_overrides(&config.overrides(role));
+            twice.apply_overrides(role, &config.overrides(role)).unwrap();
             prop_assert_eq!(&twice, &once);
             // And the typed overrides on the specialized baseline are the
             // resolution (topology aside: it has no typed override).
             let mut typed = base.for_role(role);
-            typed.apply_overrides(&config.overrides(role));
+            typed.apply_overrides(role, &config.overrides(role)).unwrap();
             prop_assert_eq!(without_topology(typed), without_topology(once));
         }
     }

@@ -28,7 +28,14 @@ fn loaded(text: &str) -> String {
     let mut out = String::new();
     for role in [PpoRole::Actor, PpoRole::Critic] {
         for o in config.entry(role).into_iter().flat_map(|e| &e.overrides) {
-            writeln!(out, "{role:?}.{} = {:?}  ({})", o.name, o.value, o.value_location).unwrap();
+            writeln!(
+                out,
+                "{role:?}.{} = {:?}  ({})",
+                o.name,
+                o.value,
+                o.value_location.as_ref().expect("a file override has a location")
+            )
+            .unwrap();
         }
     }
     for d in config.diagnostics() {

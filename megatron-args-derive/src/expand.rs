@@ -69,6 +69,7 @@ fn expand_struct(s: &Struct) -> TokenStream {
         impl #krate::MegatronArgs for #ident {
             type Role = #roles;
             type Overrides = #overrides;
+            #krate::__private::clap_command_hook!(#ident);
             fn __schema() -> &'static #krate::__private::Schema<Self> {
                 static SCHEMA: #krate::__private::OnceLock<#krate::__private::Schema<#ident>> =
                     #krate::__private::OnceLock::new();
@@ -154,6 +155,7 @@ fn schema_call(f: &Field, krate: &Path, roles: &TokenStream, a: &Ident, o: &Iden
     }
     let codec = codec(f, krate);
     let name = f.name();
+    let ident = f.unraw();
     let flag = f.flag();
     let aliases = f.attrs.aliases.iter();
     let class = format_ident!("{}", class_name(f));
@@ -186,6 +188,7 @@ fn schema_call(f: &Field, krate: &Path, roles: &TokenStream, a: &Ident, o: &Iden
         #b.field(
             #krate::__private::FieldMeta {
                 name: #name,
+                ident: #ident,
                 flag: #flag,
                 aliases: &[#(#aliases),*],
                 class: #krate::FieldClass::#class,

@@ -40,9 +40,10 @@ use syn::{parse_macro_input, DeriveInput};
 /// let baseline = TrainArgs::parse_from(["train"]);
 /// assert_eq!(baseline.for_role(PpoRole::Critic).lr, 1e-5);
 /// // The generated typed overrides: a setter per overridable field.
-/// let mut actor = baseline.clone();
-/// actor.apply_overrides(&TrainArgsOverrides::default().lr(2e-6));
+/// let mut actor = baseline.for_role(PpoRole::Actor);
+/// actor.apply_overrides(PpoRole::Actor, &TrainArgsOverrides::default().lr(2e-6))?;
 /// assert_eq!(actor.lr, 2e-6);
+/// # Ok::<(), megatron_args::Error>(())
 /// ```
 ///
 /// Struct attributes:

@@ -95,6 +95,7 @@ mod tests;
 #[doc = include_str!("../README.md")]
 struct ReadmeExample;
 
+#[cfg(feature = "clap")]
 pub use exporting::argv::to_argv;
 pub use exporting::json_schema::{json_schema, JSON_SCHEMA_DIALECT};
 pub use exporting::template::template;
@@ -152,4 +153,23 @@ pub mod __private {
     }
     pub use serde;
     pub use std::sync::OnceLock;
+
+    #[cfg(feature = "clap")]
+    pub use crate::__clap_command_hook as clap_command_hook;
+    #[cfg(feature = "clap")]
+    pub use crate::model::clap_command::{ClapProbe, CommandOfArgs, CommandOfParser, NoCommand};
+    #[cfg(feature = "clap")]
+    pub use clap;
+
+    /// Without the `clap` feature the struct has no clap command to hand over.
+    #[cfg(not(feature = "clap"))]
+    pub use crate::__no_clap_command_hook as clap_command_hook;
+}
+
+/// The derive's hook with the `clap` feature off: nothing to generate.
+#[cfg(not(feature = "clap"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __no_clap_command_hook {
+    ($ty:ty) => {};
 }

@@ -65,11 +65,26 @@ fn typed_overrides_apply_after_role_specialization_and_are_type_checked() {
     let overrides = ArgsOverrides::default().discount_factor(0.9).max_opts(10);
     let mut critic = Args::parse_from(["dqn", "--entropy-coef", "0.2"]).for_role(PpoRole::Critic);
     assert_eq!(critic.entropy_coef, 0.0);
-    critic.apply_overrides(&overrides);
+    critic.apply_overrides(PpoRole::Critic, &overrides).unwrap();
     assert_eq!((critic.discount_factor, critic.max_opts), (0.9, 10));
+    // ... and checked as a file's: the critic's `entropy_coef` is forced.
+    let forced = ArgsOverrides::default().entropy_coef(0.5);
+    let err = critic.apply_overrides(PpoRole::Critic, &forced).unwrap_err();
+    assert!(matches!(err.problems()[0].kind, ProblemKind::ForcedKey { .. }), "{err}");
+    assert_eq!(critic.entropy_coef, 0.0);
     // Through the file rules, a typed value is type-checked like a file value.
     let mut dynamic = ArgsOverrides::default();
     let err = dynamic.set("discount_factor", "high").unwrap_err();
     assert!(err.to_string().contains("discount_factor"), "{err}");
     assert!(dynamic.is_empty());
+}
+
+#[test]
+fn a_resolved_role_round_trips_through_to_argv() {
+    let baseline = Args::parse_from(["dqn", "--entropy-coef", "0.2", "--model-dir=-dir"]);
+    let resolved =
+        super::resolve(&baseline, "megatron:\n  - role: actor\n    overrides:\n      discount_factor: 0.5\n");
+    for role in resolved.roles() {
+        super::argv_round_trip(role.args());
+    }
 }

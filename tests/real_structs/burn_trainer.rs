@@ -82,3 +82,11 @@ fn a_float_for_an_integer_field_is_located() {
     let location = err.problems()[0].location.as_ref().unwrap();
     assert_eq!((location.line(), location.column()), (4, 19));
 }
+
+#[test]
+fn to_argv_refuses_a_struct_with_a_subcommand_instead_of_dropping_it() {
+    let baseline = Cli::parse_from(["train", "--batch-size", "32", "eval", "ckpt-3"]);
+    let err = megatron_args::to_argv(&baseline).unwrap_err();
+    assert!(matches!(&err.problems()[0].kind, ProblemKind::NotWritable { .. }), "{err}");
+    assert!(err.problems()[0].message.contains("`train`, `eval`"), "{err}");
+}

@@ -114,3 +114,15 @@ fn an_unknown_enum_value_is_located_and_lists_the_choices() {
     assert_eq!(at, "4:14");
     assert!(message.contains("`v1`, `v2`, `v3`, `solar-10.7b`, `tiny-llama-1.1b-chat`"), "{message}");
 }
+
+#[test]
+fn a_resolved_role_with_short_flags_and_an_enum_round_trips_through_to_argv() {
+    let baseline = Args::parse_from(["llama", "--which", "v2", "--top-p", "0.9", "-n", "7"]);
+    let resolved = super::resolve(
+        &baseline,
+        "megatron:\n  - role: critic\n    overrides:\n      which: tiny-llama-1.1b-chat\n      top_p: null\n",
+    );
+    for role in resolved.roles() {
+        super::argv_round_trip(role.args());
+    }
+}

@@ -82,3 +82,19 @@ fn two_characters_for_a_char_field_are_refused() {
     assert!(message.contains("exactly one character"), "{message}");
     assert_eq!(at, "4:18");
 }
+
+#[test]
+fn uncommon_types_round_trip_through_to_argv() {
+    let baseline = Args::parse_from(["vllm", "--separator", ";", "--seed", &u128::MAX.to_string()]);
+    let argv = super::argv_round_trip(&baseline);
+    assert!(argv.windows(2).any(|w| w == ["--seed", &u128::MAX.to_string()]), "{argv:?}");
+    // A `Duration` is `30s` as a value, but this struct's own parser reads
+    // seconds: it is written as the parser reads it.
+    assert!(argv.windows(2).any(|w| w == ["--request-timeout", "30"]), "{argv:?}");
+    let resolved = super::resolve(
+        &baseline,
+        "megatron:\n  - role: critic\n    overrides:\n      request_timeout: 1500ms\n      max_num_seqs: 8\n",
+    );
+    let critic = super::argv_round_trip(resolved.get(PpoRole::Critic).unwrap());
+    assert!(critic.windows(2).any(|w| w == ["--request-timeout", "1.5"]), "{critic:?}");
+}

@@ -58,3 +58,9 @@ fn the_args_methods_are_not_hidden_by_fields() {
     let critic = resolved.get(PpoRole::Critic).unwrap();
     assert_eq!((critic.default.as_str(), critic.is_empty), ("critic", true));
 }
+
+#[test]
+fn fields_named_like_methods_round_trip_through_to_argv() {
+    let args = Args::parse_from(["app", "--set", "1"]);
+    super::argv_round_trip(&args);
+}

@@ -81,3 +81,17 @@ fn a_bad_list_element_names_its_index_and_place() {
     assert!(message.contains("stop_sequences[1]"), "{message}");
     assert_eq!(at, "4:27");
 }
+
+#[test]
+fn the_positional_count_and_delimited_list_round_trip_through_to_argv() {
+    let baseline = Infer::parse_from(["llm", "llama-7b.bin", "-vv", "--stop-sequences", "User:,###"]);
+    let resolved = super::resolve(
+        &baseline,
+        "megatron:\n  - role: critic\n    overrides:\n      model_path: -critic.bin\n      verbose: 3\n",
+    );
+    let actor = super::argv_round_trip(resolved.get(PpoRole::Actor).unwrap());
+    assert!(actor.contains(&"-vv".to_string()) && actor.contains(&"User:,###".to_string()), "{actor:?}");
+    assert_eq!(actor.last().map(String::as_str), Some("llama-7b.bin"));
+    let critic = super::argv_round_trip(resolved.get(PpoRole::Critic).unwrap());
+    assert_eq!(critic[critic.len() - 2..], ["--", "-critic.bin"]);
+}

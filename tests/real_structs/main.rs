@@ -45,3 +45,15 @@ pub fn single_problem<A: MegatronArgs>(yaml: &str) -> (String, String) {
     let at = problem.location.as_ref().map(|l| format!("{}:{}", l.line(), l.column())).unwrap_or_default();
     (format!("{}\nhelp: {}", problem.message, problem.help.as_deref().unwrap_or("")), at)
 }
+
+/// `to_argv(args)` parsed back by clap gives every argument's value (checked
+/// here through `get`, independently of `to_argv`'s own check); the argv.
+pub fn argv_round_trip<A: MegatronArgs + clap::Parser>(args: &A) -> Vec<String> {
+    let argv = megatron_args::to_argv(args).unwrap_or_else(|e| panic!("to_argv refuses:\n{e}"));
+    let parsed = A::try_parse_from(std::iter::once("prog".to_string()).chain(argv.iter().cloned()))
+        .unwrap_or_else(|e| panic!("{argv:?} does not parse:\n{e}"));
+    for field in A::fields() {
+        assert_eq!(parsed.get(field.name), args.get(field.name), "`{}` after {argv:?}", field.name);
+    }
+    argv
+}

@@ -78,3 +78,13 @@ fn the_flag_spelling_points_at_the_attribute_name() {
     assert!(message.contains("add_bias_linear"), "{message}");
     assert_eq!(at, "4:7");
 }
+
+#[test]
+fn renamed_and_store_false_flags_round_trip_through_to_argv() {
+    let baseline = MegatronLmArgs::parse_from(["pretrain", "--disable_bias_linear"]);
+    let resolved =
+        resolve(&baseline, "megatron:\n  - role: critic\n    overrides:\n      barrier_with_L1_time: on\n");
+    let actor = super::argv_round_trip(resolved.get(PpoRole::Actor).unwrap());
+    assert!(actor.contains(&"--disable_bias_linear".to_string()), "{actor:?}");
+    super::argv_round_trip(resolved.get(PpoRole::Critic).unwrap());
+}

@@ -110,3 +110,13 @@ fn the_flag_spelling_of_a_renamed_key_is_refused_with_the_name_to_use() {
     assert!(message.contains("paged_attn_block_size"), "{message}");
     assert_eq!(at, "4:7");
 }
+
+#[test]
+fn flattened_groups_with_renamed_flags_round_trip_through_to_argv() {
+    let baseline = Args::parse_from(["server", "--pa-gpu-mem", "4096", "--max-seqs", "32"]);
+    let resolved =
+        resolve(&baseline, "megatron:\n  - role: critic\n    overrides:\n      paged_attn_block_size: 16\n");
+    let critic = super::argv_round_trip(resolved.get(PpoRole::Critic).unwrap());
+    assert!(critic.windows(2).any(|w| w == ["--pa-blk-size", "16"]), "{critic:?}");
+    super::argv_round_trip(resolved.get(PpoRole::Actor).unwrap());
+}

@@ -2,6 +2,7 @@
 //! resolution (the editor's JSON schema, a commented template, a launch
 //! argv, the logger's view). May import every earlier stage.
 
+#[cfg(feature = "clap")]
 pub(crate) mod argv;
 pub(crate) mod json_schema;
 pub(crate) mod logger_view;

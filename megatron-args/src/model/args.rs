@@ -8,6 +8,7 @@ use std::fmt::Debug;
 use crate::model::error::{Error, Problem, ProblemKind};
 use crate::model::field::FieldInfo;
 use crate::model::role::Role;
+use crate::model::rules::{self, Nowhere};
 use crate::model::suggest;
 use crate::model::value::Value;
 pub(crate) use schema::Schema;
@@ -48,7 +49,7 @@ pub(crate) use schema::Schema;
 /// assert!(args.set("lrr", 1.0).is_err()); // unknown, with a did-you-mean
 ///
 /// assert_eq!(args.for_role(PpoRole::Critic).lr_warmup_iters, 10); // role_default, no file
-/// args.apply_overrides(&TrainArgsOverrides::default().lr(1e-5));
+/// args.apply_overrides(PpoRole::Actor, &TrainArgsOverrides::default().lr(1e-5))?; // checked as a file
 /// assert_eq!(args.lr, 1e-5);
 /// # Ok::<(), megatron_args::Error>(())
 /// ```
@@ -69,6 +70,14 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     /// The generated field table.
     #[doc(hidden)]
     fn __schema() -> &'static Schema<Self>;
+
+    /// The struct's clap command, when it is a clap `Parser` or `Args`
+    /// (generated; built once).
+    #[cfg(feature = "clap")]
+    #[doc(hidden)]
+    fn __clap_command() -> Option<&'static clap::Command> {
+        None
+    }
 
     /// Every field's metadata in declaration order, flattened groups included.
     ///
@@ -148,8 +157,9 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
         schema.index_of(name).map(|i| (schema.access[i].get)(self))
     }
 
-    /// Sets the argument `name` (or alias) with the type checks of the file.
-    /// On error nothing is changed.
+    /// Sets the argument `name` (or alias) with the checks of a file value:
+    /// the field's type and the clap argument's value parser. On error
+    /// nothing is changed.
     ///
     /// ```
     /// # use clap::Parser;
@@ -179,10 +189,10 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
         let schema = Self::__schema();
         schema.check_definition()?;
         let index = schema.index_of(name).ok_or_else(|| unknown_field::<Self>(name))?;
-        let value = value.into();
-        (schema.access[index].set)(self, &value).map_err(|mismatch| {
-            Error::from(Problem::type_mismatch(schema.infos[index].name, &mismatch, None))
-        })
+        let info = &schema.infos[index];
+        let value = rules::check_value::<Self>(index, info.name, &value.into(), &Nowhere)?;
+        (schema.access[index].set)(self, &value)
+            .map_err(|mismatch| Error::from(Problem::type_mismatch(info.name, &mismatch, None)))
     }
 
     /// This baseline specialized for `role` (`role_default` / `role_forced`),
@@ -215,30 +225,68 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
         args
     }
 
-    /// Applies typed overrides: every field set in `overrides` replaces this
-    /// struct's value.
+    /// Applies `role`'s typed overrides to these arguments (usually
+    /// `baseline.for_role(role)`), with the rules of a file: no field
+    /// `role_forced` for `role`, every value accepted by its clap argument's
+    /// value parser, and every field validator passing on the result. All
+    /// problems are reported together; on error nothing is changed.
+    ///
+    /// This is the checked way to resolve one role from Rust without a file;
+    /// [`crate::RoleConfig::from_overrides`] does the same for several roles
+    /// and adds the topology check across them.
     ///
     /// ```
-    /// # use clap::Parser;
-    /// # use megatron_args::{MegatronArgs, PpoRole, Value};
-    /// # #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
-    /// # struct TrainArgs {
-    /// #     /// Learning rate.
-    /// #     #[arg(long, default_value_t = 1e-6)]
-    /// #     lr: f64,
-    /// #     #[arg(long = "save-dir")]
-    /// #     #[megatron(alias = "save_path")]
-    /// #     save: Option<String>,
-    /// #     #[arg(long, default_value_t = 0.0)]
-    /// #     #[megatron(role_forced(critic = 0.0))]
-    /// #     kl_coef: f64,
-    /// # }
-    /// let mut args = TrainArgs::parse_from(["train", "--save-dir", "/ckpt"]);
-    /// args.apply_overrides(&TrainArgsOverrides::default().lr(1e-5));
-    /// assert_eq!((args.lr, args.save.as_deref()), (1e-5, Some("/ckpt"))); // save untouched
+    /// use clap::Parser;
+    /// use megatron_args::{MegatronArgs, PpoRole};
+    ///
+    /// #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    /// struct Args {
+    ///     #[arg(long, default_value_t = 1e-6)]
+    ///     lr: f64,
+    ///     #[arg(long, default_value_t = 0.0)]
+    ///     #[megatron(role_forced(critic = 0.0))]
+    ///     kl_coef: f64,
+    /// }
+    ///
+    /// let baseline = Args::parse_from(["train", "--kl-coef", "0.05"]);
+    /// let mut critic = baseline.for_role(PpoRole::Critic);
+    /// critic.apply_overrides(PpoRole::Critic, &ArgsOverrides::default().lr(1e-5))?;
+    /// assert_eq!((critic.lr, critic.kl_coef), (1e-5, 0.0));
+    ///
+    /// // `kl_coef` is forced for the critic: refused, and nothing changes.
+    /// let refused = critic.apply_overrides(PpoRole::Critic, &ArgsOverrides::default().lr(2e-5).kl_coef(0.1));
+    /// assert!(refused.is_err());
+    /// assert_eq!((critic.lr, critic.kl_coef), (1e-5, 0.0));
+    /// # Ok::<(), megatron_args::Error>(())
     /// ```
-    fn apply_overrides(&mut self, overrides: &Self::Overrides) {
-        overrides.apply_to(self);
+    fn apply_overrides(&mut self, role: Self::Role, overrides: &Self::Overrides) -> Result<(), Error> {
+        let schema = Self::__schema();
+        let mut applied = self.clone();
+        let mut from_overrides = vec![false; schema.infos.len()];
+        let mut problems = Vec::new();
+        for (name, raw) in overrides.entries() {
+            let index = schema.index_of(name).expect("typed overrides name their own fields");
+            let checked =
+                rules::check_override::<Self>(Some(role), index, name, &raw, &Nowhere).and_then(|value| {
+                    (schema.access[index].set)(&mut applied, &value)
+                        .map_err(|mismatch| Error::from(Problem::type_mismatch(name, &mismatch, None)))
+                });
+            match checked {
+                Ok(()) => from_overrides[index] = true,
+                Err(error) => problems.extend(error.into_problems()),
+            }
+        }
+        if problems.is_empty() {
+            problems = rules::validate(role, &applied, |field| {
+                let from = if from_overrides[field] { "typed overrides" } else { "the arguments" };
+                (None, from.to_string())
+            });
+        }
+        if !problems.is_empty() {
+            return Err(Error::new(problems));
+        }
+        *self = applied;
+        Ok(())
     }
 }
 
@@ -261,7 +309,7 @@ pub(crate) fn unknown_field<A: MegatronArgs>(name: &str) -> Error {
 ///
 /// ```
 /// use clap::Parser;
-/// use megatron_args::{MegatronArgs, Overrides, Value};
+/// use megatron_args::{MegatronArgs, Overrides, PpoRole, Value};
 ///
 /// #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
 /// struct TrainArgs {
@@ -284,8 +332,9 @@ pub(crate) fn unknown_field<A: MegatronArgs>(name: &str) -> Error {
 /// assert!(by_name.set("tensor_model_parallel_size", 2).is_err()); // not per role
 /// assert_eq!(by_name, TrainArgsOverrides::default().lr(1e-5));
 ///
-/// let mut args = TrainArgs::parse_from(["train"]);
-/// critic.apply_to(&mut args);
+/// // Applied with the file's rules (`role_forced`, clap's value parsers, validators).
+/// let mut args = TrainArgs::parse_from(["train"]).for_role(PpoRole::Critic);
+/// args.apply_overrides(PpoRole::Critic, &critic)?;
 /// assert_eq!((args.lr, args.save.as_deref()), (1e-5, Some("/ckpt/critic")));
 /// # Ok::<(), megatron_args::Error>(())
 /// ```
@@ -312,7 +361,9 @@ pub trait Overrides: Default + Clone + Debug + PartialEq + Send + Sync + 'static
         self.entries().is_empty()
     }
 
-    /// Sets the override of argument `name` with the type checks of the file.
+    /// Sets the override of argument `name` with the checks of a file value
+    /// (its type and the clap argument's value parser; `role_forced` is
+    /// checked where the overrides meet a role).
     fn set(&mut self, name: &str, value: impl Into<Value>) -> Result<(), Error> {
         let schema = Self::Args::__schema();
         schema.check_definition()?;
@@ -326,20 +377,8 @@ pub trait Overrides: Default + Clone + Debug + PartialEq + Send + Sync + 'static
                 Some("keep it on the command line".to_string()),
             )));
         };
-        set(self, &value.into())
-            .map_err(|mismatch| Error::from(Problem::type_mismatch(info.name, &mismatch, None)))
-    }
-
-    /// Writes every set override into `args`.
-    fn apply_to(&self, args: &mut Self::Args) {
-        let schema = Self::Args::__schema();
-        for access in &schema.access {
-            let Some(value) = access.override_get.as_ref().and_then(|get| get(self)) else {
-                continue;
-            };
-            // The value came out of the same codec, so it always converts back.
-            let _ = (access.set)(args, &value);
-        }
+        let value = rules::check_value::<Self::Args>(index, info.name, &value.into(), &Nowhere)?;
+        set(self, &value).map_err(|mismatch| Error::from(Problem::type_mismatch(info.name, &mismatch, None)))
     }
 }
 

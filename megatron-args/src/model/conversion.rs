@@ -96,6 +96,8 @@ pub trait ViaValueEnum<T> {
     /// The chosen codec.
     fn codec(self) -> CodecToken<EnumCodec<T>>;
 }
+// Without the `clap` feature there is no `ValueEnum` to convert through.
+#[cfg(feature = "clap")]
 impl<T: clap::ValueEnum + Clone + Send + Sync + 'static, K> ViaValueEnum<T> for &&Probe<T, K> {
     fn codec(self) -> CodecToken<EnumCodec<T>> {
         CodecToken::new()

@@ -268,6 +268,21 @@ pub enum ProblemKind {
         /// The key path (`megatron[1].overrides.lr`).
         path: String,
     },
+    /// A value the argument's own clap value parser refuses (a range, a set
+    /// of allowed values, a custom parser function): the command line would
+    /// refuse it too.
+    ClapRejected {
+        /// The key path (`megatron[1].overrides.dtype`, `[0]` for a list
+        /// element), or the argument name for a typed override.
+        path: String,
+        /// The argument as the command line names it (`--dtype`).
+        arg: String,
+    },
+    /// An argument `to_argv` cannot write so that clap reads back the same value.
+    NotWritable {
+        /// The argument name.
+        key: String,
+    },
     /// Active roles disagree on a topology field.
     TopologyMismatch {
         /// The argument name.

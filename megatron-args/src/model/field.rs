@@ -50,6 +50,8 @@ pub struct FieldInfo {
     pub index: usize,
     /// The argument name: the key in the file (`lr`).
     pub name: &'static str,
+    /// The Rust field name without `r#`: clap's id of the argument.
+    pub ident: &'static str,
     /// The command-line flag (`--lr`).
     pub flag: &'static str,
     /// Other names accepted as keys in the file.
@@ -113,6 +115,7 @@ pub enum CliAction {
 #[derive(Clone, Copy, Debug)]
 pub struct FieldMeta {
     pub name: &'static str,
+    pub ident: &'static str,
     pub flag: &'static str,
     pub aliases: &'static [&'static str],
     pub class: FieldClass,

@@ -3,11 +3,15 @@
 //! Nothing here imports from a stage.
 
 pub(crate) mod args;
+#[cfg(feature = "clap")]
+pub(crate) mod clap_command;
 pub(crate) mod conversion;
 pub(crate) mod diagnostic;
 pub(crate) mod error;
 pub(crate) mod field;
 pub(crate) mod role;
+pub(crate) mod rules;
 pub(crate) mod suggest;
 pub(crate) mod value;
+pub(crate) mod value_checks;
 pub(crate) mod value_serde;

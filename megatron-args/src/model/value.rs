@@ -627,9 +627,11 @@ impl<T: ArgValue> Codec for Plain<T> {
     }
 }
 
-/// Converts a clap `ValueEnum` through its possible-value names.
+/// Converts a clap `ValueEnum` through its possible-value names (with the
+/// `clap` feature).
 pub struct EnumCodec<T>(PhantomData<fn() -> T>);
 
+#[cfg(feature = "clap")]
 impl<T: clap::ValueEnum + Clone + Send + Sync + 'static> Codec for EnumCodec<T> {
     type Target = T;
     fn value_type() -> ValueType {

@@ -15,6 +15,7 @@ use crate::model::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::model::error::{Error, Location, Problem, ProblemKind, Source};
 use crate::model::field::FieldClass;
 use crate::model::role::Role;
+use crate::model::rules::{self, Nowhere, Place};
 use crate::model::suggest;
 use crate::model::value::{Value, ValueType};
 use crate::reading::yaml::{self, Mark, Node, NodeKind, YamlErrorKind};
@@ -45,7 +46,8 @@ impl LoadOptions {
     }
 }
 
-/// One override from the file, type-checked and in its canonical form.
+/// One override, type-checked and in its canonical form: from the file, or
+/// from typed overrides ([`RoleConfig::from_overrides`], no locations).
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileOverride {
     /// Index of the field in [`MegatronArgs::fields`].
@@ -54,10 +56,10 @@ pub struct FileOverride {
     pub name: &'static str,
     /// The value, converted to the field's type and back (`"1e-5"` is `1e-5`).
     pub value: Value,
-    /// Where the key is.
-    pub key_location: Location,
-    /// Where the value is.
-    pub value_location: Location,
+    /// Where the key is in the file (`None` for a typed override).
+    pub key_location: Option<Location>,
+    /// Where the value is in the file (`None` for a typed override).
+    pub value_location: Option<Location>,
 }
 
 /// One entry of the `megatron` list.
@@ -67,10 +69,10 @@ pub struct RoleEntry<R> {
     pub role: R,
     /// Its optional `name` label.
     pub name: Option<String>,
-    /// Its position in the `megatron` list.
+    /// Its position in the `megatron` list (or in the typed overrides).
     pub index: usize,
-    /// Where the entry starts.
-    pub location: Location,
+    /// Where the entry starts in the file (`None` for typed overrides).
+    pub location: Option<Location>,
     /// Its overrides, in file order (placement keys left out).
     pub overrides: Vec<FileOverride>,
 }
@@ -225,6 +227,67 @@ impl<A: MegatronArgs> RoleConfig<A> {
             diagnostic.emit();
         }
         Ok(RoleConfig { entries: loader.entries, diagnostics: loader.diagnostics, _args: PhantomData })
+    }
+
+    /// A config from typed overrides, one per role, with every rule of a file
+    /// (SPEC 5): at most one entry per role, no shared or placement field, no
+    /// field `role_forced` for the role, every value accepted by its clap
+    /// argument's value parser; topology agreement and the field validators
+    /// run at [`RoleConfig::resolve`], as for a file. The problems have no
+    /// location; all of them are reported together.
+    ///
+    /// ```
+    /// use clap::Parser;
+    /// use megatron_args::{MegatronArgs, PpoRole, RoleConfig};
+    ///
+    /// #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    /// struct Args {
+    ///     #[arg(long, default_value_t = 1e-6)]
+    ///     lr: f64,
+    ///     #[arg(long, default_value_t = 0.0)]
+    ///     #[megatron(role_forced(critic = 0.0))]
+    ///     kl_coef: f64,
+    /// }
+    ///
+    /// let config = RoleConfig::<Args>::from_overrides([(PpoRole::Critic, ArgsOverrides::default().lr(1e-5))])?;
+    /// let baseline = Args::parse_from(["train"]);
+    /// let resolved = config.resolve(&baseline, &[PpoRole::Actor, PpoRole::Critic])?;
+    /// assert_eq!(resolved.get(PpoRole::Critic).unwrap().lr, 1e-5);
+    ///
+    /// // The critic's `kl_coef` is forced: overriding it is refused, as in a file.
+    /// let forced = ArgsOverrides::default().kl_coef(0.1);
+    /// assert!(RoleConfig::<Args>::from_overrides([(PpoRole::Critic, forced)]).is_err());
+    /// # Ok::<(), megatron_args::Error>(())
+    /// ```
+    pub fn from_overrides(
+        overrides: impl IntoIterator<Item = (A::Role, A::Overrides)>,
+    ) -> Result<Self, Error> {
+        use crate::model::args::Overrides as _;
+        let schema = A::__schema();
+        let mut entries = Vec::new();
+        let mut problems = Vec::new();
+        for (index, (role, typed)) in overrides.into_iter().enumerate() {
+            let mut checked = Vec::new();
+            for (name, raw) in typed.entries() {
+                let field = schema.index_of(name).expect("typed overrides name their own fields");
+                match rules::check_override::<A>(Some(role), field, name, &raw, &Nowhere) {
+                    Ok(value) => checked.push(FileOverride {
+                        field,
+                        name,
+                        value,
+                        key_location: None,
+                        value_location: None,
+                    }),
+                    Err(error) => problems.extend(error.into_problems()),
+                }
+            }
+            let entry = RoleEntry { role, name: None, index, location: None, overrides: checked };
+            push_entry(&mut entries, &mut problems, entry, |i| format!("overrides #{}", i + 1));
+        }
+        if !problems.is_empty() {
+            return Err(Error::new(problems));
+        }
+        Ok(RoleConfig { entries, diagnostics: Vec::new(), _args: PhantomData })
     }
 
     /// Every entry, in file order.
@@ -404,25 +467,9 @@ impl<A: MegatronArgs> Loader<'_, A> {
             );
             return;
         };
-        let mut first_entry: HashMap<A::Role, Location> = HashMap::new();
         for (index, item) in items.iter().enumerate() {
             if let Some(entry) = self.entry(index, item) {
-                if let Some(first) = first_entry.get(&entry.role) {
-                    let problem = Problem::new(
-                        ProblemKind::DuplicateRole { role: entry.role.name().to_string() },
-                        format!("a second entry for role `{}` (megatron[{index}])", entry.role.name()),
-                        Some(entry.location.clone()),
-                        Some("merge the two entries into one".to_string()),
-                    )
-                    .with_note(
-                        format!("the first entry for role `{}` is here", entry.role.name()),
-                        Some(first.clone()),
-                    );
-                    self.problems.push(problem);
-                } else {
-                    first_entry.insert(entry.role, entry.location.clone());
-                    self.entries.push(entry);
-                }
+                push_entry(&mut self.entries, &mut self.problems, entry, |i| format!("megatron[{i}]"));
             }
         }
     }
@@ -543,7 +590,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
             let path = format!("megatron[{index}].{section}");
             file_overrides = self.overrides(role, &path, map);
         }
-        Some(RoleEntry { role: role?, name, index, location: self.at(node), overrides: file_overrides })
+        Some(RoleEntry { role: role?, name, index, location: Some(self.at(node)), overrides: file_overrides })
     }
 
     /// The role named `text`, or an error listing the roles.
@@ -601,8 +648,8 @@ impl<A: MegatronArgs> Loader<'_, A> {
                 self.repeated(
                     ProblemKind::DuplicateKey { key: text.to_string() },
                     format!("`{}` is set twice in {path} (as `{}` and `{text}`)", o.name, written[first]),
-                    o.key_location,
-                    found[first].key_location.clone(),
+                    o.key_location.expect("a file override has a location"),
+                    found[first].key_location.clone().expect("a file override has a location"),
                 );
                 continue;
             }
@@ -631,26 +678,10 @@ impl<A: MegatronArgs> Loader<'_, A> {
             self.unknown_key(text, key);
             return None;
         };
-        let info = &self.schema.infos[index];
-        if info.class == FieldClass::Shared {
-            self.problem(
-                ProblemKind::SharedKey { key: info.name.to_string() },
-                format!("`{}` is shared by all roles and cannot be overridden per role", info.name),
-                key,
-                Some(format!("set it on the command line ({})", info.flag)),
-            );
+        let place = InFile { source: self.source, key, value: value_or_key(key, value) };
+        if let Err(error) = rules::check_key::<A>(role, index, &place) {
+            self.problems.extend(error.into_problems());
             return None;
-        }
-        if let Some(role) = role {
-            if self.schema.is_forced(role, index) {
-                self.problem(
-                    ProblemKind::ForcedKey { key: info.name.to_string(), role: role.name().to_string() },
-                    format!("`{}` is fixed for role `{}` and cannot be overridden", info.name, role.name()),
-                    key,
-                    Some(format!("remove `{}` from this entry", info.name)),
-                );
-                return None;
-            }
         }
         let key_path = format!("{path}.{text}");
         let raw = match value.to_value() {
@@ -658,7 +689,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
             Err(map) => {
                 let mismatch = crate::model::value::TypeMismatch {
                     path: Vec::new(),
-                    expected: info.value_type.to_string(),
+                    expected: self.schema.infos[index].value_type.to_string(),
                     found: "a mapping".to_string(),
                     help: None,
                 };
@@ -666,10 +697,10 @@ impl<A: MegatronArgs> Loader<'_, A> {
                 return None;
             }
         };
-        let normalize = self.schema.access[index].normalize;
-        let ours = normalize(&raw);
         // SPEC 2.8: slime's reader must give the argument the same value.
         if let Some((node, scalar, reading)) = value.first_read_otherwise() {
+            let normalize = self.schema.access[index].normalize;
+            let ours = normalize(&raw);
             let slime = value.to_value_yaml11().and_then(|v| normalize(&v).ok());
             // Where both readings fail the field's check, the type error says enough.
             let conflict = match (&ours, &slime) {
@@ -691,20 +722,20 @@ impl<A: MegatronArgs> Loader<'_, A> {
                 return None;
             }
         }
-        match ours {
+        // The field's type, then the clap argument's own value parser.
+        match rules::check_value::<A>(index, &key_path, &raw, &place) {
             Ok(value_norm) => {
-                self.quoted_bool_note(&info.value_type, value, &value_norm);
+                self.quoted_bool_note(&self.schema.infos[index].value_type, value, &value_norm);
                 Some(FileOverride {
                     field: index,
-                    name: info.name,
+                    name: self.schema.infos[index].name,
                     value: value_norm,
-                    key_location: self.at(key),
-                    value_location: self.at(value_or_key(key, value)),
+                    key_location: place.key(),
+                    value_location: place.value(&[]),
                 })
             }
-            Err(mismatch) => {
-                let at = self.at(value_or_key(key, value).at_path(&mismatch.path));
-                self.problems.push(Problem::type_mismatch(&key_path, &mismatch, Some(at)));
+            Err(error) => {
+                self.problems.extend(error.into_problems());
                 None
             }
         }
@@ -817,4 +848,48 @@ fn key_text(key: &Node) -> &str {
         NodeKind::Scalar(s) => &s.text,
         _ => "",
     }
+}
+
+/// An override's place in the file.
+struct InFile<'a> {
+    source: &'a Arc<Source>,
+    key: &'a Node,
+    value: &'a Node,
+}
+
+impl Place for InFile<'_> {
+    fn key(&self) -> Option<Location> {
+        Some(location(self.source, self.key.mark))
+    }
+    fn value(&self, path: &[usize]) -> Option<Location> {
+        Some(location(self.source, self.value.at_path(path).mark))
+    }
+}
+
+/// Adds `entry`, unless its role has one already (SPEC 2.5): then a problem
+/// naming both. `label` names the entry (`megatron[2]`).
+fn push_entry<R: Role>(
+    entries: &mut Vec<RoleEntry<R>>,
+    problems: &mut Vec<Problem>,
+    entry: RoleEntry<R>,
+    label: impl Fn(usize) -> String,
+) {
+    let Some(first) = entries.iter().find(|e| e.role == entry.role) else {
+        entries.push(entry);
+        return;
+    };
+    let role = entry.role.name();
+    let first_is = match first.location {
+        Some(_) => "here".to_string(),
+        None => label(first.index),
+    };
+    problems.push(
+        Problem::new(
+            ProblemKind::DuplicateRole { role: role.to_string() },
+            format!("a second entry for role `{role}` ({})", label(entry.index)),
+            entry.location,
+            Some("merge the two entries into one".to_string()),
+        )
+        .with_note(format!("the first entry for role `{role}` is {first_is}"), first.location.clone()),
+    );
 }

@@ -10,6 +10,7 @@ use crate::model::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::model::error::{Error, Location, Problem, ProblemKind};
 use crate::model::field::{FieldClass, FieldInfo, RoleValueKind};
 use crate::model::role::Role;
+use crate::model::rules;
 use crate::model::value::Value;
 use crate::reading::config::RoleConfig;
 
@@ -24,6 +25,8 @@ pub enum Provenance {
     RoleForced,
     /// The role-config file, at the value's location.
     File(Location),
+    /// Typed overrides from Rust ([`RoleConfig::from_overrides`]).
+    Overrides,
 }
 
 impl std::fmt::Display for Provenance {
@@ -33,6 +36,7 @@ impl std::fmt::Display for Provenance {
             Provenance::RoleDefault => f.write_str("role default"),
             Provenance::RoleForced => f.write_str("role forced"),
             Provenance::File(at) => write!(f, "{}:{}", at.origin(), at.line()),
+            Provenance::Overrides => f.write_str("typed overrides"),
         }
     }
 }
@@ -225,7 +229,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
                     "role `{}` is not active in this run; its entry was checked but not applied",
                     entry.role.name()
                 ),
-                Some(entry.location.clone()),
+                entry.location.clone(),
             ));
         }
 
@@ -242,34 +246,24 @@ impl<A: MegatronArgs> RoleConfig<A> {
             }
             for o in self.entry(role).into_iter().flat_map(|e| &e.overrides) {
                 match (schema.access[o.field].set)(&mut args, &o.value) {
-                    Ok(()) => provenance[o.field] = Provenance::File(o.value_location.clone()),
-                    Err(mismatch) => problems.push(Problem::type_mismatch(
-                        o.name,
-                        &mismatch,
-                        Some(o.value_location.clone()),
-                    )),
+                    Ok(()) => {
+                        provenance[o.field] = match &o.value_location {
+                            Some(at) => Provenance::File(at.clone()),
+                            None => Provenance::Overrides,
+                        }
+                    }
+                    Err(mismatch) => {
+                        problems.push(Problem::type_mismatch(o.name, &mismatch, o.value_location.clone()))
+                    }
                 }
             }
-            for (info, access) in schema.infos.iter().zip(&schema.access) {
-                let Some(validate) = &access.validator else { continue };
-                if let Err(message) = validate(&args) {
-                    let location = match &provenance[info.index] {
-                        Provenance::File(at) => Some(at.clone()),
-                        _ => None,
-                    };
-                    let from = provenance[info.index].clone();
-                    problems.push(Problem::new(
-                        ProblemKind::Validation { key: info.name.to_string(), role: role.name().to_string() },
-                        format!(
-                            "invalid `{}` for role `{}`: {message} (value from {from})",
-                            info.name,
-                            role.name()
-                        ),
-                        location,
-                        None,
-                    ));
-                }
-            }
+            problems.extend(rules::validate(role, &args, |field| {
+                let location = match &provenance[field] {
+                    Provenance::File(at) => Some(at.clone()),
+                    _ => None,
+                };
+                (location, provenance[field].to_string())
+            }));
             roles.push(RoleArgs { role, args, provenance });
         }
 

@@ -64,7 +64,7 @@ fn meta(name: &'static str, class: FieldClass) -> FieldMeta {
         action: CliAction::Set,
         value_delimiter: None,
     };
-    FieldMeta { name, flag: "", aliases: &[], class, rust_type: "", doc: "", cli }
+    FieldMeta { name, ident: name, flag: "", aliases: &[], class, rust_type: "", doc: "", cli }
 }
 
 fn positive(lr: &f64) -> Result<(), String> {

@@ -7,12 +7,14 @@
 //! stays small for structs of a thousand fields.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use super::MegatronArgs;
 use crate::model::conversion::CodecToken;
 use crate::model::field::{CliArg, FieldInfo, FieldMeta, RoleValueKind};
 use crate::model::role::Role;
 use crate::model::value::{Codec, TypeMismatch, Value};
+use crate::model::value_checks::ValueChecks;
 
 type Getter<A> = Box<dyn Fn(&A) -> Value + Send + Sync>;
 type Setter<A> = Box<dyn Fn(&mut A, &Value) -> Result<(), TypeMismatch> + Send + Sync>;
@@ -44,6 +46,8 @@ pub struct Schema<A: MegatronArgs> {
     pub(crate) access: Vec<FieldAccess<A>>,
     by_name: HashMap<&'static str, usize>,
     pub(crate) role_values: Vec<RoleValue<A>>,
+    /// Prepared at first use: it needs the finished table.
+    checks: OnceLock<ValueChecks>,
     /// A mistake in the struct's definition that the derive cannot see
     /// (a name repeated through `flatten`), reported by every entry point.
     pub(crate) definition_error: Option<String>,
@@ -87,6 +91,11 @@ impl<A: MegatronArgs> Schema<A> {
     /// The value of field `index` in `args`.
     pub(crate) fn value(&self, args: &A, index: usize) -> Value {
         (self.access[index].get)(args)
+    }
+
+    /// The checks of values beyond their types (the clap value parsers).
+    pub(crate) fn checks(&self) -> &ValueChecks {
+        self.checks.get_or_init(ValueChecks::of::<A>)
     }
 
     /// Every name and alias, for did-you-mean suggestions.
@@ -139,6 +148,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             cli,
             index: self.infos.len(),
             name: meta.name,
+            ident: meta.ident,
             flag: meta.flag,
             aliases: meta.aliases,
             class: meta.class,
@@ -236,6 +246,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             access: self.access,
             by_name,
             role_values: self.role_values,
+            checks: OnceLock::new(),
             definition_error,
         }
     }

@@ -1,0 +1,321 @@
+//! The clap side of an argument struct: its `clap::Command`, handed over by
+//! the derive's generated hook, the clap argument of each field, and the
+//! argument's own value parser run on values that do not come from the
+//! command line (SPEC 3.13).
+//!
+//! The derive cannot see whether the struct also derives `clap::Parser` or
+//! `clap::Args`, nor whether this crate's `clap` feature is on. So it
+//! generates one macro call, [`__clap_command_hook!`](crate::__clap_command_hook),
+//! which this crate defines only with the feature on; the macro picks the
+//! command by autoref specialization on the concrete type (`CommandFactory`
+//! first, then `Args`, else none), the way clap's `value_parser!` picks a
+//! parser.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::marker::PhantomData;
+
+use clap::error::ErrorKind;
+use clap::{Arg, ArgAction, Command};
+
+use crate::model::args::MegatronArgs;
+use crate::model::error::{Location, Problem, ProblemKind};
+use crate::model::field::FieldInfo;
+use crate::model::value::Value;
+
+/// Writes `MegatronArgs::__clap_command` for `$ty`: the struct's clap
+/// command, built once.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __clap_command_hook {
+    ($ty:ty) => {
+        fn __clap_command() -> ::core::option::Option<&'static $crate::__private::clap::Command> {
+            #[allow(unused_imports)]
+            use $crate::__private::{CommandOfArgs as _, CommandOfParser as _, NoCommand as _};
+            static COMMAND: $crate::__private::OnceLock<
+                ::core::option::Option<$crate::__private::clap::Command>,
+            > = $crate::__private::OnceLock::new();
+            #[allow(clippy::needless_borrow)]
+            COMMAND.get_or_init(|| (&&&$crate::__private::ClapProbe::<$ty>::new()).clap_command()).as_ref()
+        }
+    };
+}
+
+/// The receiver of the autoref specialization in [`__clap_command_hook!`](crate::__clap_command_hook).
+#[doc(hidden)]
+pub struct ClapProbe<T>(PhantomData<fn() -> T>);
+
+impl<T> ClapProbe<T> {
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        ClapProbe(PhantomData)
+    }
+}
+
+/// First choice: a `Parser` (`CommandFactory`) has its whole command.
+#[doc(hidden)]
+pub trait CommandOfParser {
+    fn clap_command(&self) -> Option<Command>;
+}
+
+impl<T: clap::CommandFactory> CommandOfParser for &&ClapProbe<T> {
+    fn clap_command(&self) -> Option<Command> {
+        Some(built(T::command()))
+    }
+}
+
+/// Second choice: a flattened group (`Args`) adds its arguments to a command.
+#[doc(hidden)]
+pub trait CommandOfArgs {
+    fn clap_command(&self) -> Option<Command>;
+}
+
+impl<T: clap::Args> CommandOfArgs for &ClapProbe<T> {
+    fn clap_command(&self) -> Option<Command> {
+        Some(built(T::augment_args(Command::new(crate::model::value::short_type_name::<T>()))))
+    }
+}
+
+/// Otherwise the struct has no clap command.
+#[doc(hidden)]
+pub trait NoCommand {
+    fn clap_command(&self) -> Option<Command>;
+}
+
+impl<T> NoCommand for ClapProbe<T> {
+    fn clap_command(&self) -> Option<Command> {
+        None
+    }
+}
+
+/// `build` fills in what clap derives lazily (actions, value parsers,
+/// positional indices), which `to_argv` and the checks read.
+fn built(mut command: Command) -> Command {
+    command.build();
+    command
+}
+
+/// The clap argument of every field of `A`, by field index (`None` for a
+/// field that is not an argument of the command).
+pub(crate) struct ClapArgs {
+    pub(crate) command: &'static Command,
+    pub(crate) by_field: Vec<Option<&'static Arg>>,
+}
+
+impl ClapArgs {
+    /// `None` when `A` is not a clap `Parser`/`Args`.
+    pub(crate) fn of<A: MegatronArgs>() -> Option<Self> {
+        let command = A::__clap_command()?;
+        let mut by_id: HashMap<&str, &Arg> = HashMap::new();
+        let mut by_long: HashMap<&str, &Arg> = HashMap::new();
+        for arg in command.get_arguments() {
+            by_id.insert(arg.get_id().as_str(), arg);
+            if let Some(long) = arg.get_long() {
+                by_long.insert(long, arg);
+            }
+        }
+        let by_field = A::fields().iter().map(|info| arg_of(info, &by_id, &by_long)).collect();
+        Some(ClapArgs { command, by_field })
+    }
+
+    /// The clap argument of field `index`, if it is one.
+    pub(crate) fn arg(&self, index: usize) -> Option<&'static Arg> {
+        self.by_field.get(index).copied().flatten()
+    }
+}
+
+/// A field's argument: clap's id is the field's Rust name; `#[arg(id = ...)]`
+/// changes it, and then the long flag still finds it.
+fn arg_of(
+    info: &FieldInfo,
+    by_id: &HashMap<&str, &'static Arg>,
+    by_long: &HashMap<&str, &'static Arg>,
+) -> Option<&'static Arg> {
+    by_id.get(info.ident).or_else(|| info.flag.strip_prefix("--").and_then(|long| by_long.get(long))).copied()
+}
+
+/// How an argument is named to the user: `--lr`, `-v`, or `<MODEL>`.
+pub(crate) fn arg_display(arg: &Arg) -> String {
+    if let Some(long) = arg.get_long() {
+        format!("--{long}")
+    } else if let Some(short) = arg.get_short() {
+        format!("-{short}")
+    } else {
+        let name = arg.get_value_names().and_then(|names| names.first().map(ToString::to_string));
+        format!("<{}>", name.unwrap_or_else(|| arg.get_id().as_str().to_uppercase()))
+    }
+}
+
+/// Whether occurrences of the argument carry values (not `SetTrue`,
+/// `SetFalse`, `Count`, help or version).
+pub(crate) fn takes_values(arg: &Arg) -> bool {
+    matches!(arg.get_action(), ArgAction::Set | ArgAction::Append)
+}
+
+/// A value the argument's own value parser refuses.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Rejection {
+    /// The index of the list element refused (empty for the value itself).
+    pub(crate) path: Vec<usize>,
+    /// The text clap was given (the spelling `to_argv` writes).
+    pub(crate) text: String,
+    /// The argument, as the user knows it (`--dtype`).
+    pub(crate) arg: String,
+    /// clap's reason (`0 is not in 1..=8`), when it gives one.
+    pub(crate) reason: Option<String>,
+    /// The values the argument accepts, when it has a fixed set.
+    pub(crate) allowed: Vec<String>,
+}
+
+/// Runs `arg`'s value parser on `value` as `to_argv` writes it: a list
+/// element by element, `null` and flags without values not at all.
+///
+/// `written` is the value as the user gave it (the file's scalar before
+/// conversion): when the converted spelling is refused but the user's own
+/// spelling is accepted (`90` for a `Duration` whose parser reads seconds,
+/// converted to `90s`), the value passes, as it would on the command line.
+pub(crate) fn check_value(arg: &Arg, value: &Value, written: &Value) -> Result<(), Rejection> {
+    if !takes_values(arg) {
+        return Ok(());
+    }
+    match (value, written) {
+        (Value::Null, _) => Ok(()),
+        (Value::List(items), written) => items.iter().enumerate().try_for_each(|(i, item)| {
+            let written = match written {
+                Value::List(written) => written.get(i).unwrap_or(item),
+                _ => item,
+            };
+            check_element(arg, item, written).map_err(|mut rejection| {
+                rejection.path.insert(0, i);
+                rejection
+            })
+        }),
+        (scalar, written) => check_element(arg, scalar, written),
+    }
+}
+
+fn check_element(arg: &Arg, value: &Value, written: &Value) -> Result<(), Rejection> {
+    let as_written = match written {
+        Value::String(_) | Value::Int(_) | Value::Float(_) => Some(value_text(written)),
+        _ => None,
+    };
+    let mut candidates = spellings(value).into_iter().chain(as_written);
+    let first = candidates.next().expect("a value has a spelling");
+    let Err(rejection) = parse_text(arg, &first) else { return Ok(()) };
+    if candidates.any(|text| parse_text(arg, &text).is_ok()) {
+        Ok(())
+    } else {
+        Err(rejection)
+    }
+}
+
+/// The spellings of a value on the command line, the canonical one first
+/// (the one `to_argv` prefers): a duration (`90s`, `1500ms`) also as a
+/// number of seconds (`90`, `1.5`), which custom duration parsers often read.
+pub(crate) fn spellings(value: &Value) -> Vec<String> {
+    let mut spellings = vec![value_text(value)];
+    if let Value::String(text) = value {
+        let has_unit = text.trim_end().ends_with(|c: char| c.is_alphabetic());
+        let duration = <std::time::Duration as crate::model::value::ArgValue>::from_value(value);
+        if let (true, Ok(duration)) = (has_unit, duration) {
+            spellings.push(match duration.subsec_nanos() {
+                0 => duration.as_secs().to_string(),
+                _ => format!("{:?}", duration.as_secs_f64()),
+            });
+        }
+    }
+    spellings
+}
+
+/// Runs `arg`'s value parser on `text`, as the command line would.
+pub(crate) fn parse_text(arg: &Arg, text: &str) -> Result<(), Rejection> {
+    let rejection = |reason: Option<String>, allowed: Vec<String>| Rejection {
+        path: Vec::new(),
+        text: text.to_string(),
+        arg: arg_display(arg),
+        reason,
+        allowed,
+    };
+    if let Some(delimiter) = arg.get_value_delimiter() {
+        if text.contains(delimiter) {
+            let reason =
+                format!("the command line splits values at `{delimiter}`, so this value cannot be passed");
+            return Err(rejection(Some(reason), Vec::new()));
+        }
+    }
+    // `ValueParser::parse_ref` is private to clap: parse through a command of
+    // one positional argument with the same parser, after `--` so that a
+    // value starting with `-` is a value.
+    let probe = Command::new("value-check")
+        .no_binary_name(true)
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .arg(
+            Arg::new("value")
+                .value_parser(arg.get_value_parser().clone())
+                .ignore_case(arg.is_ignore_case_set())
+                .action(ArgAction::Set)
+                .required(true),
+        );
+    match probe.try_get_matches_from([OsString::from("--"), OsString::from(text)]) {
+        Ok(_) => Ok(()),
+        Err(err) => {
+            let allowed: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .filter(|p| !p.is_hide_set())
+                .map(|p| p.get_name().to_string())
+                .collect();
+            let reason = match err.kind() {
+                ErrorKind::InvalidValue if !allowed.is_empty() => None,
+                _ => Some(clap_reason(&err)),
+            };
+            Err(rejection(reason, allowed))
+        }
+    }
+}
+
+/// clap's own words: the parser's error (`0 is not in 1..=8`, a custom
+/// parser's message), else the first line of clap's rendering.
+fn clap_reason(err: &clap::Error) -> String {
+    if let Some(source) = std::error::Error::source(err) {
+        return source.to_string();
+    }
+    let rendered = err.to_string();
+    let first = rendered.lines().next().unwrap_or_default();
+    first.strip_prefix("error: ").unwrap_or(first).to_string()
+}
+
+impl Rejection {
+    /// The problem of `key_path` (a file path such as
+    /// `megatron[0].overrides.dtype`, or an argument name).
+    pub(crate) fn into_problem(self, key_path: &str, location: Option<Location>) -> Problem {
+        let indexed: String = self.path.iter().map(|i| format!("[{i}]")).collect();
+        let path = format!("{key_path}{indexed}");
+        let mut message =
+            format!("invalid value for `{path}`: `{}` does not accept `{}`", self.arg, self.text);
+        if let Some(reason) = &self.reason {
+            message = format!("{message}: {reason}");
+        }
+        let help = (!self.allowed.is_empty()).then(|| {
+            let mut accepts = format!("`{}` accepts ", self.arg);
+            let _ = crate::model::value::write_choices(&mut accepts, &self.allowed);
+            match crate::model::suggest::closest(&self.text, self.allowed.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`? ({accepts})"),
+                None => accepts,
+            }
+        });
+        Problem::new(ProblemKind::ClapRejected { path, arg: self.arg }, message, location, help)
+    }
+}
+
+/// A value as clap's value parsers read it, and as `to_argv` writes it.
+pub(crate) fn value_text(value: &Value) -> String {
+    match value {
+        // `{:?}` is the shortest spelling that parses back to the same bits
+        // (`1e-5`, `0.1`, `3.0`, `NaN`, `inf`), unlike `Display`'s `0.00001`.
+        Value::Float(f) => format!("{f:?}"),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
