@@ -34,7 +34,6 @@ absolute seconds across runs. Standard library only.
 import argparse
 import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -45,6 +44,8 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_ppo_args  # noqa: E402
+# The workspace writer and the cargo/CPU-time helpers of the other compile-time script.
+from compile_time import cargo, children_cpu, write  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VARIANTS = ("clap", "megatron")
@@ -55,12 +56,6 @@ MEASURES = {
 }
 PPO_LINE = os.path.join(REPO, "tests", "data", "slime_argv", "tests__test_qwen3_4B_ppo.py.argv")
 PPO_CONFIG = os.path.join(REPO, "tests", "data", "slime_argv", "megatron_ppo_tests.yaml")
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
 
 
 def generate_workspace(root):
@@ -100,16 +95,6 @@ fn main() {{
 """)
         for name, text in gen_ppo_args.render(rows, variant).items():
             write(os.path.join(crate, "src", "args", name), text)
-
-
-def cargo(root, env, *args):
-    return subprocess.run(["cargo", *args, "--offline", "--quiet"], cwd=root, env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def children_cpu():
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def time_build(root, env, variant, cargo_args):
