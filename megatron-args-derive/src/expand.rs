@@ -1,9 +1,12 @@
 //! Code generation. The input has been read and checked; everything here is
 //! infallible.
 //!
-//! The generated code is kept to one builder call per field: the schema
-//! logic is written once, generically, in the runtime, so that a struct of a
-//! thousand fields checks fast.
+//! The generated code is kept small per field, so that a struct of a thousand
+//! fields checks fast: the field metadata is one string literal
+//! (`metadata.rs`), each field is one builder call choosing its codec and a
+//! `match` arm handing it out as `&dyn Any`; the schema logic is written once,
+//! generically, in the runtime. Closures per field cost most of the derive's
+//! compile time before.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
@@ -14,6 +17,7 @@ use syn::{DeriveInput, Ident, Path};
 use crate::ast::{type_argument, Field, FieldKind, RoleEnum, RoleVariant, Struct};
 use crate::case;
 use crate::ctxt::Ctxt;
+use crate::metadata;
 use crate::valid;
 
 pub fn derive_megatron_args(input: &DeriveInput) -> syn::Result<TokenStream> {
@@ -51,13 +55,26 @@ fn expand_struct(s: &Struct) -> TokenStream {
     // Local names of the generated closures, hygienic so that they cannot
     // shadow names in the user's `role_default` expressions.
     let a = Ident::new("a", Span::mixed_site());
-    let o = Ident::new("o", Span::mixed_site());
     let b = Ident::new("b", Span::mixed_site());
 
-    // `#[arg(skip)]` and subcommand fields are not arguments: they have no
-    // entry and simply follow the baseline.
+    // The members: arguments and flattened groups, numbered in declaration
+    // order. `#[arg(skip)]` and subcommand fields are not arguments: they
+    // have no entry and simply follow the baseline.
     let fields: Vec<&Field> = s.fields.iter().filter(|f| f.kind() != FieldKind::NotAnArg).collect();
-    let schema_calls = fields.iter().map(|f| schema_call(f, &krate, &roles, &a, &o, &b));
+    let metadata = metadata::encode(fields.iter().copied().filter(|f| f.kind() != FieldKind::Flatten));
+    let schema_calls = fields.iter().map(|f| schema_call(f, &krate, &roles, &a, &b));
+    let members: Vec<&Ident> = fields.iter().map(|f| f.ident).collect();
+    let indices: Vec<usize> = (0..fields.len()).collect();
+    // Override slots: regular fields and flattened groups.
+    let (slot_indices, slots): (Vec<usize>, Vec<&Ident>) = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind() == FieldKind::Flatten || class_name(f) == "Regular")
+        .map(|(i, f)| (i, f.ident))
+        .unzip();
+    let any = quote!(::core::option::Option<&dyn ::core::any::Any>);
+    let any_mut = quote!(::core::option::Option<&mut dyn ::core::any::Any>);
+    let some = quote!(::core::option::Option::Some);
     let override_fields = fields.iter().filter_map(|f| override_field(f, &krate));
     let setter_names = setter_names(&fields);
     let setters = fields.iter().zip(&setter_names).filter_map(|(f, name)| setter(f, name, &krate));
@@ -79,9 +96,21 @@ fn expand_struct(s: &Struct) -> TokenStream {
                         NoConversion as _, SharedNoConversion as _, ViaArgValue as _, ViaFromStr as _,
                         ViaValueEnum as _,
                     };
-                    let mut #b = #krate::__private::SchemaBuilder::<#ident>::new();
+                    let mut #b = #krate::__private::SchemaBuilder::<#ident>::new(#metadata);
                     #(#schema_calls)*
                     #b.build()
+                })
+            }
+            fn __member(&self, index: usize) -> #any {
+                #some(match index {
+                    #(#indices => &self.#members,)*
+                    _ => return ::core::option::Option::None,
+                })
+            }
+            fn __member_mut(&mut self, index: usize) -> #any_mut {
+                #some(match index {
+                    #(#indices => &mut self.#members,)*
+                    _ => return ::core::option::Option::None,
                 })
             }
         }
@@ -101,6 +130,18 @@ fn expand_struct(s: &Struct) -> TokenStream {
         #[automatically_derived]
         impl #krate::Overrides for #overrides {
             type Args = #ident;
+            fn __slot(&self, index: usize) -> #any {
+                #some(match index {
+                    #(#slot_indices => &self.#slots,)*
+                    _ => return ::core::option::Option::None,
+                })
+            }
+            fn __slot_mut(&mut self, index: usize) -> #any_mut {
+                #some(match index {
+                    #(#slot_indices => &mut self.#slots,)*
+                    _ => return ::core::option::Option::None,
+                })
+            }
         }
 
         // Through the converted values, so that field types need neither
@@ -142,29 +183,16 @@ fn expand_struct(s: &Struct) -> TokenStream {
 }
 
 /// The one builder call that registers a field.
-fn schema_call(f: &Field, krate: &Path, roles: &TokenStream, a: &Ident, o: &Ident, b: &Ident) -> TokenStream {
+fn schema_call(f: &Field, krate: &Path, roles: &TokenStream, a: &Ident, b: &Ident) -> TokenStream {
     let member = f.ident;
     let ty = f.ty;
     if f.kind() == FieldKind::Flatten {
         // Spanned by the type, so that a group that does not derive
         // `MegatronArgs` is reported at the field.
         let group = quote_spanned!(ty.span()=> #b.flatten::<#ty>);
-        return quote! {
-            #group(|#a| &#a.#member, |#a| &mut #a.#member, |#o| &#o.#member, |#o| &mut #o.#member);
-        };
+        return quote!(#group(););
     }
     let codec = codec(f, krate);
-    let name = f.name();
-    let ident = f.unraw();
-    let flag = f.flag();
-    let aliases = f.attrs.aliases.iter();
-    let class = format_ident!("{}", class_name(f));
-    let rust_type: String = ty.to_token_stream().to_string().split_whitespace().collect();
-    let doc = &f.doc;
-    let cli = cli_arg(f, krate);
-
-    let overridable =
-        (class_name(f) == "Regular").then(|| quote!(.overridable(|#o| &#o.#member, |#o| &mut #o.#member)));
     let validate = f.attrs.validate.as_ref().map(|path| {
         // Spanned by the field, so that a validator of the wrong type is
         // reported at the field it does not fit.
@@ -183,65 +211,10 @@ fn schema_call(f: &Field, krate: &Path, roles: &TokenStream, a: &Ident, o: &Iden
             let expr = &rv.expr;
             quote!(.#method(<#roles>::#variant, |#a| #a.#member = #expr))
         });
-
-    quote! {
-        #b.field(
-            #krate::__private::FieldMeta {
-                name: #name,
-                ident: #ident,
-                flag: #flag,
-                aliases: &[#(#aliases),*],
-                class: #krate::FieldClass::#class,
-                rust_type: #rust_type,
-                doc: #doc,
-                cli: #cli,
-            },
-            |#a| &#a.#member,
-            |#a| &mut #a.#member,
-            #codec,
-        )
-        #overridable
-        #validate
-        #(#role_values)*;
-    }
+    quote!(#b.field(#codec) #validate #(#role_values)*;)
 }
 
-/// The field's command-line spelling, as its clap attributes say.
-fn cli_arg(f: &Field, krate: &Path) -> TokenStream {
-    let some_str = |v: Option<String>| {
-        v.map_or_else(|| quote!(::core::option::Option::None), |v| quote!(::core::option::Option::Some(#v)))
-    };
-    let long = some_str(f.long());
-    let short = match f.short() {
-        Some(c) => quote!(::core::option::Option::Some(#c)),
-        None => quote!(::core::option::Option::None),
-    };
-    let positional = if f.is_positional() {
-        quote!(::core::option::Option::Some(0))
-    } else {
-        quote!(::core::option::Option::None)
-    };
-    let aliases = &f.attrs.clap.aliases;
-    let short_aliases = &f.attrs.clap.short_aliases;
-    let action = format_ident!("{}", f.action().variant());
-    let delimiter = match f.attrs.clap.value_delimiter {
-        Some(c) => quote!(::core::option::Option::Some(#c)),
-        None => quote!(::core::option::Option::None),
-    };
-    quote! {
-        #krate::CliArg {
-            long: #long,
-            short: #short,
-            positional: #positional,
-            aliases: &[#(#aliases),*],
-            short_aliases: &[#(#short_aliases),*],
-            action: #krate::CliAction::#action,
-            value_delimiter: #delimiter,
-        }
-    }
-}
-
-fn class_name(f: &Field) -> &'static str {
+pub(crate) fn class_name(f: &Field) -> &'static str {
     let a = &f.attrs;
     if a.skip.is_some() {
         "Shared"
@@ -279,6 +252,10 @@ fn codec(f: &Field, krate: &Path) -> TokenStream {
         quote_spanned!(leaf.span()=> #conversion::codec::<#krate::codec::EnumCodec<#leaf>>())
     } else if f.attrs.from_str.is_some() {
         quote_spanned!(leaf.span()=> #conversion::codec::<#krate::codec::FromStrCodec<#leaf>>())
+    } else if is_builtin(leaf) {
+        // The common case, named directly: the probe below costs more
+        // compile time than the rest of the field's code.
+        quote_spanned!(leaf.span()=> #conversion::codec::<#krate::codec::Plain<#leaf>>())
     } else {
         let kind = if class_name(f) == "Shared" { quote!(SharedField) } else { quote!(ArgField) };
         // The probe traits are imported once, at the top of `__schema`.
@@ -286,8 +263,30 @@ fn codec(f: &Field, krate: &Path) -> TokenStream {
             (&&&#conversion::Probe::<#leaf, #conversion::#kind>::new()).codec()
         }
     };
+    if wrappers.is_empty() {
+        return token;
+    }
     wrappers.reverse();
-    quote!(#token #(#wrappers)*)
+    // `Option`/`Vec` were recognised by name: check that they are std's.
+    let ty = f.ty;
+    quote_spanned!(ty.span()=> #conversion::typed::<#ty, _>(#token #(#wrappers)*))
+}
+
+/// Whether `ty` is one of the types the runtime converts itself
+/// (`ArgValue`), written as a bare name: the probe would choose `ArgValue`
+/// for it anyway. A type of the user's own named like these must then
+/// implement `ArgValue` (the compile error says so).
+fn is_builtin(ty: &syn::Type) -> bool {
+    const BUILTIN: &[&str] = &[
+        "bool", "char", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+        "f32", "f64", "String", "PathBuf", "OsString",
+    ];
+    let syn::Type::Path(path) = ty else { return false };
+    path.qself.is_none()
+        && path.path.leading_colon.is_none()
+        && path.path.segments.len() == 1
+        && path.path.segments[0].arguments.is_none()
+        && BUILTIN.iter().any(|name| path.path.segments[0].ident == name)
 }
 
 /// Method names an `ArgsOverrides` setter must not take: an inherent method

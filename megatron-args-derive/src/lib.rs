@@ -11,6 +11,7 @@ mod case;
 mod clap_attr;
 mod ctxt;
 mod expand;
+mod metadata;
 mod valid;
 
 use proc_macro::TokenStream;

@@ -144,10 +144,9 @@ pub mod attributes {}
 pub mod __private {
     pub use crate::model::args::schema::{Schema, SchemaBuilder};
     pub use crate::model::args::{debug_overrides, deserialize_overrides, serialize_overrides};
-    pub use crate::model::field::FieldMeta;
     pub mod conversion {
         pub use crate::model::conversion::{
-            codec, ArgField, CodecToken, NoConversion, Opaque, Probe, SharedField, SharedNoConversion,
+            codec, typed, ArgField, CodecToken, NoConversion, Opaque, Probe, SharedField, SharedNoConversion,
             ViaArgValue, ViaFromStr, ViaValueEnum,
         };
     }

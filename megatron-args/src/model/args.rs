@@ -3,6 +3,7 @@
 
 pub(crate) mod schema;
 
+use std::any::Any;
 use std::fmt::Debug;
 
 use crate::model::error::{Error, Problem, ProblemKind};
@@ -70,6 +71,15 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     /// The generated field table.
     #[doc(hidden)]
     fn __schema() -> &'static Schema<Self>;
+
+    /// Member `index` of the struct (its arguments and flattened groups, in
+    /// declaration order), for the field table's typed access.
+    #[doc(hidden)]
+    fn __member(&self, index: usize) -> Option<&dyn Any>;
+
+    /// [`MegatronArgs::__member`], mutably.
+    #[doc(hidden)]
+    fn __member_mut(&mut self, index: usize) -> Option<&mut dyn Any>;
 
     /// The struct's clap command, when it is a clap `Parser` or `Args`
     /// (generated; built once).
@@ -342,6 +352,16 @@ pub trait Overrides: Default + Clone + Debug + PartialEq + Send + Sync + 'static
     /// The argument struct these overrides apply to.
     type Args: MegatronArgs<Overrides = Self>;
 
+    /// The override slot of member `index` of the arguments: `Option<T>` of
+    /// a regular field, the group's overrides of a flattened group, `None`
+    /// for the other fields.
+    #[doc(hidden)]
+    fn __slot(&self, index: usize) -> Option<&dyn Any>;
+
+    /// [`Overrides::__slot`], mutably.
+    #[doc(hidden)]
+    fn __slot_mut(&mut self, index: usize) -> Option<&mut dyn Any>;
+
     /// Every override that is set, as (argument name, value), in field order.
     fn entries(&self) -> Vec<(&'static str, Value)> {
         let schema = Self::Args::__schema();
@@ -411,12 +431,10 @@ pub(crate) fn problem_line(error: &Error) -> String {
 /// their converted values (so that field types need no `Debug`).
 #[doc(hidden)]
 pub fn debug_overrides<O: Overrides>(overrides: &O, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-    let name = crate::model::value::short_type_name::<O>();
     let mut map = f.debug_map();
     for (key, value) in overrides.entries() {
         map.entry(&key, &value);
     }
-    let _ = name;
     map.finish()
 }
 

@@ -52,6 +52,13 @@ pub fn codec<C: Codec>() -> CodecToken<C> {
     CodecToken::new()
 }
 
+/// The token, checked at compile time to convert values of type `T`: the
+/// derive peels `Option`/`Vec` by name, and this catches a type named so
+/// that is not the standard one.
+pub fn typed<T, C: Codec<Target = T>>(token: CodecToken<C>) -> CodecToken<C> {
+    token
+}
+
 /// A field of one of the classes that take values from the file.
 pub struct ArgField;
 /// A shared field (`#[megatron(skip)]`): its type needs no conversion.

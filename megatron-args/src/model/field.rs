@@ -110,20 +110,101 @@ pub enum CliAction {
     Version,
 }
 
-/// The literal part of a field's metadata, as the derive writes it.
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug)]
-pub struct FieldMeta {
-    pub name: &'static str,
-    pub ident: &'static str,
-    pub flag: &'static str,
-    pub aliases: &'static [&'static str],
-    pub class: FieldClass,
-    pub rust_type: &'static str,
-    pub doc: &'static str,
-    /// `positional` is only a marker here: the builder numbers positional
-    /// arguments across flattened groups.
-    pub cli: CliArg,
+/// The metadata of a struct's fields as the derive writes it: one string
+/// literal per struct, decoded once when the field table is built.
+///
+/// A string because it costs nothing to type-check: a struct literal per
+/// field cost more compile time than all the rest of the derive on a
+/// thousand-argument struct. The format is private to the derive and this
+/// crate (the runtime requires the derive's exact version). Every item is a
+/// length-prefixed string, `<byte length>:<text>`; a list is its count as an
+/// item followed by its elements; an optional value is a list of at most one.
+/// A field is, in order: name, ident, flag, aliases (list), class, Rust type,
+/// doc, long (optional), short (optional), positional (`0`/`1`), long aliases
+/// (list), short aliases (one item of characters), action, value delimiter
+/// (optional).
+pub(crate) struct MetadataReader {
+    rest: &'static str,
+}
+
+impl MetadataReader {
+    pub(crate) fn new(text: &'static str) -> Self {
+        MetadataReader { rest: text }
+    }
+
+    /// The next field's metadata, with `index` as its position.
+    pub(crate) fn next_field(&mut self, index: usize, value_type: ValueType) -> FieldInfo {
+        let name = self.item();
+        let ident = self.item();
+        let flag = self.item();
+        let aliases = self.list();
+        let class = match self.item() {
+            "Regular" => FieldClass::Regular,
+            "Topology" => FieldClass::Topology,
+            "Placement" => FieldClass::Placement,
+            "Shared" => FieldClass::Shared,
+            other => format_mismatch(other),
+        };
+        let rust_type = self.item();
+        let doc = self.item();
+        let long = self.optional();
+        let short = self.optional().and_then(|s| s.chars().next());
+        let positional = (self.item() == "1").then_some(0);
+        let cli_aliases = self.list();
+        let short_aliases: &'static [char] = match self.item() {
+            "" => &[],
+            chars => chars.chars().collect::<Vec<_>>().leak(),
+        };
+        let action = match self.item() {
+            "Set" => CliAction::Set,
+            "Append" => CliAction::Append,
+            "SetTrue" => CliAction::SetTrue,
+            "SetFalse" => CliAction::SetFalse,
+            "Count" => CliAction::Count,
+            "Help" => CliAction::Help,
+            "Version" => CliAction::Version,
+            other => format_mismatch(other),
+        };
+        let value_delimiter = self.optional().and_then(|s| s.chars().next());
+        let cli = CliArg { long, short, positional, aliases: cli_aliases, short_aliases, action, value_delimiter };
+        FieldInfo { index, name, ident, flag, aliases, class, rust_type, doc, value_type, cli }
+    }
+
+    /// Whether every field has been read.
+    pub(crate) fn is_done(&self) -> bool {
+        self.rest.is_empty()
+    }
+
+    fn item(&mut self) -> &'static str {
+        let rest = self.rest;
+        let Some((len, tail)) = rest.split_once(':') else { format_mismatch(rest) };
+        let Some(item) = len.parse().ok().and_then(|len: usize| tail.get(..len)) else { format_mismatch(rest) };
+        self.rest = &tail[item.len()..];
+        item
+    }
+
+    fn list(&mut self) -> &'static [&'static str] {
+        let count = self.item();
+        let Ok(count) = count.parse::<usize>() else { format_mismatch(count) };
+        match count {
+            0 => &[],
+            n => (0..n).map(|_| self.item()).collect::<Vec<_>>().leak(),
+        }
+    }
+
+    fn optional(&mut self) -> Option<&'static str> {
+        self.list().first().copied()
+    }
+}
+
+/// The metadata was written by another version of the derive: a build
+/// mistake, not an input error.
+fn format_mismatch(at: &str) -> ! {
+    let at: String = at.chars().take(40).collect();
+    panic!(
+        "megatron-args: the field metadata written by megatron-args-derive cannot be read (at {at:?}); \
+         use the same version of both crates"
+    )
 }
 
 /// Whether a role's specialized value can still be overridden by the file.

@@ -1,12 +1,13 @@
 //! A hand-written `MegatronArgs` impl, exactly what the derive generates,
 //! so that the runtime's own tests do not depend on the proc-macro.
 
+use std::any::Any;
 use std::path::PathBuf;
 
-use crate::__private::{FieldMeta, OnceLock, Schema, SchemaBuilder};
+use crate::__private::{OnceLock, Schema, SchemaBuilder};
 use crate::codec::Plain;
 use crate::model::conversion::codec;
-use crate::{CliAction, CliArg, FieldClass, MegatronArgs, Overrides, PpoRole};
+use crate::{FieldClass, MegatronArgs, Overrides, PpoRole};
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Train {
@@ -52,19 +53,53 @@ pub(crate) struct TrainOverrides {
 
 impl Overrides for TrainOverrides {
     type Args = Train;
+    fn __slot(&self, index: usize) -> Option<&dyn Any> {
+        match index {
+            0 => Some(&self.lr),
+            1 => Some(&self.save),
+            2 => Some(&self.micro_batch_size),
+            3 => Some(&self.layers),
+            4 => Some(&self.use_kl_loss),
+            5 => Some(&self.kl_coef),
+            6 => Some(&self.lr_warmup_iters),
+            _ => None,
+        }
+    }
+    fn __slot_mut(&mut self, index: usize) -> Option<&mut dyn Any> {
+        match index {
+            0 => Some(&mut self.lr),
+            1 => Some(&mut self.save),
+            2 => Some(&mut self.micro_batch_size),
+            3 => Some(&mut self.layers),
+            4 => Some(&mut self.use_kl_loss),
+            5 => Some(&mut self.kl_coef),
+            6 => Some(&mut self.lr_warmup_iters),
+            _ => None,
+        }
+    }
 }
 
-fn meta(name: &'static str, class: FieldClass) -> FieldMeta {
-    let cli = CliArg {
-        long: None,
-        short: None,
-        positional: None,
-        aliases: &[],
-        short_aliases: &[],
-        action: CliAction::Set,
-        value_delimiter: None,
-    };
-    FieldMeta { name, ident: name, flag: "", aliases: &[], class, rust_type: "", doc: "", cli }
+/// The metadata text the derive would write for these fields (name, flag,
+/// aliases, class), built at run time: see `MetadataReader` for the format.
+fn metadata(fields: &[(&str, &str, &[&str], FieldClass)]) -> &'static str {
+    fn item(out: &mut String, text: &str) {
+        out.push_str(&format!("{}:{text}", text.len()));
+    }
+    let mut out = String::new();
+    for (name, flag, aliases, class) in fields {
+        item(&mut out, name);
+        item(&mut out, name);
+        item(&mut out, flag);
+        item(&mut out, &aliases.len().to_string());
+        aliases.iter().for_each(|alias| item(&mut out, alias));
+        item(&mut out, &format!("{class:?}"));
+        // Rust type, doc, long (none), short (none), positional, long
+        // aliases (none), short aliases, action, delimiter (none).
+        for field in ["", "", "0", "0", "0", "0", "", "Set", "0"] {
+            item(&mut out, field);
+        }
+    }
+    out.leak()
 }
 
 fn positive(lr: &f64) -> Result<(), String> {
@@ -83,66 +118,61 @@ impl MegatronArgs for Train {
         static SCHEMA: OnceLock<Schema<Train>> = OnceLock::new();
         SCHEMA.get_or_init(|| {
             use FieldClass::*;
-            let mut b = SchemaBuilder::<Train>::new();
-            b.field::<Plain<f64>>(
-                FieldMeta { flag: "--lr", ..meta("lr", Regular) },
-                |a| &a.lr,
-                |a| &mut a.lr,
-                codec(),
-            )
-            .overridable(|o| &o.lr, |o| &mut o.lr)
-            .validate(|a| positive(&a.lr));
-            b.field::<Plain<Option<PathBuf>>>(meta("save", Regular), |a| &a.save, |a| &mut a.save, codec())
-                .overridable(|o| &o.save, |o| &mut o.save);
-            b.field::<Plain<u32>>(
-                FieldMeta { aliases: &["mbs"], ..meta("micro_batch_size", Regular) },
-                |a| &a.micro_batch_size,
-                |a| &mut a.micro_batch_size,
-                codec(),
-            )
-            .overridable(|o| &o.micro_batch_size, |o| &mut o.micro_batch_size);
-            b.field::<Plain<Vec<u32>>>(meta("layers", Regular), |a| &a.layers, |a| &mut a.layers, codec())
-                .overridable(|o| &o.layers, |o| &mut o.layers);
-            b.field::<Plain<bool>>(
-                meta("use_kl_loss", Regular),
-                |a| &a.use_kl_loss,
-                |a| &mut a.use_kl_loss,
-                codec(),
-            )
-            .overridable(|o| &o.use_kl_loss, |o| &mut o.use_kl_loss);
-            b.field::<Plain<f64>>(meta("kl_coef", Regular), |a| &a.kl_coef, |a| &mut a.kl_coef, codec())
-                .overridable(|o| &o.kl_coef, |o| &mut o.kl_coef)
-                .role_forced(PpoRole::Critic, |a| a.kl_coef = 0.0);
-            b.field::<Plain<u32>>(
-                meta("lr_warmup_iters", Regular),
-                |a| &a.lr_warmup_iters,
-                |a| &mut a.lr_warmup_iters,
-                codec(),
-            )
-            .overridable(|o| &o.lr_warmup_iters, |o| &mut o.lr_warmup_iters)
-            .role_default(PpoRole::Critic, |a| a.lr_warmup_iters = 10);
-            b.field::<Plain<u32>>(
-                FieldMeta {
-                    flag: "--tensor-model-parallel-size",
-                    ..meta("tensor_model_parallel_size", Topology)
-                },
-                |a| &a.tensor_model_parallel_size,
-                |a| &mut a.tensor_model_parallel_size,
-                codec(),
-            );
-            b.field::<Plain<u32>>(
-                meta("critic_num_nodes", Placement),
-                |a| &a.critic_num_nodes,
-                |a| &mut a.critic_num_nodes,
-                codec(),
-            );
-            b.field::<Plain<Option<PathBuf>>>(
-                meta("megatron_config_path", Shared),
-                |a| &a.megatron_config_path,
-                |a| &mut a.megatron_config_path,
-                codec(),
-            );
+            let mut b = SchemaBuilder::<Train>::new(metadata(&[
+                ("lr", "--lr", &[], Regular),
+                ("save", "", &[], Regular),
+                ("micro_batch_size", "", &["mbs"], Regular),
+                ("layers", "", &[], Regular),
+                ("use_kl_loss", "", &[], Regular),
+                ("kl_coef", "", &[], Regular),
+                ("lr_warmup_iters", "", &[], Regular),
+                ("tensor_model_parallel_size", "--tensor-model-parallel-size", &[], Topology),
+                ("critic_num_nodes", "", &[], Placement),
+                ("megatron_config_path", "", &[], Shared),
+            ]));
+            b.field(codec::<Plain<f64>>()).validate(|a| positive(&a.lr));
+            b.field(codec::<Plain<Option<PathBuf>>>());
+            b.field(codec::<Plain<u32>>());
+            b.field(codec::<Plain<Vec<u32>>>());
+            b.field(codec::<Plain<bool>>());
+            b.field(codec::<Plain<f64>>()).role_forced(PpoRole::Critic, |a| a.kl_coef = 0.0);
+            b.field(codec::<Plain<u32>>()).role_default(PpoRole::Critic, |a| a.lr_warmup_iters = 10);
+            b.field(codec::<Plain<u32>>());
+            b.field(codec::<Plain<u32>>());
+            b.field(codec::<Plain<Option<PathBuf>>>());
             b.build()
         })
+    }
+
+    fn __member(&self, index: usize) -> Option<&dyn Any> {
+        match index {
+            0 => Some(&self.lr),
+            1 => Some(&self.save),
+            2 => Some(&self.micro_batch_size),
+            3 => Some(&self.layers),
+            4 => Some(&self.use_kl_loss),
+            5 => Some(&self.kl_coef),
+            6 => Some(&self.lr_warmup_iters),
+            7 => Some(&self.tensor_model_parallel_size),
+            8 => Some(&self.critic_num_nodes),
+            9 => Some(&self.megatron_config_path),
+            _ => None,
+        }
+    }
+
+    fn __member_mut(&mut self, index: usize) -> Option<&mut dyn Any> {
+        match index {
+            0 => Some(&mut self.lr),
+            1 => Some(&mut self.save),
+            2 => Some(&mut self.micro_batch_size),
+            3 => Some(&mut self.layers),
+            4 => Some(&mut self.use_kl_loss),
+            5 => Some(&mut self.kl_coef),
+            6 => Some(&mut self.lr_warmup_iters),
+            7 => Some(&mut self.tensor_model_parallel_size),
+            8 => Some(&mut self.critic_num_nodes),
+            9 => Some(&mut self.megatron_config_path),
+            _ => None,
+        }
     }
 }

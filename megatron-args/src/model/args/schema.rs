@@ -1,17 +1,22 @@
 //! The field table of an argument struct: metadata, typed access, role
 //! specialization and validators.
 //!
-//! `#[derive(MegatronArgs)]` generates one call to [`SchemaBuilder`] per
-//! field; everything else (lookup, dynamic get/set, `for_role`, override
-//! application) is written once here, generically, so that the generated code
-//! stays small for structs of a thousand fields.
+//! `#[derive(MegatronArgs)]` generates, per struct, the field metadata as one
+//! string, one call to [`SchemaBuilder`] per field (choosing its codec) and
+//! a `match` from member index to field as `&dyn Any` (`__member`,
+//! `__slot`); everything else (lookup, dynamic get/set, `for_role`, override
+//! application) is written once here, generically. No closure per field:
+//! type-checking thousands of small closures was most of the derive's
+//! compile time on slime's thousand-argument surface.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::MegatronArgs;
 use crate::model::conversion::CodecToken;
-use crate::model::field::{CliArg, FieldInfo, FieldMeta, RoleValueKind};
+use crate::model::args::Overrides;
+use crate::model::field::{CliArg, FieldInfo, MetadataReader, RoleValueKind};
 use crate::model::role::Role;
 use crate::model::value::{Codec, TypeMismatch, Value};
 use crate::model::value_checks::ValueChecks;
@@ -111,18 +116,29 @@ pub struct SchemaBuilder<A: MegatronArgs> {
     access: Vec<FieldAccess<A>>,
     role_values: Vec<RoleValue<A>>,
     positionals: usize,
-}
-
-impl<A: MegatronArgs> Default for SchemaBuilder<A> {
-    fn default() -> Self {
-        SchemaBuilder { infos: Vec::new(), access: Vec::new(), role_values: Vec::new(), positionals: 0 }
-    }
+    metadata: MetadataReader,
+    /// The member index (`__member`, `__slot`) of the next field or group.
+    next_member: usize,
 }
 
 impl<A: MegatronArgs> SchemaBuilder<A> {
-    /// Starts an empty table.
-    pub fn new() -> Self {
-        Self::default()
+    /// Starts an empty table of the fields described by `metadata`, the
+    /// derive's encoding of the struct's regular fields (see
+    /// [`MetadataReader`]).
+    pub fn new(metadata: &'static str) -> Self {
+        SchemaBuilder {
+            infos: Vec::new(),
+            access: Vec::new(),
+            role_values: Vec::new(),
+            positionals: 0,
+            metadata: MetadataReader::new(metadata),
+            next_member: 0,
+        }
+    }
+
+    fn take_member(&mut self) -> usize {
+        self.next_member += 1;
+        self.next_member - 1
     }
 
     /// The next positional index, when `cli` is a positional argument.
@@ -134,72 +150,63 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
         cli
     }
 
-    /// Adds a field converted by codec `C` (chosen by the derive, see
-    /// `conversion.rs`).
-    pub fn field<C: Codec>(
-        &mut self,
-        meta: FieldMeta,
-        get: fn(&A) -> &C::Target,
-        get_mut: fn(&mut A) -> &mut C::Target,
-        _codec: CodecToken<C>,
-    ) -> FieldBuilder<'_, A, C> {
-        let cli = self.number_positional(meta.cli);
-        self.infos.push(FieldInfo {
-            cli,
-            index: self.infos.len(),
-            name: meta.name,
-            ident: meta.ident,
-            flag: meta.flag,
-            aliases: meta.aliases,
-            class: meta.class,
-            rust_type: meta.rust_type,
-            doc: meta.doc,
-            value_type: C::value_type(),
-        });
+    /// Adds the next field, converted by codec `C` (chosen by the derive,
+    /// see `conversion.rs`), whose type is `C::Target`.
+    pub fn field<C: Codec>(&mut self, _codec: CodecToken<C>) -> FieldBuilder<'_, A, C> {
+        let index = self.take_member();
+        let mut info = self.metadata.next_field(self.infos.len(), C::value_type());
+        info.cli = self.number_positional(info.cli);
+        let overridable = info.class.has_typed_override();
+        self.infos.push(info);
         self.access.push(FieldAccess {
-            get: Box::new(move |args| C::encode(get(args))),
+            get: Box::new(move |args| C::encode(member::<A, C::Target>(args, index))),
             set: Box::new(move |args, value| {
-                *get_mut(args) = C::decode(value)?;
+                *member_mut::<A, C::Target>(args, index) = C::decode(value)?;
                 Ok(())
             }),
             normalize: |value| C::decode(value).map(|typed| C::encode(&typed)),
-            override_get: None,
-            override_set: None,
+            override_get: overridable.then(|| {
+                Box::new(move |ov: &A::Overrides| slot::<A::Overrides, Option<C::Target>>(ov, index).as_ref().map(C::encode))
+                    as OverrideGetter<A::Overrides>
+            }),
+            override_set: overridable.then(|| {
+                Box::new(move |ov: &mut A::Overrides, value: &Value| {
+                    *slot_mut::<A::Overrides, Option<C::Target>>(ov, index) = Some(C::decode(value)?);
+                    Ok(())
+                }) as Setter<A::Overrides>
+            }),
             validator: None,
         });
         FieldBuilder { builder: self, _codec: std::marker::PhantomData }
     }
 
-    /// Adds every field of a flattened group, in its declaration order.
-    pub fn flatten<I>(
-        &mut self,
-        get: fn(&A) -> &I,
-        get_mut: fn(&mut A) -> &mut I,
-        override_get: fn(&A::Overrides) -> &I::Overrides,
-        override_get_mut: fn(&mut A::Overrides) -> &mut I::Overrides,
-    ) where
+    /// Adds every field of the next member, a flattened group, in its
+    /// declaration order.
+    pub fn flatten<I>(&mut self)
+    where
         I: MegatronArgs<Role = A::Role>,
     {
+        let index = self.take_member();
         let inner = I::__schema();
         let offset = self.infos.len();
         for (info, access) in inner.infos.iter().zip(&inner.access) {
             let cli = self.number_positional(info.cli);
             self.infos.push(FieldInfo { index: offset + info.index, cli, ..info.clone() });
             self.access.push(FieldAccess {
-                get: Box::new(move |args| (access.get)(get(args))),
-                set: Box::new(move |args, value| (access.set)(get_mut(args), value)),
+                get: Box::new(move |args| (access.get)(member::<A, I>(args, index))),
+                set: Box::new(move |args, value| (access.set)(member_mut::<A, I>(args, index), value)),
                 normalize: access.normalize,
                 override_get: access.override_get.as_ref().map(|inner_get| {
-                    Box::new(move |ov: &A::Overrides| inner_get(override_get(ov)))
+                    Box::new(move |ov: &A::Overrides| inner_get(slot::<_, I::Overrides>(ov, index)))
                         as OverrideGetter<A::Overrides>
                 }),
                 override_set: access.override_set.as_ref().map(|inner_set| {
                     Box::new(move |ov: &mut A::Overrides, value: &Value| {
-                        inner_set(override_get_mut(ov), value)
+                        inner_set(slot_mut::<_, I::Overrides>(ov, index), value)
                     }) as Setter<A::Overrides>
                 }),
                 validator: access.validator.as_ref().map(|inner_validate| {
-                    Box::new(move |args: &A| inner_validate(get(args))) as Validator<A>
+                    Box::new(move |args: &A| inner_validate(member::<A, I>(args, index))) as Validator<A>
                 }),
             });
         }
@@ -208,7 +215,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
                 role: rv.role,
                 field: offset + rv.field,
                 kind: rv.kind,
-                apply: Box::new(move |args| (rv.apply)(get_mut(args))),
+                apply: Box::new(move |args| (rv.apply)(member_mut::<A, I>(args, index))),
             });
         }
     }
@@ -219,6 +226,10 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
     /// which the derive cannot see across) make a definition error, which
     /// every entry point reports; lookups find the first of them.
     pub fn build(self) -> Schema<A> {
+        assert!(
+            self.metadata.is_done(),
+            "megatron-args: the derive described more fields than it registered; use the same version of both crates"
+        );
         let mut by_name = HashMap::with_capacity(self.infos.len());
         let mut definition_error = None;
         for info in &self.infos {
@@ -252,6 +263,35 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
     }
 }
 
+/// Member `index` of `args`, which the derive gave type `T`.
+fn member<A: MegatronArgs, T: Any>(args: &A, index: usize) -> &T {
+    args.__member(index).and_then(|m| m.downcast_ref()).unwrap_or_else(|| member_mismatch::<A, T>(index))
+}
+
+fn member_mut<A: MegatronArgs, T: Any>(args: &mut A, index: usize) -> &mut T {
+    args.__member_mut(index).and_then(|m| m.downcast_mut()).unwrap_or_else(|| member_mismatch::<A, T>(index))
+}
+
+/// The override slot of member `index`: `Option<T>` of a field, the group's
+/// overrides of a flattened group.
+fn slot<O: Overrides, T: Any>(overrides: &O, index: usize) -> &T {
+    overrides.__slot(index).and_then(|m| m.downcast_ref()).unwrap_or_else(|| member_mismatch::<O, T>(index))
+}
+
+fn slot_mut<O: Overrides, T: Any>(overrides: &mut O, index: usize) -> &mut T {
+    overrides.__slot_mut(index).and_then(|m| m.downcast_mut()).unwrap_or_else(|| member_mismatch::<O, T>(index))
+}
+
+/// The derive checks at compile time that each codec converts its field's
+/// type, so this is a bug in the derive, never a user's mistake.
+fn member_mismatch<S, T>(index: usize) -> ! {
+    panic!(
+        "megatron-args: member {index} of `{}` is not a `{}`",
+        std::any::type_name::<S>(),
+        std::any::type_name::<T>()
+    )
+}
+
 /// The last field added, for its optional parts.
 #[doc(hidden)]
 pub struct FieldBuilder<'b, A: MegatronArgs, C: Codec> {
@@ -266,21 +306,6 @@ impl<A: MegatronArgs, C: Codec> FieldBuilder<'_, A, C> {
 
     fn access(&mut self) -> &mut FieldAccess<A> {
         self.builder.access.last_mut().expect("a field was just added")
-    }
-
-    /// The field's slot in `ArgsOverrides`.
-    pub fn overridable(
-        mut self,
-        get: fn(&A::Overrides) -> &Option<C::Target>,
-        get_mut: fn(&mut A::Overrides) -> &mut Option<C::Target>,
-    ) -> Self {
-        let access = self.access();
-        access.override_get = Some(Box::new(move |ov| get(ov).as_ref().map(C::encode)));
-        access.override_set = Some(Box::new(move |ov, value| {
-            *get_mut(ov) = Some(C::decode(value)?);
-            Ok(())
-        }));
-        self
     }
 
     /// `#[megatron(validate = path)]`.
