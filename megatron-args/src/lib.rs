@@ -143,7 +143,9 @@ pub mod attributes {}
 #[doc(hidden)]
 pub mod __private {
     pub use crate::model::args::schema::{Schema, SchemaBuilder};
-    pub use crate::model::args::{debug_overrides, deserialize_overrides, serialize_overrides};
+    pub use crate::model::args::{
+        debug_overrides, deserialize_overrides, edit_group, serialize_overrides, set_override, OverrideValues,
+    };
     pub mod conversion {
         pub use crate::model::conversion::{
             codec, typed, ArgField, CodecToken, NoConversion, Opaque, Probe, SharedField, SharedNoConversion,
@@ -151,7 +153,6 @@ pub mod __private {
         };
     }
     pub use serde;
-    pub use std::sync::OnceLock;
 
     #[cfg(feature = "clap")]
     pub use crate::__clap_command_hook as clap_command_hook;

@@ -4,15 +4,17 @@
 pub(crate) mod schema;
 
 use std::any::Any;
+use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 use crate::model::error::{Error, Problem, ProblemKind};
 use crate::model::field::FieldInfo;
+use crate::model::per_type::per_type;
 use crate::model::role::Role;
 use crate::model::rules::{self, Nowhere};
 use crate::model::suggest;
 use crate::model::value::Value;
-pub(crate) use schema::Schema;
+pub(crate) use schema::{Schema, SchemaBuilder};
 
 /// An argument struct whose roles get their own typed copies.
 ///
@@ -68,9 +70,15 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     /// The typed per-role overrides (`ArgsOverrides` for `Args`).
     type Overrides: Overrides<Args = Self>;
 
-    /// The generated field table.
+    /// The field table as the derive describes it.
     #[doc(hidden)]
-    fn __schema() -> &'static Schema<Self>;
+    fn __describe() -> SchemaBuilder<Self>;
+
+    /// The field table, built once.
+    #[doc(hidden)]
+    fn __schema() -> &'static Schema<Self> {
+        per_type::<Self, Schema<Self>>(|| Self::__describe().build())
+    }
 
     /// Member `index` of the struct (its arguments and flattened groups, in
     /// declaration order), for the field table's typed access.
@@ -82,11 +90,18 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     fn __member_mut(&mut self, index: usize) -> Option<&mut dyn Any>;
 
     /// The struct's clap command, when it is a clap `Parser` or `Args`
-    /// (generated; built once).
+    /// (generated).
+    #[cfg(feature = "clap")]
+    #[doc(hidden)]
+    fn __build_clap_command() -> Option<clap::Command> {
+        None
+    }
+
+    /// [`MegatronArgs::__build_clap_command`], built once.
     #[cfg(feature = "clap")]
     #[doc(hidden)]
     fn __clap_command() -> Option<&'static clap::Command> {
-        None
+        per_type::<Self, Option<clap::Command>>(Self::__build_clap_command).as_ref()
     }
 
     /// Every field's metadata in declaration order, flattened groups included.
@@ -352,28 +367,18 @@ pub trait Overrides: Default + Clone + Debug + PartialEq + Send + Sync + 'static
     /// The argument struct these overrides apply to.
     type Args: MegatronArgs<Overrides = Self>;
 
-    /// The override slot of member `index` of the arguments: `Option<T>` of
-    /// a regular field, the group's overrides of a flattened group, `None`
-    /// for the other fields.
+    /// The values set.
     #[doc(hidden)]
-    fn __slot(&self, index: usize) -> Option<&dyn Any>;
+    fn __values(&self) -> &OverrideValues;
 
-    /// [`Overrides::__slot`], mutably.
+    /// [`Overrides::__values`], mutably.
     #[doc(hidden)]
-    fn __slot_mut(&mut self, index: usize) -> Option<&mut dyn Any>;
+    fn __values_mut(&mut self) -> &mut OverrideValues;
 
     /// Every override that is set, as (argument name, value), in field order.
     fn entries(&self) -> Vec<(&'static str, Value)> {
-        let schema = Self::Args::__schema();
-        schema
-            .infos
-            .iter()
-            .zip(&schema.access)
-            .filter_map(|(info, access)| {
-                let value = access.override_get.as_ref()?(self)?;
-                Some((info.name, value))
-            })
-            .collect()
+        let infos = &Self::Args::__schema().infos;
+        self.__values().0.iter().map(|(&index, value)| (infos[index].name, value.clone())).collect()
     }
 
     /// Whether no override is set.
@@ -389,17 +394,59 @@ pub trait Overrides: Default + Clone + Debug + PartialEq + Send + Sync + 'static
         schema.check_definition()?;
         let index = schema.index_of(name).ok_or_else(|| unknown_field::<Self::Args>(name))?;
         let info = &schema.infos[index];
-        let Some(set) = schema.access[index].override_set.as_ref() else {
+        if !info.class.has_typed_override() {
             return Err(Error::from(Problem::new(
                 ProblemKind::NotOverridable { key: info.name.to_string(), class: info.class },
                 format!("`{}` is a {} argument and cannot be overridden per role", info.name, info.class),
                 None,
                 Some("keep it on the command line".to_string()),
             )));
-        };
+        }
+        // Checked and normalized by the field's codec, as a typed setter's value is.
         let value = rules::check_value::<Self::Args>(index, info.name, &value.into(), &Nowhere)?;
-        set(self, &value).map_err(|mismatch| Error::from(Problem::type_mismatch(info.name, &mismatch, None)))
+        self.__values_mut().0.insert(index, value);
+        Ok(())
     }
+}
+
+/// The values of typed overrides, by field index in the arguments' table,
+/// each converted by its field's codec. The generated `ArgsOverrides` wraps
+/// one: a struct of a thousand `Option` fields, with their `Clone` and
+/// `Default` and a way to reach each, cost more compile time than the rest
+/// of the derive.
+#[doc(hidden)]
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OverrideValues(BTreeMap<usize, Value>);
+
+/// A typed setter: member `member` of the arguments (a regular field)
+/// overridden with `value`, of the field's type.
+#[doc(hidden)]
+pub fn set_override<O: Overrides>(mut overrides: O, member: usize, value: &dyn Any) -> O {
+    let schema = O::Args::__schema();
+    let field = schema.member_fields[member].start;
+    let value = (schema.access[field].encode_any)(value);
+    overrides.__values_mut().0.insert(field, value);
+    overrides
+}
+
+/// A flattened group's setter: the overrides of member `member` (a group,
+/// whose overrides are `G`) edited by `edit`.
+#[doc(hidden)]
+pub fn edit_group<O: Overrides, G: Overrides>(
+    mut overrides: O,
+    member: usize,
+    edit: impl FnOnce(G) -> G,
+) -> O {
+    let fields = O::Args::__schema().member_fields[member].clone();
+    let values = &mut overrides.__values_mut().0;
+    let mut group = G::default();
+    let mut after = values.split_off(&fields.start);
+    let rest = after.split_off(&fields.end);
+    group.__values_mut().0 = after.into_iter().map(|(index, value)| (index - fields.start, value)).collect();
+    let group = edit(group);
+    values.extend(group.__values().0.iter().map(|(index, value)| (index + fields.start, value.clone())));
+    values.extend(rest);
+    overrides
 }
 
 /// Deserializes typed overrides from an `overrides` mapping.

@@ -23,20 +23,17 @@ use crate::model::error::{Location, Problem, ProblemKind};
 use crate::model::field::FieldInfo;
 use crate::model::value::Value;
 
-/// Writes `MegatronArgs::__clap_command` for `$ty`: the struct's clap
-/// command, built once.
+/// Writes `MegatronArgs::__build_clap_command` for `$ty`: the struct's clap
+/// command (the runtime keeps it once built).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __clap_command_hook {
     ($ty:ty) => {
-        fn __clap_command() -> ::core::option::Option<&'static $crate::__private::clap::Command> {
+        fn __build_clap_command() -> ::core::option::Option<$crate::__private::clap::Command> {
             #[allow(unused_imports)]
             use $crate::__private::{CommandOfArgs as _, CommandOfParser as _, NoCommand as _};
-            static COMMAND: $crate::__private::OnceLock<
-                ::core::option::Option<$crate::__private::clap::Command>,
-            > = $crate::__private::OnceLock::new();
             #[allow(clippy::needless_borrow)]
-            COMMAND.get_or_init(|| (&&&$crate::__private::ClapProbe::<$ty>::new()).clap_command()).as_ref()
+            (&&&$crate::__private::ClapProbe::<$ty>::new()).clap_command()
         }
     };
 }

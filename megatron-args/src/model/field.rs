@@ -166,7 +166,8 @@ impl MetadataReader {
             other => format_mismatch(other),
         };
         let value_delimiter = self.optional().and_then(|s| s.chars().next());
-        let cli = CliArg { long, short, positional, aliases: cli_aliases, short_aliases, action, value_delimiter };
+        let cli =
+            CliArg { long, short, positional, aliases: cli_aliases, short_aliases, action, value_delimiter };
         FieldInfo { index, name, ident, flag, aliases, class, rust_type, doc, value_type, cli }
     }
 
@@ -178,7 +179,9 @@ impl MetadataReader {
     fn item(&mut self) -> &'static str {
         let rest = self.rest;
         let Some((len, tail)) = rest.split_once(':') else { format_mismatch(rest) };
-        let Some(item) = len.parse().ok().and_then(|len: usize| tail.get(..len)) else { format_mismatch(rest) };
+        let Some(item) = len.parse().ok().and_then(|len: usize| tail.get(..len)) else {
+            format_mismatch(rest)
+        };
         self.rest = &tail[item.len()..];
         item
     }

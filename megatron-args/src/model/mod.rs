@@ -9,6 +9,7 @@ pub(crate) mod conversion;
 pub(crate) mod diagnostic;
 pub(crate) mod error;
 pub(crate) mod field;
+pub(crate) mod per_type;
 pub(crate) mod role;
 pub(crate) mod rules;
 pub(crate) mod suggest;

@@ -4,7 +4,7 @@
 use std::any::Any;
 use std::path::PathBuf;
 
-use crate::__private::{OnceLock, Schema, SchemaBuilder};
+use crate::__private::{OverrideValues, SchemaBuilder};
 use crate::codec::Plain;
 use crate::model::conversion::codec;
 use crate::{FieldClass, MegatronArgs, Overrides, PpoRole};
@@ -41,41 +41,15 @@ impl Default for Train {
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct TrainOverrides {
-    pub lr: Option<f64>,
-    pub save: Option<Option<PathBuf>>,
-    pub micro_batch_size: Option<u32>,
-    pub layers: Option<Vec<u32>>,
-    pub use_kl_loss: Option<bool>,
-    pub kl_coef: Option<f64>,
-    pub lr_warmup_iters: Option<u32>,
-}
+pub(crate) struct TrainOverrides(OverrideValues);
 
 impl Overrides for TrainOverrides {
     type Args = Train;
-    fn __slot(&self, index: usize) -> Option<&dyn Any> {
-        match index {
-            0 => Some(&self.lr),
-            1 => Some(&self.save),
-            2 => Some(&self.micro_batch_size),
-            3 => Some(&self.layers),
-            4 => Some(&self.use_kl_loss),
-            5 => Some(&self.kl_coef),
-            6 => Some(&self.lr_warmup_iters),
-            _ => None,
-        }
+    fn __values(&self) -> &OverrideValues {
+        &self.0
     }
-    fn __slot_mut(&mut self, index: usize) -> Option<&mut dyn Any> {
-        match index {
-            0 => Some(&mut self.lr),
-            1 => Some(&mut self.save),
-            2 => Some(&mut self.micro_batch_size),
-            3 => Some(&mut self.layers),
-            4 => Some(&mut self.use_kl_loss),
-            5 => Some(&mut self.kl_coef),
-            6 => Some(&mut self.lr_warmup_iters),
-            _ => None,
-        }
+    fn __values_mut(&mut self) -> &mut OverrideValues {
+        &mut self.0
     }
 }
 
@@ -114,34 +88,31 @@ impl MegatronArgs for Train {
     type Role = PpoRole;
     type Overrides = TrainOverrides;
 
-    fn __schema() -> &'static Schema<Self> {
-        static SCHEMA: OnceLock<Schema<Train>> = OnceLock::new();
-        SCHEMA.get_or_init(|| {
-            use FieldClass::*;
-            let mut b = SchemaBuilder::<Train>::new(metadata(&[
-                ("lr", "--lr", &[], Regular),
-                ("save", "", &[], Regular),
-                ("micro_batch_size", "", &["mbs"], Regular),
-                ("layers", "", &[], Regular),
-                ("use_kl_loss", "", &[], Regular),
-                ("kl_coef", "", &[], Regular),
-                ("lr_warmup_iters", "", &[], Regular),
-                ("tensor_model_parallel_size", "--tensor-model-parallel-size", &[], Topology),
-                ("critic_num_nodes", "", &[], Placement),
-                ("megatron_config_path", "", &[], Shared),
-            ]));
-            b.field(codec::<Plain<f64>>()).validate(|a| positive(&a.lr));
-            b.field(codec::<Plain<Option<PathBuf>>>());
-            b.field(codec::<Plain<u32>>());
-            b.field(codec::<Plain<Vec<u32>>>());
-            b.field(codec::<Plain<bool>>());
-            b.field(codec::<Plain<f64>>()).role_forced(PpoRole::Critic, |a| a.kl_coef = 0.0);
-            b.field(codec::<Plain<u32>>()).role_default(PpoRole::Critic, |a| a.lr_warmup_iters = 10);
-            b.field(codec::<Plain<u32>>());
-            b.field(codec::<Plain<u32>>());
-            b.field(codec::<Plain<Option<PathBuf>>>());
-            b.build()
-        })
+    fn __describe() -> SchemaBuilder<Self> {
+        use FieldClass::*;
+        let mut b = SchemaBuilder::<Train>::new(metadata(&[
+            ("lr", "--lr", &[], Regular),
+            ("save", "", &[], Regular),
+            ("micro_batch_size", "", &["mbs"], Regular),
+            ("layers", "", &[], Regular),
+            ("use_kl_loss", "", &[], Regular),
+            ("kl_coef", "", &[], Regular),
+            ("lr_warmup_iters", "", &[], Regular),
+            ("tensor_model_parallel_size", "--tensor-model-parallel-size", &[], Topology),
+            ("critic_num_nodes", "", &[], Placement),
+            ("megatron_config_path", "", &[], Shared),
+        ]));
+        b.field(codec::<Plain<f64>>()).validate(|a| positive(&a.lr));
+        b.field(codec::<Plain<Option<PathBuf>>>());
+        b.field(codec::<Plain<u32>>());
+        b.field(codec::<Plain<Vec<u32>>>());
+        b.field(codec::<Plain<bool>>());
+        b.field(codec::<Plain<f64>>()).role_forced(PpoRole::Critic, |a| a.kl_coef = 0.0);
+        b.field(codec::<Plain<u32>>()).role_default(PpoRole::Critic, |a| a.lr_warmup_iters = 10);
+        b.field(codec::<Plain<u32>>());
+        b.field(codec::<Plain<u32>>());
+        b.field(codec::<Plain<Option<PathBuf>>>());
+        b
     }
 
     fn __member(&self, index: usize) -> Option<&dyn Any> {

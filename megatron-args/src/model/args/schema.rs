@@ -11,11 +11,11 @@
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::MegatronArgs;
 use crate::model::conversion::CodecToken;
-use crate::model::args::Overrides;
 use crate::model::field::{CliArg, FieldInfo, MetadataReader, RoleValueKind};
 use crate::model::role::Role;
 use crate::model::value::{Codec, TypeMismatch, Value};
@@ -23,7 +23,6 @@ use crate::model::value_checks::ValueChecks;
 
 type Getter<A> = Box<dyn Fn(&A) -> Value + Send + Sync>;
 type Setter<A> = Box<dyn Fn(&mut A, &Value) -> Result<(), TypeMismatch> + Send + Sync>;
-type OverrideGetter<O> = Box<dyn Fn(&O) -> Option<Value> + Send + Sync>;
 type Validator<A> = Box<dyn Fn(&A) -> Result<(), String> + Send + Sync>;
 
 /// Typed access to one field, built from its codec.
@@ -31,8 +30,8 @@ pub(crate) struct FieldAccess<A: MegatronArgs> {
     pub(crate) get: Getter<A>,
     pub(crate) set: Setter<A>,
     pub(crate) normalize: fn(&Value) -> Result<Value, TypeMismatch>,
-    pub(crate) override_get: Option<OverrideGetter<A::Overrides>>,
-    pub(crate) override_set: Option<Setter<A::Overrides>>,
+    /// The typed setter's value (`&C::Target`) as a value.
+    pub(crate) encode_any: fn(&dyn Any) -> Value,
     pub(crate) validator: Option<Validator<A>>,
 }
 
@@ -51,6 +50,9 @@ pub struct Schema<A: MegatronArgs> {
     pub(crate) access: Vec<FieldAccess<A>>,
     by_name: HashMap<&'static str, usize>,
     pub(crate) role_values: Vec<RoleValue<A>>,
+    /// The fields of each member (`__member`): one for an argument, the
+    /// group's for a flattened group.
+    pub(crate) member_fields: Vec<Range<usize>>,
     /// Prepared at first use: it needs the finished table.
     checks: OnceLock<ValueChecks>,
     /// A mistake in the struct's definition that the derive cannot see
@@ -117,8 +119,7 @@ pub struct SchemaBuilder<A: MegatronArgs> {
     role_values: Vec<RoleValue<A>>,
     positionals: usize,
     metadata: MetadataReader,
-    /// The member index (`__member`, `__slot`) of the next field or group.
-    next_member: usize,
+    member_fields: Vec<Range<usize>>,
 }
 
 impl<A: MegatronArgs> SchemaBuilder<A> {
@@ -132,13 +133,15 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             role_values: Vec::new(),
             positionals: 0,
             metadata: MetadataReader::new(metadata),
-            next_member: 0,
+            member_fields: Vec::new(),
         }
     }
 
-    fn take_member(&mut self) -> usize {
-        self.next_member += 1;
-        self.next_member - 1
+    /// Numbers the next member, whose fields start at the next field.
+    fn take_member(&mut self, fields: usize) -> usize {
+        let start = self.infos.len();
+        self.member_fields.push(start..start + fields);
+        self.member_fields.len() - 1
     }
 
     /// The next positional index, when `cli` is a positional argument.
@@ -153,10 +156,9 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
     /// Adds the next field, converted by codec `C` (chosen by the derive,
     /// see `conversion.rs`), whose type is `C::Target`.
     pub fn field<C: Codec>(&mut self, _codec: CodecToken<C>) -> FieldBuilder<'_, A, C> {
-        let index = self.take_member();
+        let index = self.take_member(1);
         let mut info = self.metadata.next_field(self.infos.len(), C::value_type());
         info.cli = self.number_positional(info.cli);
-        let overridable = info.class.has_typed_override();
         self.infos.push(info);
         self.access.push(FieldAccess {
             get: Box::new(move |args| C::encode(member::<A, C::Target>(args, index))),
@@ -165,16 +167,10 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
                 Ok(())
             }),
             normalize: |value| C::decode(value).map(|typed| C::encode(&typed)),
-            override_get: overridable.then(|| {
-                Box::new(move |ov: &A::Overrides| slot::<A::Overrides, Option<C::Target>>(ov, index).as_ref().map(C::encode))
-                    as OverrideGetter<A::Overrides>
-            }),
-            override_set: overridable.then(|| {
-                Box::new(move |ov: &mut A::Overrides, value: &Value| {
-                    *slot_mut::<A::Overrides, Option<C::Target>>(ov, index) = Some(C::decode(value)?);
-                    Ok(())
-                }) as Setter<A::Overrides>
-            }),
+            encode_any: |value| match value.downcast_ref::<C::Target>() {
+                Some(typed) => C::encode(typed),
+                None => member_mismatch::<A, C::Target>(usize::MAX),
+            },
             validator: None,
         });
         FieldBuilder { builder: self, _codec: std::marker::PhantomData }
@@ -186,8 +182,8 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
     where
         I: MegatronArgs<Role = A::Role>,
     {
-        let index = self.take_member();
         let inner = I::__schema();
+        let index = self.take_member(inner.infos.len());
         let offset = self.infos.len();
         for (info, access) in inner.infos.iter().zip(&inner.access) {
             let cli = self.number_positional(info.cli);
@@ -196,15 +192,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
                 get: Box::new(move |args| (access.get)(member::<A, I>(args, index))),
                 set: Box::new(move |args, value| (access.set)(member_mut::<A, I>(args, index), value)),
                 normalize: access.normalize,
-                override_get: access.override_get.as_ref().map(|inner_get| {
-                    Box::new(move |ov: &A::Overrides| inner_get(slot::<_, I::Overrides>(ov, index)))
-                        as OverrideGetter<A::Overrides>
-                }),
-                override_set: access.override_set.as_ref().map(|inner_set| {
-                    Box::new(move |ov: &mut A::Overrides, value: &Value| {
-                        inner_set(slot_mut::<_, I::Overrides>(ov, index), value)
-                    }) as Setter<A::Overrides>
-                }),
+                encode_any: access.encode_any,
                 validator: access.validator.as_ref().map(|inner_validate| {
                     Box::new(move |args: &A| inner_validate(member::<A, I>(args, index))) as Validator<A>
                 }),
@@ -257,6 +245,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             access: self.access,
             by_name,
             role_values: self.role_values,
+            member_fields: self.member_fields,
             checks: OnceLock::new(),
             definition_error,
         }
@@ -270,16 +259,6 @@ fn member<A: MegatronArgs, T: Any>(args: &A, index: usize) -> &T {
 
 fn member_mut<A: MegatronArgs, T: Any>(args: &mut A, index: usize) -> &mut T {
     args.__member_mut(index).and_then(|m| m.downcast_mut()).unwrap_or_else(|| member_mismatch::<A, T>(index))
-}
-
-/// The override slot of member `index`: `Option<T>` of a field, the group's
-/// overrides of a flattened group.
-fn slot<O: Overrides, T: Any>(overrides: &O, index: usize) -> &T {
-    overrides.__slot(index).and_then(|m| m.downcast_ref()).unwrap_or_else(|| member_mismatch::<O, T>(index))
-}
-
-fn slot_mut<O: Overrides, T: Any>(overrides: &mut O, index: usize) -> &mut T {
-    overrides.__slot_mut(index).and_then(|m| m.downcast_mut()).unwrap_or_else(|| member_mismatch::<O, T>(index))
 }
 
 /// The derive checks at compile time that each codec converts its field's
