@@ -341,7 +341,7 @@ fn setter(f: &Field, member: usize, name: &Ident, krate: &Path) -> Option<TokenS
         #[doc = #doc]
         #[must_use]
         pub fn #name(self, value: #ty) -> Self {
-            #krate::__private::set_override(self, #member, &value)
+            #krate::__private::set_override(self, #member, value)
         }
     })
 }

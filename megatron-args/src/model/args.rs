@@ -421,10 +421,10 @@ pub struct OverrideValues(BTreeMap<usize, Value>);
 /// A typed setter: member `member` of the arguments (a regular field)
 /// overridden with `value`, of the field's type.
 #[doc(hidden)]
-pub fn set_override<O: Overrides>(mut overrides: O, member: usize, value: &dyn Any) -> O {
+pub fn set_override<O: Overrides, T: Any>(mut overrides: O, member: usize, value: T) -> O {
     let schema = O::Args::__schema();
     let field = schema.member_fields[member].start;
-    let value = (schema.access[field].encode_any)(value);
+    let value = (schema.access[field].encode_any)(&value);
     overrides.__values_mut().0.insert(field, value);
     overrides
 }
