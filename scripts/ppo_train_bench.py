@@ -27,6 +27,12 @@ file, run M times with `PPO_TRAIN_TIMINGS=1`: the wall time of the process
 (with the pass-through split and upstream's validation), the file load, the
 resolution of both roles and the printing.
 
+With `--instructions`, the same `cargo check` of each crate is also
+counted in instructions executed by rustc (valgrind's cachegrind, from
+Debian's `valgrind`): a count, not a time, so repeatable on a loaded machine;
+it is how the derive's compile-time cost was taken apart, one generated item
+at a time.
+
 The machine is usually shared: compare the ratios measured in one run, not
 absolute seconds across runs. Standard library only.
 """
@@ -108,7 +114,28 @@ def time_build(root, env, variant, cargo_args):
     return wall, cpu
 
 
-def measure_builds(measures, runs, target_dir, keep):
+def rustc_instructions(root, env, variant):
+    """Instructions rustc executes for `cargo check` of the crate, under cachegrind."""
+    os.utime(os.path.join(root, f"surface_{variant}", "src", "main.rs"), None)
+    done = cargo(root, env, "check", "-v", "-p", f"surface_{variant}")
+    if done.returncode != 0:
+        sys.exit(f"cargo check -p surface_{variant} failed:\n{done.stderr}")
+    command = None
+    for line in done.stderr.splitlines():
+        match = re.match(r"\s*Running `(.*)`$", line)
+        if match and f"--crate-name surface_{variant} " in match.group(1):
+            command = match.group(1)
+    if command is None:
+        sys.exit("cargo check -v printed no rustc command line")
+    counted = subprocess.run(f"valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null {command}",
+                             shell=True, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    match = re.search(r"I\s+refs:\s+([0-9,]+)", counted.stderr)
+    if counted.returncode != 0 or not match:
+        sys.exit(f"valgrind failed (is Debian's valgrind installed?):\n{counted.stderr[-2000:]}")
+    return int(match.group(1).replace(",", ""))
+
+
+def measure_builds(measures, runs, target_dir, keep, instructions=False):
     root = keep or tempfile.mkdtemp(prefix="megatron-args-ppo-surface-")
     env = dict(os.environ, CARGO_TARGET_DIR=target_dir, CARGO_INCREMENTAL="0", CARGO_TERM_COLOR="never")
     times = {}
@@ -125,6 +152,9 @@ def measure_builds(measures, runs, target_dir, keep):
                 for variant in order:
                     times.setdefault((measure, variant), []).append(time_build(root, env, variant, cargo_args))
                 print(f"  {label} run {run + 1}/{runs} done", file=sys.stderr, flush=True)
+        if instructions:
+            print("counting rustc's instructions (cachegrind, a few minutes) ...", file=sys.stderr, flush=True)
+            times["instructions"] = {v: rustc_instructions(root, env, v) for v in VARIANTS}
     finally:
         if not keep:
             shutil.rmtree(root, ignore_errors=True)
@@ -143,6 +173,13 @@ def report_builds(measures, times, runs):
             share = (median["megatron"] - median["clap"]) / median["clap"]
             print(f"| {MEASURES[measure][0]} | {median['clap']:.1f} | {median['megatron']:.1f} | "
                   f"{share:+.0%} | {spread:.0%} |")
+    if "instructions" in times:
+        counts = times["instructions"]
+        share = (counts["megatron"] - counts["clap"]) / counts["clap"]
+        print("\nInstructions executed by rustc for `cargo check` of the crate (cachegrind, one run, repeatable):\n")
+        print("| build | clap derive alone | + MegatronArgs | MegatronArgs share |")
+        print("|---|---:|---:|---:|")
+        print(f"| cargo check | {counts['clap'] / 1e9:.2f} G | {counts['megatron'] / 1e9:.2f} G | {share:+.1%} |")
     print("\nMegatronArgs share = (with MegatronArgs - clap alone) / clap alone; target <= 20% on check and "
           "dev build.\nspread = the largest (max - min) / median of the two crates.")
 
@@ -203,6 +240,8 @@ def main():
     parser.add_argument("--target-dir", default=os.path.join(REPO, "target", "ppo-surface"),
                         help="the scratch crates' target dir, kept between runs (default target/ppo-surface)")
     parser.add_argument("--keep", metavar="DIR", help="generate the scratch workspace in DIR and keep it")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count rustc's instructions for `cargo check` of each crate (needs valgrind)")
     args = parser.parse_args()
     skip = {s for s in args.skip.split(",") if s}
     unknown = skip - set(MEASURES) - {"process"}
@@ -211,7 +250,7 @@ def main():
 
     measures = [m for m in MEASURES if m not in skip]
     if measures:
-        times = measure_builds(measures, args.runs, os.path.abspath(args.target_dir), args.keep)
+        times = measure_builds(measures, args.runs, os.path.abspath(args.target_dir), args.keep, args.instructions)
         report_builds(measures, times, args.runs)
     if "process" not in skip:
         measure_process(args.process_runs, args.example_profile)

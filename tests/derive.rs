@@ -304,10 +304,20 @@ fn overrides_have_setters_for_regular_fields_only() {
         .save(Some(PathBuf::from("/ckpt/critic")))
         .lr_decay_style(LrDecayStyle::Cosine)
         .optim(|o| o.weight_decay(0.05));
-    assert_eq!(overrides.lr, Some(1e-5));
-    assert_eq!(overrides.optim.weight_decay, Some(0.05));
-    let names: Vec<_> = overrides.entries().into_iter().map(|(name, _)| name).collect();
-    assert_eq!(names, ["lr", "save", "lr_decay_style", "weight_decay"]);
+    assert_eq!(
+        overrides.entries(),
+        [
+            ("lr", Value::Float(1e-5)),
+            ("save", Value::from("/ckpt/critic")),
+            ("lr_decay_style", Value::from("cosine")),
+            ("weight_decay", Value::Float(0.05)),
+        ]
+    );
+    // A group's setter edits what was set before, in and out of the group.
+    let edited = overrides.optim(|o| o.weight_decay(0.1)).lr(2e-5);
+    assert_eq!(edited.entries()[0], ("lr", Value::Float(2e-5)));
+    assert_eq!(edited.entries()[3], ("weight_decay", Value::Float(0.1)));
+    assert_eq!(edited.entries().len(), 4);
     assert!(TrainArgsOverrides::default().is_empty());
 }
 
@@ -319,7 +329,7 @@ fn overrides_refuse_dynamic_set_of_non_regular_fields() {
         assert!(matches!(err.problems()[0].kind, ProblemKind::NotOverridable { .. }), "{name}");
     }
     overrides.set("adam_beta1", "0.8").unwrap();
-    assert_eq!(overrides.optim.adam_beta1, Some(0.8));
+    assert_eq!(overrides, TrainArgsOverrides::default().optim(|o| o.adam_beta1(0.8)));
 }
 
 #[test]
