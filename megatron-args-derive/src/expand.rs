@@ -175,7 +175,7 @@ fn schema_call(f: &Field, krate: &Path, roles: &TokenStream, a: &Ident, b: &Iden
         let group = quote_spanned!(ty.span()=> #b.flatten::<#ty>);
         return quote!(#group(););
     }
-    let codec = codec(f, krate);
+    let register = register(f, krate, b);
     let validate = f.attrs.validate.as_ref().map(|path| {
         // Spanned by the field, so that a validator of the wrong type is
         // reported at the field it does not fit.
@@ -194,7 +194,7 @@ fn schema_call(f: &Field, krate: &Path, roles: &TokenStream, a: &Ident, b: &Iden
             let expr = &rv.expr;
             quote!(.#method(<#roles>::#variant, |#a| #a.#member = #expr))
         });
-    quote!(#b.field(#codec) #validate #(#role_values)*;)
+    quote!(#register #validate #(#role_values)*;)
 }
 
 pub(crate) fn class_name(f: &Field) -> &'static str {
@@ -210,11 +210,12 @@ pub(crate) fn class_name(f: &Field) -> &'static str {
     }
 }
 
-/// The expression of the field's codec token: `Option`/`Vec` peeled as
-/// clap_derive peels them, and the leaf's conversion given by
-/// `#[megatron(value_enum/from_str)]` or clap's `value_enum`, else chosen
-/// from the type (`conversion.rs` in the runtime).
-fn codec(f: &Field, krate: &Path) -> TokenStream {
+/// The builder call that adds the field with its conversion: `Option`/`Vec`
+/// peeled as clap_derive peels them, and the leaf's conversion given by
+/// `#[megatron(value_enum/from_str)]` or clap's `value_enum`, the runtime's
+/// own for the built-in types, else chosen from the type (`conversion.rs` in
+/// the runtime).
+fn register(f: &Field, krate: &Path, b: &Ident) -> TokenStream {
     let mut wrappers = Vec::new();
     let mut leaf = f.ty;
     loop {
@@ -236,9 +237,11 @@ fn codec(f: &Field, krate: &Path) -> TokenStream {
     } else if f.attrs.from_str.is_some() {
         quote_spanned!(leaf.span()=> #conversion::codec::<#krate::codec::FromStrCodec<#leaf>>())
     } else if is_builtin(leaf) {
-        // The common case, named directly: the probe below costs more
-        // compile time than the rest of the field's code.
-        quote_spanned!(leaf.span()=> #conversion::codec::<#krate::codec::Plain<#leaf>>())
+        // The common case: the runtime's own conversion, named with the
+        // whole type (`Plain<Option<Vec<i64>>>` converts as the wrappers
+        // would), so no compile time goes to the probe or the check below.
+        let ty = f.ty;
+        return quote_spanned!(ty.span()=> #b.plain::<#ty>());
     } else {
         let kind = if class_name(f) == "Shared" { quote!(SharedField) } else { quote!(ArgField) };
         // The probe traits are imported once, at the top of `__schema`.
@@ -247,12 +250,12 @@ fn codec(f: &Field, krate: &Path) -> TokenStream {
         }
     };
     if wrappers.is_empty() {
-        return token;
+        return quote!(#b.field(#token));
     }
     wrappers.reverse();
     // `Option`/`Vec` were recognised by name: check that they are std's.
     let ty = f.ty;
-    quote_spanned!(ty.span()=> #conversion::typed::<#ty, _>(#token #(#wrappers)*))
+    quote_spanned!(ty.span()=> #b.field(#conversion::typed::<#ty, _>(#token #(#wrappers)*)))
 }
 
 /// Whether `ty` is one of the types the runtime converts itself

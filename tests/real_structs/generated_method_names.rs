@@ -39,8 +39,14 @@ fn overrides_keep_their_trait_methods() {
     assert_eq!(built, overrides);
     let more = ArgsOverrides::default().set_entries(9).set_is_empty(true).fields(7).get(8).set_clone(6);
     assert_eq!(
-        (more.entries, more.is_empty, more.fields, more.get, more.clone),
-        (Some(9), Some(true), Some(7), Some(8), Some(6))
+        more.entries(),
+        [
+            ("entries", Value::Int(9)),
+            ("is_empty", Value::Bool(true)),
+            ("fields", Value::Int(7)),
+            ("get", Value::Int(8)),
+            ("clone", Value::Int(6))
+        ]
     );
 }
 

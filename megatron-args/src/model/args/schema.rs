@@ -18,7 +18,7 @@ use super::MegatronArgs;
 use crate::model::conversion::CodecToken;
 use crate::model::field::{CliArg, FieldInfo, MetadataReader, RoleValueKind};
 use crate::model::role::Role;
-use crate::model::value::{Codec, TypeMismatch, Value};
+use crate::model::value::{ArgValue, Codec, Plain, TypeMismatch, Value};
 use crate::model::value_checks::ValueChecks;
 
 type Getter<A> = Box<dyn Fn(&A) -> Value + Send + Sync>;
@@ -174,6 +174,11 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             validator: None,
         });
         FieldBuilder { builder: self, _codec: std::marker::PhantomData }
+    }
+
+    /// Adds the next field, of a type the runtime converts itself.
+    pub fn plain<T: ArgValue>(&mut self) -> FieldBuilder<'_, A, Plain<T>> {
+        self.field(crate::model::conversion::codec())
     }
 
     /// Adds every field of the next member, a flattened group, in its
