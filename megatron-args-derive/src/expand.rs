@@ -339,7 +339,10 @@ fn setter(f: &Field, member: usize, name: &Ident, krate: &Path) -> Option<TokenS
     if class_name(f) != "Regular" {
         return None;
     }
-    let doc = format!("Sets the override of `{}`.", f.name());
+    let doc = match f.doc.as_str() {
+        "" => format!("Sets the override of `{}`.", f.name()),
+        doc => format!("Sets the override of `{}`.\n\n{doc}", f.name()),
+    };
     Some(quote! {
         #[doc = #doc]
         #[must_use]

@@ -90,8 +90,9 @@ use syn::{parse_macro_input, DeriveInput};
 ///
 /// The generated `<Struct>Overrides` has one setter per overridable field,
 /// named after the field, or `set_<field>` when the field's name is that of
-/// a trait method the overrides need (`default`, `set`, `entries`, ...).
-/// The doc comment is the field's documentation.
+/// a trait method the overrides need (`default`, `set`, `entries`, ...),
+/// documented with the field's doc comment. The values set are kept
+/// converted, as the file's are; read them with `Overrides::entries`.
 #[proc_macro_derive(MegatronArgs, attributes(megatron, topology, placement))]
 pub fn derive_megatron_args(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

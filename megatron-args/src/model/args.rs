@@ -329,8 +329,10 @@ pub(crate) fn unknown_field<A: MegatronArgs>(name: &str) -> Error {
 /// role may override (not topology, placement or shared fields).
 ///
 /// `#[derive(MegatronArgs)]` generates the struct (`ArgsOverrides` for
-/// `Args`) with a builder setter per field, and this impl. It serializes
-/// and deserializes (serde) as an `overrides` mapping of the file.
+/// `Args`) with a builder setter per field, and this impl. The values set
+/// are kept converted, as a file's are, and read back with
+/// [`Overrides::entries`]. It serializes and deserializes (serde) as an
+/// `overrides` mapping of the file.
 ///
 /// ```
 /// use clap::Parser;
