@@ -126,8 +126,8 @@ def _clap_arg(f):
 def struct_source(n, variant, docs=True, name="Args"):
     """A Rust struct of `n` fields with `variant`'s derive and attributes.
 
-    Every variant derives Clone and Debug (MegatronArgs requires both, and
-    real argument structs have them), so that the difference between a
+    Every variant derives Clone and Debug (MegatronArgs requires Clone, and
+    real argument structs have both), so that the difference between a
     variant and `none` is the cost of that derive alone."""
     assert variant in VARIANTS or variant == "bench", variant
     derives = {
