@@ -3,11 +3,11 @@
 //!
 //! `#[derive(MegatronArgs)]` generates, per struct, the field metadata as one
 //! string, one call to [`SchemaBuilder`] per field (choosing its codec) and
-//! a `match` from member index to field as `&dyn Any` (`__member`,
-//! `__slot`); everything else (lookup, dynamic get/set, `for_role`, override
-//! application) is written once here, generically. No closure per field:
-//! type-checking thousands of small closures was most of the derive's
-//! compile time on slime's thousand-argument surface.
+//! a `match` from member index to field as `&dyn Any` (`__member`);
+//! everything else (lookup, dynamic get/set, `for_role`, typed overrides,
+//! which are kept as values) is written once here, generically. No closure
+//! per field: type-checking thousands of small closures was most of the
+//! derive's compile time on slime's thousand-argument surface.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -169,7 +169,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             normalize: |value| C::decode(value).map(|typed| C::encode(&typed)),
             encode_any: |value| match value.downcast_ref::<C::Target>() {
                 Some(typed) => C::encode(typed),
-                None => member_mismatch::<A, C::Target>(usize::MAX),
+                None => type_mismatch::<A, C::Target>("a typed setter's value"),
             },
             validator: None,
         });
@@ -259,18 +259,18 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
 
 /// Member `index` of `args`, which the derive gave type `T`.
 fn member<A: MegatronArgs, T: Any>(args: &A, index: usize) -> &T {
-    args.__member(index).and_then(|m| m.downcast_ref()).unwrap_or_else(|| member_mismatch::<A, T>(index))
+    args.__member(index).and_then(|m| m.downcast_ref()).unwrap_or_else(|| type_mismatch::<A, T>("a member"))
 }
 
 fn member_mut<A: MegatronArgs, T: Any>(args: &mut A, index: usize) -> &mut T {
-    args.__member_mut(index).and_then(|m| m.downcast_mut()).unwrap_or_else(|| member_mismatch::<A, T>(index))
+    args.__member_mut(index).and_then(|m| m.downcast_mut()).unwrap_or_else(|| type_mismatch::<A, T>("a member"))
 }
 
 /// The derive checks at compile time that each codec converts its field's
 /// type, so this is a bug in the derive, never a user's mistake.
-fn member_mismatch<S, T>(index: usize) -> ! {
+fn type_mismatch<S, T>(what: &str) -> ! {
     panic!(
-        "megatron-args: member {index} of `{}` is not a `{}`",
+        "megatron-args: {what} of `{}` is not a `{}`",
         std::any::type_name::<S>(),
         std::any::type_name::<T>()
     )
