@@ -234,7 +234,12 @@ impl Writer {
 
     /// The texts of an argument taking values: `None` when nothing is to be
     /// written, `Some(vec![])` for the bare flag.
-    fn values(&self, info: &FieldInfo, arg: &Arg, value: &Value) -> Result<Option<Vec<String>>, String> {
+    fn values(
+        &self,
+        info: &FieldInfo,
+        arg: &'static Arg,
+        value: &Value,
+    ) -> Result<Option<Vec<String>>, String> {
         let has_default = !default_texts(arg).is_empty();
         match value {
             Value::Null if has_default => {
@@ -398,7 +403,7 @@ impl Writer {
 /// whose every spelling the parser refuses cannot be written. A delimited
 /// list's element containing the delimiter is reported by the caller, with
 /// its index.
-fn spelling(arg: &Arg, value: &Value) -> Result<String, String> {
+fn spelling(arg: &'static Arg, value: &Value) -> Result<String, String> {
     let spellings = spellings(value);
     if arg.get_value_delimiter().is_some_and(|d| spellings[0].contains(d)) {
         return Ok(spellings[0].clone());

@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::marker::PhantomData;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use clap::error::ErrorKind;
 use clap::{Arg, ArgAction, Command};
@@ -171,7 +172,7 @@ pub(crate) struct Rejection {
 /// conversion): when the converted spelling is refused but the user's own
 /// spelling is accepted (`90` for a `Duration` whose parser reads seconds,
 /// converted to `90s`), the value passes, as it would on the command line.
-pub(crate) fn check_value(arg: &Arg, value: &Value, written: &Value) -> Result<(), Rejection> {
+pub(crate) fn check_value(arg: &'static Arg, value: &Value, written: &Value) -> Result<(), Rejection> {
     if !takes_values(arg) {
         return Ok(());
     }
@@ -191,7 +192,7 @@ pub(crate) fn check_value(arg: &Arg, value: &Value, written: &Value) -> Result<(
     }
 }
 
-fn check_element(arg: &Arg, value: &Value, written: &Value) -> Result<(), Rejection> {
+fn check_element(arg: &'static Arg, value: &Value, written: &Value) -> Result<(), Rejection> {
     let as_written = match written {
         Value::String(_) | Value::Int(_) | Value::Float(_) => Some(value_text(written)),
         _ => None,
@@ -225,7 +226,7 @@ pub(crate) fn spellings(value: &Value) -> Vec<String> {
 }
 
 /// Runs `arg`'s value parser on `text`, as the command line would.
-pub(crate) fn parse_text(arg: &Arg, text: &str) -> Result<(), Rejection> {
+pub(crate) fn parse_text(arg: &'static Arg, text: &str) -> Result<(), Rejection> {
     let rejection = |reason: Option<String>, allowed: Vec<String>| Rejection {
         path: Vec::new(),
         text: text.to_string(),
@@ -240,21 +241,9 @@ pub(crate) fn parse_text(arg: &Arg, text: &str) -> Result<(), Rejection> {
             return Err(rejection(Some(reason), Vec::new()));
         }
     }
-    // `ValueParser::parse_ref` is private to clap: parse through a command of
-    // one positional argument with the same parser, after `--` so that a
-    // value starting with `-` is a value.
-    let probe = Command::new("value-check")
-        .no_binary_name(true)
-        .disable_help_flag(true)
-        .disable_version_flag(true)
-        .arg(
-            Arg::new("value")
-                .value_parser(arg.get_value_parser().clone())
-                .ignore_case(arg.is_ignore_case_set())
-                .action(ArgAction::Set)
-                .required(true),
-        );
-    match probe.try_get_matches_from([OsString::from("--"), OsString::from(text)]) {
+    match with_probe(arg, |probe| {
+        probe.try_get_matches_from_mut([OsString::from("--"), OsString::from(text)])
+    }) {
         Ok(_) => Ok(()),
         Err(err) => {
             let allowed: Vec<String> = arg
@@ -270,6 +259,34 @@ pub(crate) fn parse_text(arg: &Arg, text: &str) -> Result<(), Rejection> {
             Err(rejection(reason, allowed))
         }
     }
+}
+
+/// Runs `parse` with the built probe command of `arg`: one positional
+/// argument with the same value parser. `ValueParser::parse_ref` is private
+/// to clap, so a value is parsed through a command, after `--` so that a
+/// value starting with `-` is a value. Building the command costs far more
+/// than parsing one value with it, so each is built once.
+fn with_probe<R>(arg: &'static Arg, parse: impl FnOnce(&mut Command) -> R) -> R {
+    static PROBES: OnceLock<Mutex<HashMap<usize, Command>>> = OnceLock::new();
+    let mut probes = PROBES.get_or_init(Mutex::default).lock().unwrap_or_else(PoisonError::into_inner);
+    // Keyed by address: the arguments are those of the commands kept for
+    // the program's life.
+    let probe = probes.entry(arg as *const Arg as usize).or_insert_with(|| {
+        built(
+            Command::new("value-check")
+                .no_binary_name(true)
+                .disable_help_flag(true)
+                .disable_version_flag(true)
+                .arg(
+                    Arg::new("value")
+                        .value_parser(arg.get_value_parser().clone())
+                        .ignore_case(arg.is_ignore_case_set())
+                        .action(ArgAction::Set)
+                        .required(true),
+                ),
+        )
+    });
+    parse(probe)
 }
 
 /// clap's own words: the parser's error (`0 is not in 1..=8`, a custom

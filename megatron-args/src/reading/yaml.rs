@@ -323,6 +323,11 @@ struct TokenFacts {
 impl TokenFacts {
     fn scan(text: &str) -> Self {
         let mut facts = TokenFacts::default();
+        if !may_hide_facts(text) {
+            // A second scan of the text was most of the loader's time on
+            // plain files; these have nothing for it to find.
+            return facts;
+        }
         let mut lines = LineIndex::new(text);
         // Byte ranges where a tab is text to PyYAML: quoted scalars and the
         // content lines of block scalars.
@@ -429,6 +434,24 @@ impl TokenFacts {
         }
         facts
     }
+}
+
+/// Whether the token scan could find anything in `text`: it needs a
+/// directive (`%`), an anchor or alias (`&`, `*`), a tab, a block scalar
+/// (`|`, `>`), an explicit key (`?`), or a flow collection with a plain
+/// scalar starting with `:` (a `:` followed by neither a space nor a flow
+/// indicator: `[:a]`). A `:` after text (`http://`) may trigger a needless
+/// scan, never a missed one.
+fn may_hide_facts(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.iter().any(|b| matches!(b, b'%' | b'&' | b'*' | b'\t' | b'|' | b'>' | b'?')) {
+        return true;
+    }
+    let has_flow = bytes.iter().any(|b| matches!(b, b'[' | b'{'));
+    has_flow
+        && bytes.windows(2).any(|pair| {
+            pair[0] == b':' && !matches!(pair[1], b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}')
+        })
 }
 
 /// Byte offsets of line starts, to turn the scanner's (line, column) into a

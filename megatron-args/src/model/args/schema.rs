@@ -263,7 +263,9 @@ fn member<A: MegatronArgs, T: Any>(args: &A, index: usize) -> &T {
 }
 
 fn member_mut<A: MegatronArgs, T: Any>(args: &mut A, index: usize) -> &mut T {
-    args.__member_mut(index).and_then(|m| m.downcast_mut()).unwrap_or_else(|| type_mismatch::<A, T>("a member"))
+    args.__member_mut(index)
+        .and_then(|m| m.downcast_mut())
+        .unwrap_or_else(|| type_mismatch::<A, T>("a member"))
 }
 
 /// The derive checks at compile time that each codec converts its field's
