@@ -64,10 +64,7 @@ fn expand_struct(s: &Struct) -> TokenStream {
     let metadata = metadata::encode(fields.iter().copied().filter(|f| f.kind() != FieldKind::Flatten));
     let schema_calls = fields.iter().map(|f| schema_call(f, &krate, &roles, &a, &b));
     let members: Vec<&Ident> = fields.iter().map(|f| f.ident).collect();
-    let indices: Vec<usize> = (0..fields.len()).collect();
-    let any = quote!(::core::option::Option<&dyn ::core::any::Any>);
-    let any_mut = quote!(::core::option::Option<&mut dyn ::core::any::Any>);
-    let some = quote!(::core::option::Option::Some);
+    let member_fns = [member_fn(ident, &members, false), member_fn(ident, &members, true)];
     let setter_names = setter_names(&fields);
     let setters = fields
         .iter()
@@ -93,18 +90,7 @@ fn expand_struct(s: &Struct) -> TokenStream {
                 #(#schema_calls)*
                 #b
             }
-            fn __member(&self, index: usize) -> #any {
-                #some(match index {
-                    #(#indices => &self.#members,)*
-                    _ => return ::core::option::Option::None,
-                })
-            }
-            fn __member_mut(&mut self, index: usize) -> #any_mut {
-                #some(match index {
-                    #(#indices => &mut self.#members,)*
-                    _ => return ::core::option::Option::None,
-                })
-            }
+            #(#member_fns)*
         }
 
         #[doc = #overrides_doc]
@@ -160,6 +146,55 @@ fn expand_struct(s: &Struct) -> TokenStream {
                 S: #krate::__private::serde::Serializer,
             {
                 #krate::__private::serialize_overrides(self, serializer)
+            }
+        }
+    }
+}
+
+/// Arms per `match` of `__member`: rustc's cost of one `match` grows faster
+/// than its arms, so a big struct's is split into functions of this many.
+const MEMBER_CHUNK: usize = 64;
+
+/// `__member` (or `__member_mut`): member index to `&dyn Any`.
+fn member_fn(ident: &Ident, members: &[&Ident], mutable: bool) -> TokenStream {
+    let (name, by_ref, any) = if mutable {
+        (quote!(__member_mut), quote!(&mut), quote!(&mut dyn ::core::any::Any))
+    } else {
+        (quote!(__member), quote!(&), quote!(&dyn ::core::any::Any))
+    };
+    let arms = |this: &TokenStream, start: usize, chunk: &[&Ident]| {
+        let indices = start..start + chunk.len();
+        quote! {
+            ::core::option::Option::Some(match index {
+                #(#indices => #by_ref #this.#chunk,)*
+                _ => return ::core::option::Option::None,
+            })
+        }
+    };
+    if members.len() <= MEMBER_CHUNK {
+        let body = arms(&quote!(self), 0, members);
+        return quote! {
+            fn #name(#by_ref self, index: usize) -> ::core::option::Option<#any> { #body }
+        };
+    }
+    let this = quote!(this);
+    let chunks = members.chunks(MEMBER_CHUNK).enumerate().map(|(i, chunk)| {
+        let chunk_fn = format_ident!("chunk_{}", i);
+        let body = arms(&this, i * MEMBER_CHUNK, chunk);
+        quote! {
+            fn #chunk_fn(#this: #by_ref #ident, index: usize) -> ::core::option::Option<#any> { #body }
+        }
+    });
+    let dispatch = (0..members.len().div_ceil(MEMBER_CHUNK)).map(|i| {
+        let chunk_fn = format_ident!("chunk_{}", i);
+        quote!(#i => #chunk_fn(self, index),)
+    });
+    quote! {
+        fn #name(#by_ref self, index: usize) -> ::core::option::Option<#any> {
+            #(#chunks)*
+            match index / #MEMBER_CHUNK {
+                #(#dispatch)*
+                _ => ::core::option::Option::None,
             }
         }
     }
