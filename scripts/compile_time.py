@@ -54,8 +54,11 @@ def write(path, text):
         f.write(text)
 
 
-def generate_workspace(root, sizes, variants, repo=REPO):
-    members = [crate_name(s, v) for s in sizes for v in variants]
+def write_workspace_root(root, members, repo=REPO):
+    """The scratch workspace's manifest (members with path dependencies on
+    `repo`'s runtime, serde and clap) and the repository's lock file, which
+    pins the versions the repository builds with, all of them in the local
+    registry cache."""
     runtime = os.path.join(repo, "megatron-args").replace("\\", "/")
     write(os.path.join(root, "Cargo.toml"), f"""[workspace]
 members = [{", ".join(f'"{m}"' for m in members)}]
@@ -66,9 +69,11 @@ megatron-args = {{ path = "{runtime}" }}
 serde = {{ version = "1", features = ["derive"] }}
 clap = {{ version = "4.5", features = ["derive"] }}
 """)
-    # The repository's lock file pins the same versions the repository
-    # builds with, all of them in the local registry cache.
     shutil.copy(os.path.join(REPO, "Cargo.lock"), os.path.join(root, "Cargo.lock"))
+
+
+def generate_workspace(root, sizes, variants, repo=REPO):
+    write_workspace_root(root, [crate_name(s, v) for s in sizes for v in variants], repo)
     for size in sizes:
         for variant in variants:
             name = crate_name(size, variant)

@@ -51,7 +51,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_ppo_args  # noqa: E402
 # The workspace writer and the cargo/CPU-time helpers of the other compile-time script.
-from compile_time import cargo, children_cpu, write  # noqa: E402
+from compile_time import cargo, children_cpu, write, write_workspace_root  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VARIANTS = ("clap", "megatron")
@@ -65,16 +65,7 @@ PPO_CONFIG = os.path.join(REPO, "tests", "data", "slime_argv", "megatron_ppo_tes
 
 
 def generate_workspace(root):
-    runtime = os.path.join(REPO, "megatron-args").replace("\\", "/")
-    write(os.path.join(root, "Cargo.toml"), f"""[workspace]
-members = [{", ".join(f'"surface_{v}"' for v in VARIANTS)}]
-resolver = "2"
-
-[workspace.dependencies]
-megatron-args = {{ path = "{runtime}" }}
-clap = {{ version = "4.5", features = ["derive"] }}
-""")
-    shutil.copy(os.path.join(REPO, "Cargo.lock"), os.path.join(root, "Cargo.lock"))
+    write_workspace_root(root, [f"surface_{v}" for v in VARIANTS])
     rows = gen_ppo_args.read_rows(gen_ppo_args.find_tsv())
     for variant in VARIANTS:
         crate = os.path.join(root, f"surface_{variant}")
