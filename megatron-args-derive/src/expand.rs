@@ -125,7 +125,7 @@ fn expand_struct(s: &Struct) -> TokenStream {
         #[automatically_derived]
         impl ::core::cmp::PartialEq for #overrides {
             fn eq(&self, other: &Self) -> bool {
-                #krate::Overrides::entries(self) == #krate::Overrides::entries(other)
+                self.0 == other.0
             }
         }
 
