@@ -525,3 +525,93 @@ mod repeated_through_flatten {
         assert_eq!(Args::fields().iter().map(|f| f.flag).collect::<Vec<_>>(), ["--actor-lr", "--critic-lr"]);
     }
 }
+
+/// Fields of built-in types are registered in runs (one builder call per up
+/// to 16 of them); a field with more to register breaks a run. Every field
+/// must still get its own type, index and accessor.
+mod plain_field_runs {
+    use clap::Parser;
+    use megatron_args::{MegatronArgs, PpoRole, RoleConfig, Value, ValueType};
+
+    fn at_most_ten(value: &i64) -> Result<(), String> {
+        if *value <= 10 {
+            Ok(())
+        } else {
+            Err(format!("{value} is over 10"))
+        }
+    }
+
+    #[derive(Parser, MegatronArgs, Clone, Debug)]
+    pub struct Wide {
+        #[arg(long, default_value_t = 0)]
+        a0: i64,
+        #[arg(long)]
+        a1: Option<String>,
+        #[arg(long, default_value_t = false)]
+        a2: bool,
+        #[arg(long, default_value_t = 0.5)]
+        a3: f64,
+        #[arg(long, num_args = 1..)]
+        a4: Vec<u32>,
+        #[arg(long, default_value_t = 5)]
+        a5: i64,
+        #[arg(long)]
+        a6: Option<std::path::PathBuf>,
+        #[arg(long, default_value_t = 7)]
+        a7: u8,
+        #[arg(long, default_value_t = 8)]
+        a8: i64,
+        #[arg(long, default_value_t = 9)]
+        a9: i64,
+        #[arg(long, default_value_t = 10)]
+        a10: i64,
+        #[arg(long, default_value_t = 11)]
+        a11: i64,
+        #[arg(long, default_value_t = 12)]
+        a12: i64,
+        #[arg(long, default_value_t = 13)]
+        a13: i64,
+        #[arg(long, default_value_t = 14)]
+        a14: i64,
+        #[arg(long, default_value_t = 15)]
+        a15: i64,
+        #[arg(long, default_value_t = 16)]
+        a16: i64,
+        #[arg(long, default_value_t = 'x')]
+        a17: char,
+        #[arg(long, default_value_t = 1)]
+        #[megatron(validate = at_most_ten)]
+        checked: i64,
+        #[arg(long, default_value = "last")]
+        a19: String,
+    }
+
+    #[test]
+    fn every_field_of_a_long_run_keeps_its_type_and_order() {
+        let names: Vec<_> = Wide::fields().iter().map(|f| f.name).collect();
+        let mut expected: Vec<String> = (0..18).map(|i| format!("a{i}")).collect();
+        expected.extend(["checked".to_string(), "a19".to_string()]);
+        assert_eq!(names, expected);
+        let u32_type = ValueType::Int { name: "u32", min: 0, max: u32::MAX.into() };
+        assert_eq!(Wide::field("a4").unwrap().value_type, ValueType::List(Box::new(u32_type)));
+        assert_eq!(Wide::field("a6").unwrap().value_type, ValueType::Optional(Box::new(ValueType::Path)));
+        assert_eq!(Wide::field("a17").unwrap().rust_type, "char");
+
+        let mut args = Wide::parse_from(["train", "--a16=-3", "--a4", "1", "2"]);
+        assert_eq!(args.get("a16"), Some(Value::Int(-3)), "the 17th field, after the first run of 16");
+        assert_eq!(args.get("a4"), Some(Value::List(vec![Value::Int(1), Value::Int(2)])));
+        args.set("a17", "y").unwrap();
+        args.set("a19", "first").unwrap();
+        assert_eq!((args.a17, args.a19.as_str()), ('y', "first"));
+        let config = RoleConfig::<Wide>::from_str(
+            "megatron:\n  - role: actor\n    overrides: {checked: 11}\n",
+            "r.yaml",
+        )
+        .unwrap();
+        let err = config.resolve(&args, &[PpoRole::Actor]).unwrap_err();
+        assert!(
+            err.to_string().contains("11 is over 10"),
+            "the field outside the runs keeps its validator: {err}"
+        );
+    }
+}

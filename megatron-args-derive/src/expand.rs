@@ -62,7 +62,7 @@ fn expand_struct(s: &Struct) -> TokenStream {
     // have no entry and simply follow the baseline.
     let fields: Vec<&Field> = s.fields.iter().filter(|f| f.kind() != FieldKind::NotAnArg).collect();
     let metadata = metadata::encode(fields.iter().copied().filter(|f| f.kind() != FieldKind::Flatten));
-    let schema_calls = fields.iter().map(|f| schema_call(f, &krate, &roles, &a, &b));
+    let schema_calls = schema_calls(&fields, &krate, &roles, &a, &b);
     let members: Vec<&Ident> = fields.iter().map(|f| f.ident).collect();
     let member_fns = [member_fn(ident, &members, false), member_fn(ident, &members, true)];
     let setter_names = setter_names(&fields);
@@ -198,6 +198,64 @@ fn member_fn(ident: &Ident, members: &[&Ident], mutable: bool) -> TokenStream {
             }
         }
     }
+}
+
+/// Fields per call of `SchemaBuilder::plains` (the runtime implements its
+/// trait for tuples up to this size).
+const PLAIN_RUN: usize = 16;
+
+/// The builder calls that register the fields: a run of fields of built-in
+/// types with nothing more to register goes in one call of `plains`, one
+/// call per field otherwise.
+fn schema_calls(
+    fields: &[&Field],
+    krate: &Path,
+    roles: &TokenStream,
+    a: &Ident,
+    b: &Ident,
+) -> Vec<TokenStream> {
+    let mut calls = Vec::new();
+    let mut run: Vec<&syn::Type> = Vec::new();
+    let flush = |run: &mut Vec<&syn::Type>, calls: &mut Vec<TokenStream>| {
+        if !run.is_empty() {
+            calls.push(quote!(#b.plains::<(#(#run,)*)>();));
+            run.clear();
+        }
+    };
+    for f in fields {
+        if is_plain_only(f) {
+            run.push(f.ty);
+            if run.len() == PLAIN_RUN {
+                flush(&mut run, &mut calls);
+            }
+        } else {
+            flush(&mut run, &mut calls);
+            calls.push(schema_call(f, krate, roles, a, b));
+        }
+    }
+    flush(&mut run, &mut calls);
+    calls
+}
+
+/// A field of a built-in type (through `Option`/`Vec`) with no validator
+/// and no role values: registered by its type alone.
+fn is_plain_only(f: &Field) -> bool {
+    f.kind() != FieldKind::Flatten
+        && f.attrs.value_enum.is_none()
+        && !f.attrs.clap.value_enum
+        && f.attrs.from_str.is_none()
+        && f.attrs.validate.is_none()
+        && f.attrs.role_default.is_empty()
+        && f.attrs.role_forced.is_empty()
+        && is_builtin(peeled(f.ty))
+}
+
+/// `ty` without its `Option`/`Vec` wrappers.
+fn peeled(mut ty: &syn::Type) -> &syn::Type {
+    while let Some(inner) = type_argument(ty, "Option").or_else(|| type_argument(ty, "Vec")) {
+        ty = inner;
+    }
+    ty
 }
 
 /// The one builder call that registers a field.
