@@ -6,7 +6,7 @@
 
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use syn::ext::IdentExt;
-use syn::parse::{Parse, ParseStream};
+use syn::parse::{discouraged::Speculative, Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Expr, Ident, Lit, Token};
 
@@ -153,7 +153,10 @@ impl Parse for Item {
         let mut item = Item { key, value: None, call: None };
         if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
-            item.value = Some(input.parse()?);
+            item.value = Some(match literal_value(input) {
+                Some(lit) => Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit }),
+                None => input.parse()?,
+            });
         } else if input.peek(syn::token::Paren) {
             let content;
             syn::parenthesized!(content in input);
@@ -161,6 +164,22 @@ impl Parse for Item {
         }
         Ok(item)
     }
+}
+
+/// A value that is one literal (`help = "..."`, `default_value_t = 1e-6`),
+/// read without syn's expression parser: most values are literals, and
+/// parsing them as expressions was a large part of the derive's own time.
+fn literal_value(input: ParseStream) -> Option<Lit> {
+    if !input.peek(Lit) {
+        return None;
+    }
+    let fork = input.fork();
+    let lit: Lit = fork.parse().ok()?;
+    if !(fork.is_empty() || fork.peek(Token![,])) {
+        return None;
+    }
+    input.advance_to(&fork);
+    Some(lit)
 }
 
 impl Item {
