@@ -167,7 +167,7 @@ def report_builds(measures, times, runs):
             # a run sees the same machine load on both sides.
             paired = statistics.median(m / c - 1 for c, m in zip(series["clap"], series["megatron"]))
             print(f"| {MEASURES[measure][0]} | {median['clap']:.1f} | {median['megatron']:.1f} | "
-                  f"{share:+.0%} | {paired:+.0%} | {spread:.0%} |")
+                  f"{share:+.1%} | {paired:+.1%} | {spread:.0%} |")
     if "instructions" in times:
         counts = times["instructions"]
         share = (counts["megatron"] - counts["clap"]) / counts["clap"]
