@@ -281,11 +281,27 @@ fn is_plain_only(f: &Field) -> bool {
 }
 
 /// `ty` without its `Option`/`Vec` wrappers.
-fn peeled(mut ty: &syn::Type) -> &syn::Type {
-    while let Some(inner) = type_argument(ty, "Option").or_else(|| type_argument(ty, "Vec")) {
-        ty = inner;
+fn peeled(ty: &syn::Type) -> &syn::Type {
+    peel(ty).0
+}
+
+/// `ty`'s leaf under its `Option`/`Vec` wrappers, and the codec methods that
+/// wrap the leaf's codec back, innermost first (`Option<Vec<T>>`: `vec`,
+/// then `option`).
+fn peel(mut ty: &syn::Type) -> (&syn::Type, Vec<&'static str>) {
+    let mut wrappers = Vec::new();
+    loop {
+        if let Some(inner) = type_argument(ty, "Option") {
+            wrappers.push("option");
+            ty = inner;
+        } else if let Some(inner) = type_argument(ty, "Vec") {
+            wrappers.push("vec");
+            ty = inner;
+        } else {
+            wrappers.reverse();
+            return (ty, wrappers);
+        }
     }
-    ty
 }
 
 /// The one builder call that registers a field.
@@ -339,19 +355,7 @@ pub(crate) fn class_name(f: &Field) -> &'static str {
 /// own for the built-in types, else chosen from the type (`conversion.rs` in
 /// the runtime).
 fn register(f: &Field, krate: &Path, b: &Ident) -> TokenStream {
-    let mut wrappers = Vec::new();
-    let mut leaf = f.ty;
-    loop {
-        if let Some(inner) = type_argument(leaf, "Option") {
-            wrappers.push(quote!(.option()));
-            leaf = inner;
-        } else if let Some(inner) = type_argument(leaf, "Vec") {
-            wrappers.push(quote!(.vec()));
-            leaf = inner;
-        } else {
-            break;
-        }
-    }
+    let (leaf, wrappers) = peel(f.ty);
     let conversion = quote!(#krate::__private::conversion);
     // Spanned by the leaf type, so that a type without a conversion is
     // reported at the field.
@@ -363,7 +367,8 @@ fn register(f: &Field, krate: &Path, b: &Ident) -> TokenStream {
             quote_spanned!(leaf.span()=> #conversion::codec::<#krate::codec::FromStrCodec<#leaf>>())
         }
         Conversion::Builtin => {
-            // The common case: the runtime's own conversion, named with the
+            // A field with a validator or role values (the others go in
+            // `plains` runs): the runtime's own conversion, named with the
             // whole type (`Plain<Option<Vec<i64>>>` converts as the wrappers
             // would), so no compile time goes to the probe or the check below.
             let ty = f.ty;
@@ -380,10 +385,10 @@ fn register(f: &Field, krate: &Path, b: &Ident) -> TokenStream {
     if wrappers.is_empty() {
         return quote!(#b.field(#token));
     }
-    wrappers.reverse();
+    let wrappers = wrappers.iter().map(|w| Ident::new(w, Span::call_site()));
     // `Option`/`Vec` were recognised by name: check that they are std's.
     let ty = f.ty;
-    quote_spanned!(ty.span()=> #b.field(#conversion::typed::<#ty, _>(#token #(#wrappers)*)))
+    quote_spanned!(ty.span()=> #b.field(#conversion::typed::<#ty, _>(#token #(.#wrappers())*)))
 }
 
 /// Whether `ty` is one of the types the runtime converts itself
