@@ -5,7 +5,7 @@ Generates one crate per (size, variant): a struct of 250, 500, 1,000 and
 2,000 fields sampled from the real Megatron-LM / slime arguments (mixed f64,
 integer, bool, String, Option<String>, a few #[topology] / #[placement]),
 with no derive, `MegatronArgs`, `serde::Deserialize` or `clap::Parser`
-(every variant also derives Clone and Debug, which MegatronArgs requires).
+(every variant also derives Clone, which MegatronArgs requires, and Debug).
 The crates form one workspace in a temporary directory, with path
 dependencies on this repository's crates and this repository's Cargo.lock,
 so it builds offline from the local cargo registry cache. After one warm-up
