@@ -94,8 +94,9 @@ clap.workspace = true
                   f"//! {size} fields, variant `{variant}`.\n\n" + gen_args.struct_source(size, variant))
 
 
-def cargo(root, env, *args):
-    return subprocess.run(["cargo", *args, "--offline", "--quiet"], cwd=root, env=env,
+def cargo(root, env, *args, quiet=True):
+    """cargo, offline, quiet unless asked not to be (cargo refuses `-v` with `--quiet`)."""
+    return subprocess.run(["cargo", *args, "--offline", *(["--quiet"] if quiet else [])], cwd=root, env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

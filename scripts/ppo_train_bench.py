@@ -108,8 +108,7 @@ def time_build(root, env, variant, cargo_args):
 def rustc_instructions(root, env, variant):
     """Instructions rustc executes for `cargo check` of the crate, under cachegrind."""
     os.utime(os.path.join(root, f"surface_{variant}", "src", "main.rs"), None)
-    done = subprocess.run(["cargo", "check", "--offline", "-v", "-p", f"surface_{variant}"], cwd=root, env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = cargo(root, env, "check", "-v", "-p", f"surface_{variant}", quiet=False)
     if done.returncode != 0:
         sys.exit(f"cargo check -p surface_{variant} failed:\n{done.stderr}")
     command = None

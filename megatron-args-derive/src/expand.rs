@@ -263,7 +263,7 @@ fn conversion_of(f: &Field) -> Conversion {
         Conversion::ValueEnum
     } else if f.attrs.from_str.is_some() {
         Conversion::FromStr
-    } else if is_builtin(peeled(f.ty)) {
+    } else if is_builtin(peel(f.ty).0) {
         Conversion::Builtin
     } else {
         Conversion::Probe
@@ -278,11 +278,6 @@ fn is_plain_only(f: &Field) -> bool {
         && f.attrs.validate.is_none()
         && f.attrs.role_default.is_empty()
         && f.attrs.role_forced.is_empty()
-}
-
-/// `ty` without its `Option`/`Vec` wrappers.
-fn peeled(ty: &syn::Type) -> &syn::Type {
-    peel(ty).0
 }
 
 /// `ty`'s leaf under its `Option`/`Vec` wrappers, and the codec methods that

@@ -142,7 +142,7 @@ pub mod attributes {}
 /// What the derive's generated code uses; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::model::args::schema::{PlainFields, Schema, SchemaBuilder};
+    pub use crate::model::args::schema::{Schema, SchemaBuilder};
     pub use crate::model::args::{
         debug_overrides, deserialize_overrides, edit_group, serialize_overrides, set_override, OverrideValues,
     };
