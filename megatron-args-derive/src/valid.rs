@@ -16,6 +16,30 @@ use crate::ctxt::Ctxt;
 /// generated `<Roles>::Variant` paths.
 const PPO_ROLES: [&str; 2] = ["actor", "critic"];
 
+/// `repr(packed)` is refused: the field table reaches fields through
+/// pointers and borrows them, and a packed struct's fields may be unaligned.
+pub fn check_repr(cx: &Ctxt, attrs: &[syn::Attribute]) {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("repr")) {
+        // A `repr` that does not parse is rustc's to report.
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("packed") {
+                cx.error_spanned_by(
+                    &meta.path,
+                    "#[derive(MegatronArgs)] does not support `repr(packed)` structs: \
+                     their fields may be unaligned, and the field table borrows them",
+                );
+            }
+            if meta.input.peek(syn::token::Paren) {
+                // `packed(2)`, `align(8)`: skip the argument.
+                let args;
+                syn::parenthesized!(args in meta.input);
+                args.parse::<proc_macro2::TokenStream>()?;
+            }
+            Ok(())
+        });
+    }
+}
+
 pub fn check_struct(cx: &Ctxt, s: &Struct) {
     if !s.generics.params.is_empty() {
         cx.error_spanned_by(

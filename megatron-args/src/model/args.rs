@@ -59,12 +59,24 @@ pub(crate) use schema::{Schema, SchemaBuilder};
 ///
 /// Implement it with `#[derive(MegatronArgs)]`; every method except the
 /// hidden table is provided.
+///
+/// # Safety
+///
+/// The trait is `unsafe` because of one hidden method, the member accessor
+/// (`__member_ptr`), which the derive writes: for each member index of the
+/// field table it returns a pointer to that field of `*this`, derived from
+/// `this`, and `None` past the last member. The runtime reads and writes
+/// fields through it. The derive upholds this (and refuses `repr(packed)`
+/// structs, whose fields may be unaligned); an implementation by hand must
+/// too. One accessor for both reading and writing, instead of a `match` per
+/// borrow kind, is a large part of the derive's compile time on slime's
+/// thousand-argument surface.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not implement `MegatronArgs`",
     label = "`{Self}` must derive `MegatronArgs`",
     note = "add `#[derive(MegatronArgs)]` to `{Self}`; a flattened group derives it too, with the same role set"
 )]
-pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
+pub unsafe trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     /// The role set (default [`crate::PpoRole`]).
     type Role: Role;
     /// The typed per-role overrides (`ArgsOverrides` for `Args`).
@@ -80,14 +92,16 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
         per_type::<Self, Schema<Self>>(|| Self::__describe().build())
     }
 
-    /// Member `index` of the struct (its arguments and flattened groups, in
-    /// declaration order), for the field table's typed access.
+    /// A pointer to member `index` of `*this` (its arguments and flattened
+    /// groups, in declaration order), derived from `this`, for the field
+    /// table's typed access; `None` past the last member.
+    ///
+    /// # Safety
+    ///
+    /// `this` must point to a valid `Self`. The result may be written
+    /// through only when `this` may be.
     #[doc(hidden)]
-    fn __member(&self, index: usize) -> Option<&dyn Any>;
-
-    /// [`MegatronArgs::__member`], mutably.
-    #[doc(hidden)]
-    fn __member_mut(&mut self, index: usize) -> Option<&mut dyn Any>;
+    unsafe fn __member_ptr(this: *mut Self, index: usize) -> Option<*mut dyn Any>;
 
     /// The struct's clap command, when it is a clap `Parser` or `Args`
     /// (generated).

@@ -3,7 +3,8 @@
 //!
 //! `#[derive(MegatronArgs)]` generates, per struct, the field metadata as one
 //! string, one call to [`SchemaBuilder`] per field (choosing its codec) and
-//! a `match` from member index to field as `&dyn Any` (`__member`);
+//! a `match` from member index to a pointer to the field as `dyn Any`
+//! (`__member_ptr`, for reading and writing);
 //! everything else (lookup, dynamic get/set, `for_role`, typed overrides,
 //! which are kept as values) is written once here, generically. No closure
 //! per field: type-checking thousands of small closures was most of the
@@ -50,7 +51,7 @@ pub struct Schema<A: MegatronArgs> {
     pub(crate) access: Vec<FieldAccess<A>>,
     by_name: HashMap<&'static str, usize>,
     pub(crate) role_values: Vec<RoleValue<A>>,
-    /// The fields of each member (`__member`): one for an argument, the
+    /// The fields of each member (`__member_ptr`): one for an argument, the
     /// group's for a flattened group.
     pub(crate) member_fields: Vec<Range<usize>>,
     /// Prepared at first use: it needs the finished table.
@@ -288,13 +289,18 @@ plain_fields!(T0 T1 T2 T3 T4 T5 T6 T7 T8 T9 T10 T11 T12 T13 T14 T15);
 
 /// Member `index` of `args`, which the derive gave type `T`.
 fn member<A: MegatronArgs, T: Any>(args: &A, index: usize) -> &T {
-    args.__member(index).and_then(|m| m.downcast_ref()).unwrap_or_else(|| type_mismatch::<A, T>("a member"))
+    // SAFETY: `this` comes from a reference, so it points to a valid `A`;
+    // by `MegatronArgs`' contract the result points to a field of `*args`,
+    // so it may be borrowed as long as `args`. Nothing is written through it.
+    let field = unsafe { A::__member_ptr(std::ptr::from_ref(args).cast_mut(), index).map(|m| &*m) };
+    field.and_then(|m| m.downcast_ref()).unwrap_or_else(|| type_mismatch::<A, T>("a member"))
 }
 
 fn member_mut<A: MegatronArgs, T: Any>(args: &mut A, index: usize) -> &mut T {
-    args.__member_mut(index)
-        .and_then(|m| m.downcast_mut())
-        .unwrap_or_else(|| type_mismatch::<A, T>("a member"))
+    // SAFETY: as in `member`; `this` comes from a unique reference, so the
+    // field may be borrowed uniquely as long as `args`.
+    let field = unsafe { A::__member_ptr(std::ptr::from_mut(args), index).map(|m| &mut *m) };
+    field.and_then(|m| m.downcast_mut()).unwrap_or_else(|| type_mismatch::<A, T>("a member"))
 }
 
 /// The derive checks at compile time that each codec converts its field's
