@@ -173,9 +173,10 @@ fn member_fn(ident: &Ident, members: &[&Ident]) -> TokenStream {
     let ptr = quote!(*mut dyn ::core::any::Any);
     let arms = |start: usize, chunk: &[&Ident]| {
         let indices = start..start + chunk.len();
-        // SAFETY (of the generated code): the caller passes a valid `this`;
-        // each arm only takes the address of one of its fields (no
-        // reference: the struct is not `repr(packed)`, checked in `valid`).
+        // SAFETY (of the generated code): the caller passes a valid `this`,
+        // and each arm only takes the address of one of its fields. The
+        // runtime borrows the field, so it must be aligned: the struct is
+        // not `repr(packed)` (`valid::check_repr`).
         quote! {
             unsafe {
                 ::core::option::Option::Some(match index {
