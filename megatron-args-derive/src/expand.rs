@@ -63,7 +63,10 @@ fn expand_struct(s: &Struct) -> TokenStream {
     // have no entry and simply follow the baseline.
     let fields: Vec<&Field> = s.fields.iter().filter(|f| f.kind() != FieldKind::NotAnArg).collect();
     let metadata = metadata::encode(fields.iter().copied().filter(|f| f.kind() != FieldKind::Flatten));
-    let schema_calls = schema_calls(&fields, &krate, &roles, &a, &b);
+    // Decided once per field: the run check, `register` and the probe
+    // import all read it.
+    let conversions: Vec<Conversion> = fields.iter().map(|f| conversion_of(f)).collect();
+    let schema_calls = schema_calls(&fields, &conversions, &krate, &roles, &a, &b);
     let members: Vec<&Ident> = fields.iter().map(|f| f.ident).collect();
     let member_fn = member_fn(ident, &members);
     let setter_names = setter_names(&fields);
@@ -74,8 +77,10 @@ fn expand_struct(s: &Struct) -> TokenStream {
         .filter_map(|(member, (f, name))| setter(f, member, name, &krate));
     // The probe's traits, for the fields whose conversion the type chooses
     // (`register`); most structs have none.
-    let uses_probe =
-        fields.iter().any(|f| f.kind() != FieldKind::Flatten && conversion_of(f) == Conversion::Probe);
+    let uses_probe = fields
+        .iter()
+        .zip(&conversions)
+        .any(|(f, &conversion)| f.kind() != FieldKind::Flatten && conversion == Conversion::Probe);
     let probe_traits = uses_probe.then(|| {
         quote! {
             use #krate::__private::conversion::{
@@ -223,6 +228,7 @@ const PLAIN_RUN: usize = 16;
 /// call per field otherwise.
 fn schema_calls(
     fields: &[&Field],
+    conversions: &[Conversion],
     krate: &Path,
     roles: &TokenStream,
     a: &Ident,
@@ -236,15 +242,15 @@ fn schema_calls(
             run.clear();
         }
     };
-    for f in fields {
-        if is_plain_only(f) {
+    for (f, &conversion) in fields.iter().zip(conversions) {
+        if is_plain_only(f, conversion) {
             run.push(f.ty);
             if run.len() == PLAIN_RUN {
                 flush(&mut run, &mut calls);
             }
         } else {
             flush(&mut run, &mut calls);
-            calls.push(schema_call(f, krate, roles, a, b));
+            calls.push(schema_call(f, conversion, krate, roles, a, b));
         }
     }
     flush(&mut run, &mut calls);
@@ -279,9 +285,9 @@ fn conversion_of(f: &Field) -> Conversion {
 
 /// A field of a built-in type with no validator and no role values:
 /// registered by its type alone.
-fn is_plain_only(f: &Field) -> bool {
+fn is_plain_only(f: &Field, conversion: Conversion) -> bool {
     f.kind() != FieldKind::Flatten
-        && conversion_of(f) == Conversion::Builtin
+        && conversion == Conversion::Builtin
         && f.attrs.validate.is_none()
         && f.attrs.role_default.is_empty()
         && f.attrs.role_forced.is_empty()
@@ -307,7 +313,14 @@ fn peel(mut ty: &syn::Type) -> (&syn::Type, Vec<&'static str>) {
 }
 
 /// The one builder call that registers a field.
-fn schema_call(f: &Field, krate: &Path, roles: &TokenStream, a: &Ident, b: &Ident) -> TokenStream {
+fn schema_call(
+    f: &Field,
+    conversion: Conversion,
+    krate: &Path,
+    roles: &TokenStream,
+    a: &Ident,
+    b: &Ident,
+) -> TokenStream {
     let member = f.ident;
     let ty = f.ty;
     if f.kind() == FieldKind::Flatten {
@@ -316,7 +329,7 @@ fn schema_call(f: &Field, krate: &Path, roles: &TokenStream, a: &Ident, b: &Iden
         let group = quote_spanned!(ty.span()=> #b.flatten::<#ty>);
         return quote!(#group(););
     }
-    let register = register(f, krate, b);
+    let register = register(f, conversion, krate, b);
     let validate = f.attrs.validate.as_ref().map(|path| {
         // Spanned by the field, so that a validator of the wrong type is
         // reported at the field it does not fit.
@@ -356,17 +369,17 @@ pub(crate) fn class_name(f: &Field) -> &'static str {
 /// `#[megatron(value_enum/from_str)]` or clap's `value_enum`, the runtime's
 /// own for the built-in types, else chosen from the type (`conversion.rs` in
 /// the runtime).
-fn register(f: &Field, krate: &Path, b: &Ident) -> TokenStream {
+fn register(f: &Field, conversion: Conversion, krate: &Path, b: &Ident) -> TokenStream {
     let (leaf, wrappers) = peel(f.ty);
-    let conversion = quote!(#krate::__private::conversion);
+    let module = quote!(#krate::__private::conversion);
     // Spanned by the leaf type, so that a type without a conversion is
     // reported at the field.
-    let token = match conversion_of(f) {
+    let token = match conversion {
         Conversion::ValueEnum => {
-            quote_spanned!(leaf.span()=> #conversion::codec::<#krate::codec::EnumCodec<#leaf>>())
+            quote_spanned!(leaf.span()=> #module::codec::<#krate::codec::EnumCodec<#leaf>>())
         }
         Conversion::FromStr => {
-            quote_spanned!(leaf.span()=> #conversion::codec::<#krate::codec::FromStrCodec<#leaf>>())
+            quote_spanned!(leaf.span()=> #module::codec::<#krate::codec::FromStrCodec<#leaf>>())
         }
         Conversion::Builtin => {
             // A field with a validator or role values (the others go in
@@ -380,7 +393,7 @@ fn register(f: &Field, krate: &Path, b: &Ident) -> TokenStream {
             let kind = if class_name(f) == "Shared" { quote!(SharedField) } else { quote!(ArgField) };
             // The probe traits are imported at the top of `__describe`.
             quote_spanned! {leaf.span()=>
-                (&&&#conversion::Probe::<#leaf, #conversion::#kind>::new()).codec()
+                (&&&#module::Probe::<#leaf, #module::#kind>::new()).codec()
             }
         }
     };
@@ -390,7 +403,7 @@ fn register(f: &Field, krate: &Path, b: &Ident) -> TokenStream {
     let wrappers = wrappers.iter().map(|w| Ident::new(w, Span::call_site()));
     // `Option`/`Vec` were recognised by name: check that they are std's.
     let ty = f.ty;
-    quote_spanned!(ty.span()=> #b.field(#conversion::typed::<#ty, _>(#token #(.#wrappers())*)))
+    quote_spanned!(ty.span()=> #b.field(#module::typed::<#ty, _>(#token #(.#wrappers())*)))
 }
 
 /// Whether `ty` is one of the types the runtime converts itself

@@ -289,16 +289,16 @@ plain_fields!(T0 T1 T2 T3 T4 T5 T6 T7 T8 T9 T10 T11 T12 T13 T14 T15);
 
 /// Member `index` of `args`, which the derive gave type `T`.
 fn member<A: MegatronArgs, T: Any>(args: &A, index: usize) -> &T {
-    // SAFETY: `this` comes from a reference, so it points to a valid `A`;
-    // by `MegatronArgs`' contract the result points to a field of `*args`,
+    // SAFETY: the pointer comes from a reference, so it points to a valid
+    // `A`; by `MegatronArgs`' contract the result points to a field of `*args`,
     // so it may be borrowed as long as `args`. Nothing is written through it.
     let field = unsafe { A::__member_ptr(std::ptr::from_ref(args).cast_mut(), index).map(|m| &*m) };
     field.and_then(|m| m.downcast_ref()).unwrap_or_else(|| type_mismatch::<A, T>("a member"))
 }
 
 fn member_mut<A: MegatronArgs, T: Any>(args: &mut A, index: usize) -> &mut T {
-    // SAFETY: as in `member`; `this` comes from a unique reference, so the
-    // field may be borrowed uniquely as long as `args`.
+    // SAFETY: as in `member`; the pointer comes from a unique reference, so
+    // the field may be borrowed uniquely as long as `args`.
     let field = unsafe { A::__member_ptr(std::ptr::from_mut(args), index).map(|m| &mut *m) };
     field.and_then(|m| m.downcast_mut()).unwrap_or_else(|| type_mismatch::<A, T>("a member"))
 }
