@@ -3,6 +3,7 @@
 //! Each derive reads its input into a small model (`ast`, `attr`), checks it
 //! (`valid`), collecting every error, and only then generates code (`expand`).
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod ast;

@@ -16,8 +16,10 @@ use crate::ctxt::Ctxt;
 /// generated `<Roles>::Variant` paths.
 const PPO_ROLES: [&str; 2] = ["actor", "critic"];
 
-/// `repr(packed)` is refused: the field table reaches fields through
-/// pointers and borrows them, and a packed struct's fields may be unaligned.
+/// `repr(packed)` is refused, once, at the attribute: the field accessors
+/// borrow each field (`&self.lr`), and rustc refuses a borrow of a packed
+/// field that may be unaligned (E0793), with one error per field pointing
+/// into the generated code.
 pub fn check_repr(cx: &Ctxt, attrs: &[syn::Attribute]) {
     for attr in attrs.iter().filter(|a| a.path().is_ident("repr")) {
         // A `repr` that does not parse is rustc's to report.

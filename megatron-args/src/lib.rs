@@ -75,6 +75,7 @@
 //!
 //! Every attribute of `#[derive(MegatronArgs)]` and `#[derive(Role)]`, and
 //! a field type of your own, each with a runnable example: [`attributes`].
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 // Lets the derive's `::megatron_args::...` paths resolve inside this crate.
@@ -142,7 +143,7 @@ pub mod attributes {}
 /// What the derive's generated code uses; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::model::args::schema::{Schema, SchemaBuilder};
+    pub use crate::model::args::schema::{pick, pick_mut, Schema, SchemaBuilder};
     pub use crate::model::args::{
         debug_overrides, deserialize_overrides, edit_group, serialize_overrides, set_override, OverrideValues,
     };

@@ -60,23 +60,15 @@ pub(crate) use schema::{Schema, SchemaBuilder};
 /// Implement it with `#[derive(MegatronArgs)]`; every method except the
 /// hidden table is provided.
 ///
-/// # Safety
-///
-/// The trait is `unsafe` because of one hidden method, the member accessor
-/// (`__member_ptr`), which the derive writes: for each member index of the
-/// field table it returns a pointer to that field of `*this`, derived from
-/// `this`, and `None` past the last member. The runtime reads and writes
-/// fields through it. The derive upholds this (and refuses `repr(packed)`
-/// structs, whose fields may be unaligned); an implementation by hand must
-/// too. One accessor for reading and writing, instead of a safe `match` for
-/// each kind of borrow, halves what the accessor costs the compile time of
-/// slime's thousand-argument surface.
+/// The trait is safe, and so is the code the derive writes: the hidden field
+/// accessors borrow each field by name (`&self.lr`), as code written by hand
+/// would.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not implement `MegatronArgs`",
     label = "`{Self}` must derive `MegatronArgs`",
     note = "add `#[derive(MegatronArgs)]` to `{Self}`; a flattened group derives it too, with the same role set"
 )]
-pub unsafe trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
+pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     /// The role set (default [`crate::PpoRole`]).
     type Role: Role;
     /// The typed per-role overrides (`ArgsOverrides` for `Args`).
@@ -92,16 +84,15 @@ pub unsafe trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
         per_type::<Self, Schema<Self>>(|| Self::__describe().build())
     }
 
-    /// A pointer to member `index` of `*this` (its arguments and flattened
-    /// groups, in declaration order), derived from `this`, for the field
-    /// table's typed access; `None` past the last member.
-    ///
-    /// # Safety
-    ///
-    /// `this` must point to a valid `Self`. The result may be written
-    /// through only when `this` may be.
+    /// Member `index` of the struct (its arguments and flattened groups, in
+    /// declaration order), for the field table's typed access; `None` past
+    /// the last member.
     #[doc(hidden)]
-    unsafe fn __member_ptr(this: *mut Self, index: usize) -> Option<*mut dyn Any>;
+    fn __member(&self, index: usize) -> Option<&dyn Any>;
+
+    /// [`MegatronArgs::__member`], mutably.
+    #[doc(hidden)]
+    fn __member_mut(&mut self, index: usize) -> Option<&mut dyn Any>;
 
     /// The struct's clap command, when it is a clap `Parser` or `Args`
     /// (generated).

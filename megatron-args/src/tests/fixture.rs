@@ -84,8 +84,7 @@ fn positive(lr: &f64) -> Result<(), String> {
     }
 }
 
-// SAFETY: `__member_ptr` points each member index at its own field.
-unsafe impl MegatronArgs for Train {
+impl MegatronArgs for Train {
     type Role = PpoRole;
     type Overrides = TrainOverrides;
 
@@ -116,23 +115,37 @@ unsafe impl MegatronArgs for Train {
         b
     }
 
-    unsafe fn __member_ptr(this: *mut Self, index: usize) -> Option<*mut dyn Any> {
-        // SAFETY: the caller passes a valid pointer; each arm only takes a
-        // field's address.
-        unsafe {
-            Some(match index {
-                0 => &raw mut (*this).lr,
-                1 => &raw mut (*this).save,
-                2 => &raw mut (*this).micro_batch_size,
-                3 => &raw mut (*this).layers,
-                4 => &raw mut (*this).use_kl_loss,
-                5 => &raw mut (*this).kl_coef,
-                6 => &raw mut (*this).lr_warmup_iters,
-                7 => &raw mut (*this).tensor_model_parallel_size,
-                8 => &raw mut (*this).critic_num_nodes,
-                9 => &raw mut (*this).megatron_config_path,
-                _ => return None,
-            })
+    fn __member(&self, index: usize) -> Option<&dyn Any> {
+        crate::__private::pick(
+            (
+                &self.lr,
+                &self.save,
+                &self.micro_batch_size,
+                &self.layers,
+                &self.use_kl_loss,
+                &self.kl_coef,
+                &self.lr_warmup_iters,
+                &self.tensor_model_parallel_size,
+                &self.critic_num_nodes,
+                &self.megatron_config_path,
+            ),
+            index,
+        )
+    }
+
+    fn __member_mut(&mut self, index: usize) -> Option<&mut dyn Any> {
+        match index {
+            0 => Some(&mut self.lr),
+            1 => Some(&mut self.save),
+            2 => Some(&mut self.micro_batch_size),
+            3 => Some(&mut self.layers),
+            4 => Some(&mut self.use_kl_loss),
+            5 => Some(&mut self.kl_coef),
+            6 => Some(&mut self.lr_warmup_iters),
+            7 => Some(&mut self.tensor_model_parallel_size),
+            8 => Some(&mut self.critic_num_nodes),
+            9 => Some(&mut self.megatron_config_path),
+            _ => None,
         }
     }
 }

@@ -3,8 +3,9 @@
 //!
 //! `#[derive(MegatronArgs)]` generates, per struct, the field metadata as one
 //! string, one call to [`SchemaBuilder`] per field (choosing its codec) and
-//! a `match` from member index to a pointer to the field as `dyn Any`
-//! (`__member_ptr`, for reading and writing);
+//! two accessors from member index to the field as `dyn Any`, by `&` and by
+//! `&mut` (`__member`, `__member_mut`), each a tuple of the members' borrows
+//! per 16 members, which [`pick`] and [`pick_mut`] index;
 //! everything else (lookup, dynamic get/set, `for_role`, typed overrides,
 //! which are kept as values) is written once here, generically. No closure
 //! per field: type-checking thousands of small closures was most of the
@@ -51,7 +52,7 @@ pub struct Schema<A: MegatronArgs> {
     pub(crate) access: Vec<FieldAccess<A>>,
     by_name: HashMap<&'static str, usize>,
     pub(crate) role_values: Vec<RoleValue<A>>,
-    /// The fields of each member (`__member_ptr`): one for an argument, the
+    /// The fields of each member (`__member`): one for an argument, the
     /// group's for a flattened group.
     pub(crate) member_fields: Vec<Range<usize>>,
     /// Prepared at first use: it needs the finished table.
@@ -289,18 +290,82 @@ plain_fields!(T0 T1 T2 T3 T4 T5 T6 T7 T8 T9 T10 T11 T12 T13 T14 T15);
 
 /// Member `index` of `args`, which the derive gave type `T`.
 fn member<A: MegatronArgs, T: Any>(args: &A, index: usize) -> &T {
-    // SAFETY: the pointer comes from a reference, so it points to a valid
-    // `A`; by `MegatronArgs`' contract the result points to a field of `*args`,
-    // so it may be borrowed as long as `args`. Nothing is written through it.
-    let field = unsafe { A::__member_ptr(std::ptr::from_ref(args).cast_mut(), index).map(|m| &*m) };
-    field.and_then(|m| m.downcast_ref()).unwrap_or_else(|| type_mismatch::<A, T>("a member"))
+    args.__member(index).and_then(|m| m.downcast_ref()).unwrap_or_else(|| type_mismatch::<A, T>("a member"))
 }
 
 fn member_mut<A: MegatronArgs, T: Any>(args: &mut A, index: usize) -> &mut T {
-    // SAFETY: as in `member`; the pointer comes from a unique reference, so
-    // the field may be borrowed uniquely as long as `args`.
-    let field = unsafe { A::__member_ptr(std::ptr::from_mut(args), index).map(|m| &mut *m) };
-    field.and_then(|m| m.downcast_mut()).unwrap_or_else(|| type_mismatch::<A, T>("a member"))
+    args.__member_mut(index)
+        .and_then(|m| m.downcast_mut())
+        .unwrap_or_else(|| type_mismatch::<A, T>("a member"))
+}
+
+/// Element `index` of a tuple of borrowed members, as `&dyn Any`; `None`
+/// past its end.
+///
+/// The derive's `__member` hands a tuple of up to 16 members' borrows
+/// (`(&self.lr, &self.save, ...)`) to [`pick`]: the unsizing to `dyn Any` is
+/// written once here, not once per field, which costs rustc a third less than
+/// a `match` arm per field.
+#[doc(hidden)]
+pub trait Members<'a> {
+    fn pick(self, index: usize) -> Option<&'a dyn Any>;
+}
+
+/// [`Members`], by unique borrow (`__member_mut`).
+#[doc(hidden)]
+pub trait MembersMut<'a> {
+    fn pick_mut(self, index: usize) -> Option<&'a mut dyn Any>;
+}
+
+macro_rules! members {
+    () => {};
+    ($($ty:ident $index:tt)+) => {
+        impl<'a, $($ty: Any),+> Members<'a> for ($(&'a $ty,)+) {
+            fn pick(self, index: usize) -> Option<&'a dyn Any> {
+                match index {
+                    $($index => Some(self.$index),)+
+                    _ => None,
+                }
+            }
+        }
+        impl<'a, $($ty: Any),+> MembersMut<'a> for ($(&'a mut $ty,)+) {
+            fn pick_mut(self, index: usize) -> Option<&'a mut dyn Any> {
+                match index {
+                    $($index => Some(self.$index),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+members!(T0 0);
+members!(T0 0 T1 1);
+members!(T0 0 T1 1 T2 2);
+members!(T0 0 T1 1 T2 2 T3 3);
+members!(T0 0 T1 1 T2 2 T3 3 T4 4);
+members!(T0 0 T1 1 T2 2 T3 3 T4 4 T5 5);
+members!(T0 0 T1 1 T2 2 T3 3 T4 4 T5 5 T6 6);
+members!(T0 0 T1 1 T2 2 T3 3 T4 4 T5 5 T6 6 T7 7);
+members!(T0 0 T1 1 T2 2 T3 3 T4 4 T5 5 T6 6 T7 7 T8 8);
+members!(T0 0 T1 1 T2 2 T3 3 T4 4 T5 5 T6 6 T7 7 T8 8 T9 9);
+members!(T0 0 T1 1 T2 2 T3 3 T4 4 T5 5 T6 6 T7 7 T8 8 T9 9 T10 10);
+members!(T0 0 T1 1 T2 2 T3 3 T4 4 T5 5 T6 6 T7 7 T8 8 T9 9 T10 10 T11 11);
+members!(T0 0 T1 1 T2 2 T3 3 T4 4 T5 5 T6 6 T7 7 T8 8 T9 9 T10 10 T11 11 T12 12);
+members!(T0 0 T1 1 T2 2 T3 3 T4 4 T5 5 T6 6 T7 7 T8 8 T9 9 T10 10 T11 11 T12 12 T13 13);
+members!(T0 0 T1 1 T2 2 T3 3 T4 4 T5 5 T6 6 T7 7 T8 8 T9 9 T10 10 T11 11 T12 12 T13 13 T14 14);
+members!(T0 0 T1 1 T2 2 T3 3 T4 4 T5 5 T6 6 T7 7 T8 8 T9 9 T10 10 T11 11 T12 12 T13 13 T14 14 T15 15);
+
+/// Element `index` of `members` (see [`Members`]).
+#[doc(hidden)]
+pub fn pick<'a, M: Members<'a>>(members: M, index: usize) -> Option<&'a dyn Any> {
+    members.pick(index)
+}
+
+/// Element `index` of `members`, by unique borrow (see [`MembersMut`]).
+#[doc(hidden)]
+pub fn pick_mut<'a, M: MembersMut<'a>>(members: M, index: usize) -> Option<&'a mut dyn Any> {
+    members.pick_mut(index)
 }
 
 /// The derive checks at compile time that each codec converts its field's
