@@ -304,3 +304,15 @@ proptest! {
         prop_assert_eq!(parse::<SnakeFlags>(&argv).unwrap(), args);
     }
 }
+
+#[path = "common/clap_agreement.rs"]
+mod clap_agreement;
+
+/// `fields()` of every clap struct here agrees with clap's own command.
+#[test]
+fn fields_agree_with_clap() {
+    clap_agreement::group::<Schedule>();
+    clap_agreement::parser::<Shapes>();
+    clap_agreement::parser::<SnakeFlags>();
+    clap_agreement::parser::<Unwritable>();
+}

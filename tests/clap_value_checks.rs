@@ -168,3 +168,13 @@ fn a_clap_args_group_on_its_own_has_its_value_parsers_checked() {
         "{err}"
     );
 }
+
+#[path = "common/clap_agreement.rs"]
+mod clap_agreement;
+
+/// `fields()` of every clap struct here agrees with clap's own command.
+#[test]
+fn fields_agree_with_clap() {
+    clap_agreement::parser::<Worker>();
+    clap_agreement::group::<Sampling>();
+}

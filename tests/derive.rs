@@ -615,3 +615,16 @@ mod plain_field_runs {
         );
     }
 }
+
+#[path = "common/clap_agreement.rs"]
+mod clap_agreement;
+
+/// `fields()` of every clap struct here agrees with clap's own command.
+#[test]
+fn fields_agree_with_clap() {
+    clap_agreement::parser::<TrainArgs>();
+    clap_agreement::group::<OptimArgs>();
+    clap_agreement::parser::<repeated_through_flatten::Args>();
+    clap_agreement::group::<repeated_through_flatten::Actor>();
+    clap_agreement::parser::<plain_field_runs::Wide>();
+}

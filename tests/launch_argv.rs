@@ -316,3 +316,12 @@ proptest! {
         }
     }
 }
+
+#[path = "common/clap_agreement.rs"]
+mod clap_agreement;
+
+/// `fields()` of every clap struct here agrees with clap's own command.
+#[test]
+fn fields_agree_with_clap() {
+    clap_agreement::parser::<Shapes>();
+}

@@ -9,7 +9,7 @@ use syn::{GenericArgument, PathArguments};
 
 use crate::attr::{self, FieldAttrs, RoleEnumAttrs, RoleVariantAttrs, StructAttrs};
 use crate::case;
-use crate::clap_attr::{Action, Casing, ClapKind};
+use crate::clap_attr::{Action, Casing, ClapKind, Flag};
 use crate::ctxt::Ctxt;
 
 /// A struct deriving `MegatronArgs`.
@@ -131,10 +131,6 @@ impl Field<'_> {
         }
     }
 
-    fn casing(&self) -> Casing {
-        self.attrs.clap.casing.unwrap_or(self.struct_casing)
-    }
-
     /// The long flag without `--`: `long = "..."`, or clap's derived
     /// spelling (`id`, else the field name in the struct's `rename_all`).
     pub fn long(&self) -> Option<String> {
@@ -143,23 +139,29 @@ impl Field<'_> {
             return Some(Casing::Kebab.long(&self.unraw()));
         }
         match &clap.long {
-            Some(Some(long)) => Some(long.clone()),
-            Some(None) => Some(match &clap.id {
-                Some(id) => id.clone(),
-                None => self.casing().long(&self.unraw()),
-            }),
+            Some(Flag::Given(long)) => Some(long.clone()),
+            Some(Flag::Derived { id: Some(id), .. }) => Some(id.clone()),
+            Some(Flag::Derived { id: None, casing }) => {
+                Some(casing.unwrap_or(self.struct_casing).long(&self.unraw()))
+            }
             None => None,
         }
+    }
+
+    /// clap's id: `id`/`name` as written (the last one given), else the
+    /// field name.
+    pub fn clap_id(&self) -> String {
+        self.attrs.clap.id.clone().unwrap_or_else(|| self.unraw())
     }
 
     /// The short flag: `short = 'x'`, or clap's derived first letter.
     pub fn short(&self) -> Option<char> {
         match &self.attrs.clap.short {
-            Some(Some(short)) => Some(*short),
-            Some(None) => match &self.attrs.clap.id {
-                Some(id) => id.chars().next(),
-                None => self.casing().short(&self.unraw()),
-            },
+            Some(Flag::Given(short)) => Some(*short),
+            Some(Flag::Derived { id: Some(id), .. }) => id.chars().next(),
+            Some(Flag::Derived { id: None, casing }) => {
+                casing.unwrap_or(self.struct_casing).short(&self.unraw())
+            }
             None => None,
         }
     }

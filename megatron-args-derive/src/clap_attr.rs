@@ -119,13 +119,13 @@ pub struct ClapStruct {
 pub struct ClapField {
     pub any: bool,
     pub kind: ClapKind,
-    /// `id = "..."` (or clap 3's `name = "..."`): the name long and short
-    /// flags derive from, used as written.
+    /// `id = "..."` (or clap 3's `name = "..."`): clap's id, and the name
+    /// a later bare `long`/`short` derives its flag from, used as written.
     pub id: Option<String>,
-    /// `long`: `Some(None)` derives the flag from the name.
-    pub long: Option<Option<String>>,
-    /// `short`: `Some(None)` derives the flag from the name.
-    pub short: Option<Option<char>>,
+    /// `long` or `long = "..."`.
+    pub long: Option<Flag<String>>,
+    /// `short` or `short = 'x'`.
+    pub short: Option<Flag<char>>,
     /// Whether `long`/`short` was given in a form whose value cannot be read
     /// statically (`long = CONST`); the field is still not positional.
     pub named_flag: bool,
@@ -134,10 +134,23 @@ pub struct ClapField {
     pub short_aliases: Vec<char>,
     pub action: Option<Action>,
     pub value_delimiter: Option<char>,
-    pub value_enum: bool,
     pub casing: Option<Casing>,
     /// `value_parser = ...`: the field has its own parser.
     pub value_parser: Option<Expr>,
+}
+
+/// A `long` or `short` flag as clap_derive reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Flag<T> {
+    /// `long = "..."`, `short = 'x'`.
+    Given(T),
+    /// A bare `long`/`short`: derived from the name *as it stands when the
+    /// key is read* (clap_derive's `push_attrs`): the `id`/`name` given
+    /// before it, used as written, else the field name in the `rename_all`
+    /// casing given before it on the field (`None`: the struct's). So
+    /// `long, short, name = "NAME=VALUE"` gives `--setting`/`-s` and only the
+    /// id `NAME=VALUE`.
+    Derived { id: Option<String>, casing: Option<Casing> },
 }
 
 /// One `key`, `key = value` or `key(args)` of a clap attribute.
@@ -300,15 +313,15 @@ impl ClapField {
             "long" => {
                 self.named_flag = true;
                 self.long = match item.single() {
-                    None => Some(None),
-                    Some(value) => string(value).map(Some),
+                    None if !item.has_value() => Some(self.derived()),
+                    value => value.and_then(string).map(Flag::Given),
                 };
             }
             "short" => {
                 self.named_flag = true;
                 self.short = match item.single() {
-                    None => Some(None),
-                    Some(value) => character(value).map(Some),
+                    None if !item.has_value() => Some(self.derived()),
+                    value => value.and_then(character).map(Flag::Given),
                 };
             }
             "value_name" => self.value_name = item.single().and_then(string),
@@ -320,11 +333,15 @@ impl ClapField {
             }
             "action" => self.action = item.single().and_then(action),
             "value_delimiter" => self.value_delimiter = item.single().and_then(character),
-            "value_enum" if !item.has_value() => self.value_enum = true,
             "rename_all" => self.casing = item.single().and_then(string).and_then(|s| Casing::from_name(&s)),
             "value_parser" => self.value_parser = item.single().cloned(),
             _ => {}
         }
+    }
+
+    /// A bare flag's name as it stands now.
+    fn derived<T>(&self) -> Flag<T> {
+        Flag::Derived { id: self.id.clone(), casing: self.casing }
     }
 
     /// Whether clap makes the field a positional argument: an argument given

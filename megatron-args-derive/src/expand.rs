@@ -247,7 +247,9 @@ fn schema_calls(
 /// type's leaf (under `Option`/`Vec`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Conversion {
-    /// `#[megatron(value_enum)]` or clap's `value_enum`.
+    /// `#[megatron(value_enum)]`. clap's own `value_enum` is not read: to
+    /// clap_derive 4 it changes nothing a value converts through (it is
+    /// accepted on a `bool`), and the probe picks `ValueEnum` first anyway.
     ValueEnum,
     /// `#[megatron(from_str)]`.
     FromStr,
@@ -258,7 +260,7 @@ enum Conversion {
 }
 
 fn conversion_of(f: &Field) -> Conversion {
-    if f.attrs.value_enum.is_some() || f.attrs.clap.value_enum {
+    if f.attrs.value_enum.is_some() {
         Conversion::ValueEnum
     } else if f.attrs.from_str.is_some() {
         Conversion::FromStr
@@ -352,7 +354,7 @@ pub(crate) fn class_name(f: &Field) -> &'static str {
 
 /// The builder call that adds the field with its conversion: `Option`/`Vec`
 /// peeled as clap_derive peels them, and the leaf's conversion given by
-/// `#[megatron(value_enum/from_str)]` or clap's `value_enum`, the runtime's
+/// `#[megatron(value_enum/from_str)]`, the runtime's
 /// own for the built-in types, else chosen from the type (`conversion.rs` in
 /// the runtime).
 fn register(f: &Field, conversion: Conversion, krate: &Path, b: &Ident) -> TokenStream {

@@ -67,7 +67,9 @@ use syn::{parse_macro_input, DeriveInput};
 ///   default for the type), `value_delimiter`, `alias`/`aliases`/
 ///   `visible_alias(es)`, `short_alias(es)`, `value_name`: the field's
 ///   [`CliArg`](../megatron_args/struct.CliArg.html) in `Args::fields()`.
-/// - `value_enum`: convert through `clap::ValueEnum` (also chosen without it).
+/// - `value_enum`: ignored, as clap_derive 4 ignores it for parsing: a
+///   `ValueEnum` type converts through `ValueEnum` without it, and on another
+///   type (a `bool`) it changes nothing.
 /// - Every other clap key is clap's business and ignored.
 ///
 /// Each field's conversion is chosen from its type as clap's `value_parser!`

@@ -29,6 +29,7 @@ pub fn encode<'a>(fields: impl Iterator<Item = &'a Field<'a>>) -> LitStr {
         out.item(&f.attrs.clap.short_aliases.iter().collect::<String>());
         out.item(f.action().variant());
         out.list(f.attrs.clap.value_delimiter.map(String::from));
+        out.item(&f.clap_id());
     }
     LitStr::new(&out.text, Span::call_site())
 }

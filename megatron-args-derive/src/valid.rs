@@ -106,7 +106,7 @@ fn check_field(cx: &Ctxt, field: &Field, default_roles: bool) {
             );
         }
     }
-    if let (true, Some(from_str)) = (a.value_enum.is_some() || a.clap.value_enum, a.from_str) {
+    if let (true, Some(from_str)) = (a.value_enum.is_some(), a.from_str) {
         cx.error_at(from_str, "a field cannot be both `value_enum` and `from_str`");
     }
     check_role_values(cx, field, default_roles);

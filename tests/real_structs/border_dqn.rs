@@ -88,3 +88,8 @@ fn a_resolved_role_round_trips_through_to_argv() {
         super::argv_round_trip(role.args());
     }
 }
+
+#[test]
+fn fields_agree_with_clap() {
+    crate::clap_agreement::parser::<Args>();
+}

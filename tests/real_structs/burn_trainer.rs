@@ -90,3 +90,8 @@ fn to_argv_refuses_a_struct_with_a_subcommand_instead_of_dropping_it() {
     assert!(matches!(&err.problems()[0].kind, ProblemKind::NotWritable { .. }), "{err}");
     assert!(err.problems()[0].message.contains("`train`, `eval`"), "{err}");
 }
+
+#[test]
+fn fields_agree_with_clap() {
+    crate::clap_agreement::parser::<Cli>();
+}

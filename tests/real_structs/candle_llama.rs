@@ -126,3 +126,8 @@ fn a_resolved_role_with_short_flags_and_an_enum_round_trips_through_to_argv() {
         super::argv_round_trip(role.args());
     }
 }
+
+#[test]
+fn fields_agree_with_clap() {
+    crate::clap_agreement::parser::<Args>();
+}

@@ -98,3 +98,8 @@ fn uncommon_types_round_trip_through_to_argv() {
     let critic = super::argv_round_trip(resolved.get(PpoRole::Critic).unwrap());
     assert!(critic.windows(2).any(|w| w == ["--request-timeout", "1.5"]), "{critic:?}");
 }
+
+#[test]
+fn fields_agree_with_clap() {
+    crate::clap_agreement::parser::<Args>();
+}

@@ -70,3 +70,8 @@ fn fields_named_like_methods_round_trip_through_to_argv() {
     let args = Args::parse_from(["app", "--set", "1"]);
     super::argv_round_trip(&args);
 }
+
+#[test]
+fn fields_agree_with_clap() {
+    crate::clap_agreement::parser::<Args>();
+}

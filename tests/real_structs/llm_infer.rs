@@ -95,3 +95,8 @@ fn the_positional_count_and_delimited_list_round_trip_through_to_argv() {
     let critic = super::argv_round_trip(resolved.get(PpoRole::Critic).unwrap());
     assert_eq!(critic[critic.len() - 2..], ["--", "-critic.bin"]);
 }
+
+#[test]
+fn fields_agree_with_clap() {
+    crate::clap_agreement::parser::<Infer>();
+}

@@ -4,11 +4,15 @@
 //! `#[derive(MegatronArgs)]` (and `Clone` where missing) added, and each
 //! exercised through a role-config file.
 
+#[path = "../common/clap_agreement.rs"]
+mod clap_agreement;
+
 mod border_dqn;
 mod burn_trainer;
 mod candle_llama;
 mod candle_vllm_server;
 mod generated_method_names;
+mod inference_server;
 mod llm_infer;
 mod megatron_port;
 mod mistralrs_server;

@@ -88,3 +88,8 @@ fn renamed_and_store_false_flags_round_trip_through_to_argv() {
     assert!(actor.contains(&"--disable_bias_linear".to_string()), "{actor:?}");
     super::argv_round_trip(resolved.get(PpoRole::Critic).unwrap());
 }
+
+#[test]
+fn fields_agree_with_clap() {
+    crate::clap_agreement::parser::<MegatronLmArgs>();
+}

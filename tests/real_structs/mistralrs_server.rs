@@ -120,3 +120,10 @@ fn flattened_groups_with_renamed_flags_round_trip_through_to_argv() {
     assert!(critic.windows(2).any(|w| w == ["--pa-blk-size", "16"]), "{critic:?}");
     super::argv_round_trip(resolved.get(PpoRole::Actor).unwrap());
 }
+
+#[test]
+fn fields_agree_with_clap() {
+    crate::clap_agreement::parser::<Args>();
+    crate::clap_agreement::group::<PagedAttentionArgs>();
+    crate::clap_agreement::group::<SamplingArgs>();
+}

@@ -122,14 +122,18 @@ impl ClapArgs {
     }
 }
 
-/// A field's argument: clap's id is the field's Rust name; `#[arg(id = ...)]`
-/// changes it, and then the long flag still finds it.
+/// A field's argument: by clap's id (the field's Rust name, or
+/// `#[arg(id = ...)]`), else, for an id the derive cannot read (`id = CONST`),
+/// by its long flag.
 fn arg_of(
     info: &FieldInfo,
     by_id: &HashMap<&str, &'static Arg>,
     by_long: &HashMap<&str, &'static Arg>,
 ) -> Option<&'static Arg> {
-    by_id.get(info.ident).or_else(|| info.flag.strip_prefix("--").and_then(|long| by_long.get(long))).copied()
+    by_id
+        .get(info.cli.id)
+        .or_else(|| info.flag.strip_prefix("--").and_then(|long| by_long.get(long)))
+        .copied()
 }
 
 /// How an argument is named to the user: `--lr`, `-v`, or `<MODEL>`.

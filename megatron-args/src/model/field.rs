@@ -73,6 +73,9 @@ pub struct FieldInfo {
 /// `#[command(rename_all)]`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CliArg {
+    /// clap's id of the argument: `#[arg(id = "...")]` (or `name = "..."`)
+    /// as written, else the field's name (`tensor_model_parallel_size`).
+    pub id: &'static str,
     /// The long flag without `--` (`tensor-model-parallel-size`).
     pub long: Option<&'static str>,
     /// The short flag (`v` for `-v`).
@@ -122,7 +125,7 @@ pub enum CliAction {
 /// A field is, in order: name, ident, flag, aliases (list), class, Rust type,
 /// doc, long (optional), short (optional), positional (`0`/`1`), long aliases
 /// (list), short aliases (one item of characters), action, value delimiter
-/// (optional).
+/// (optional), clap id.
 pub(crate) struct MetadataReader {
     rest: &'static str,
 }
@@ -166,8 +169,17 @@ impl MetadataReader {
             other => format_mismatch(other),
         };
         let value_delimiter = self.optional().and_then(|s| s.chars().next());
-        let cli =
-            CliArg { long, short, positional, aliases: cli_aliases, short_aliases, action, value_delimiter };
+        let id = self.item();
+        let cli = CliArg {
+            id,
+            long,
+            short,
+            positional,
+            aliases: cli_aliases,
+            short_aliases,
+            action,
+            value_delimiter,
+        };
         FieldInfo { index, name, ident, flag, aliases, class, rust_type, doc, value_type, cli }
     }
 
