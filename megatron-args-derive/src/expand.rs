@@ -248,8 +248,8 @@ fn schema_calls(
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Conversion {
     /// `#[megatron(value_enum)]`. clap's own `value_enum` is not read: to
-    /// clap_derive 4 it changes nothing a value converts through (it is
-    /// accepted on a `bool`), and the probe picks `ValueEnum` first anyway.
+    /// clap_derive 4 it changes only how `default_value_t` is shown (a
+    /// `bool` may carry it), and the probe picks `ValueEnum` first anyway.
     ValueEnum,
     /// `#[megatron(from_str)]`.
     FromStr,
