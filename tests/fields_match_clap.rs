@@ -112,7 +112,8 @@ fn a_misread_attribute_fails_the_comparison() {
     assert!(differences[0].contains("long: Some(\"NAME=VALUE\")"), "{differences:#?}");
     // Each property compared: a changed long, short, alias, action,
     // delimiter, position, or an argument no field holds.
-    let edits: [(&str, fn(clap::Arg) -> clap::Arg); 6] = [
+    type Edit = fn(clap::Arg) -> clap::Arg;
+    let edits: [(&str, Edit); 6] = [
         ("long", |a| a.long("learning-rate")),
         ("short", |a| a.short('L')),
         ("alias", |a| a.alias("learning_rate")),
