@@ -72,6 +72,8 @@ fn metadata(fields: &[(&str, &str, &[&str], FieldClass)]) -> &'static str {
         for field in ["", "", "0", "0", "0", "0", "", "Set", "0"] {
             item(&mut out, field);
         }
+        // clap's id: the field name.
+        item(&mut out, name);
     }
     out.leak()
 }
