@@ -269,6 +269,11 @@ fn a_block_scalar_on_the_last_line_of_the_file_reads_as_pyyaml_reads_it() {
         (">\n        x\n        y", "x y"),
         ("|-\n        x\n\n", "x"),
         ("|2+\n        x\n", "x\n"),
+        // A last line of only the indentation, without a line break: clip
+        // and strip drop it.
+        ("|\n        x\n        ", "x\n"),
+        (">-\n        x\n\n        ", "x"),
+        ("|2\n        x\n        ", "x\n"),
     ];
     let mut table = String::new();
     for (scalar, want) in cases {
@@ -284,6 +289,21 @@ fn a_block_scalar_on_the_last_line_of_the_file_reads_as_pyyaml_reads_it() {
         assert_eq!(load(&text).unwrap().entries()[0].overrides[0].value, want.into(), "{scalar:?}");
     }
     insta::assert_snapshot!(table);
+}
+
+/// Where the readers differ, the file is refused: a last line of spaces
+/// without a line break that a kept scalar keeps, or that is further right
+/// than the indentation (YAML 1.2, as the yaml-test-suite reads it, ends it
+/// with a line break; PyYAML does not).
+#[test]
+fn a_last_line_of_spaces_the_readers_read_differently_is_refused() {
+    let mut rendered = String::new();
+    for scalar in ["|+\n        x\n        ", "|\n        x\n         ", "|+\n        "] {
+        let error = refused(&actor(&format!("      custom_advantage_function_path: {scalar}")));
+        assert_eq!(first_kind(&error), &ProblemKind::RefusedBySlime, "{scalar:?}");
+        writeln!(rendered, "{scalar:?}:\n{error}\n").unwrap();
+    }
+    insta::assert_snapshot!(rendered);
 }
 
 #[test]

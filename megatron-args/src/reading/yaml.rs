@@ -335,6 +335,33 @@ enum EofBlockValue {
     /// It has no content: empty, or (kept, `|+`) the blank lines after the
     /// header; yaml-rust2 counts the header's own line break too.
     Empty(String),
+    /// Its trailing line breaks chomped as the header says: one kept (clip)
+    /// or none (strip).
+    TrimBreaks { keep_one: bool },
+}
+
+/// A block scalar's chomping indicator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Chomping {
+    Clip,
+    Strip,
+    Keep,
+}
+
+/// The chomping of the block scalar whose header is the first `|` or `>` of
+/// `text` (the text after the token before the scalar).
+fn block_chomping(text: &str) -> Chomping {
+    let Some(at) = text.find(['|', '>']) else { return Chomping::Clip };
+    let indicators = text[at + 1..].chars().take(2).take_while(|c| matches!(c, '1'..='9' | '+' | '-'));
+    let mut chomping = Chomping::Clip;
+    for c in indicators {
+        match c {
+            '+' => chomping = Chomping::Keep,
+            '-' => chomping = Chomping::Strip,
+            _ => {}
+        }
+    }
+    chomping
 }
 
 impl TokenFacts {
@@ -352,7 +379,8 @@ impl TokenFacts {
         let mut open_block: Option<usize> = None;
         // The last scalar: where, its style, and whether its value is only
         // line breaks (an empty block scalar starts at its header).
-        let mut last_scalar: Option<(Marker, TScalarStyle, usize, bool)> = None;
+        let mut last_scalar: Option<(Marker, TScalarStyle, usize, bool, Chomping)> = None;
+        let mut previous_end = 0usize;
         // The key whose value comes next (`save` in `{save: !!str}`), for messages.
         let mut last_scalar_text: Option<String> = None;
         let mut key: Option<String> = None;
@@ -365,6 +393,14 @@ impl TokenFacts {
             if let Some(start) = open_block.take() {
                 tab_ok.push((start, offset));
             }
+            // Past this token's own text: a block scalar's header comes after it.
+            let token_end = match &token {
+                TokenType::StreamStart(_) => 0,
+                TokenType::Anchor(name) | TokenType::Alias(name) => offset + 1 + name.len(),
+                TokenType::Tag(..) => tag_end(text, offset),
+                _ => offset + 1,
+            };
+            let header_from = std::mem::replace(&mut previous_end, token_end.min(text.len()));
             match &token {
                 TokenType::Value => key = last_scalar_text.take(),
                 TokenType::Tag(..) | TokenType::Anchor(_) => {}
@@ -458,12 +494,18 @@ impl TokenFacts {
                         }
                     }
                     let only_breaks = value.bytes().all(|b| b == b'\n');
-                    last_scalar = Some((marker, style, offset, only_breaks));
+                    let chomping = block_chomping(text.get(header_from..).unwrap_or(""));
+                    last_scalar = Some((marker, style, offset, only_breaks, chomping));
                     last_scalar_text = Some(value);
                 }
                 TokenType::StreamEnd => {
-                    if let Some((marker, TScalarStyle::Literal | TScalarStyle::Folded, start, only_breaks)) =
-                        last_scalar
+                    if let Some((
+                        marker,
+                        TScalarStyle::Literal | TScalarStyle::Folded,
+                        start,
+                        only_breaks,
+                        chomping,
+                    )) = last_scalar
                     {
                         let at = (marker.line(), marker.col());
                         // A block scalar without content that the text ends
@@ -474,11 +516,14 @@ impl TokenFacts {
                                 None => EofBlock::BlankLine,
                             }
                         } else {
-                            scanner_added_final_break(text, marker.col())
+                            scanner_added_final_break(text, marker.col(), chomping)
                         };
                         let value = match ending {
                             EofBlock::Fine => None,
                             EofBlock::AddedBreak => Some(EofBlockValue::DropAddedBreak),
+                            EofBlock::BlankLast => {
+                                Some(EofBlockValue::TrimBreaks { keep_one: chomping == Chomping::Clip })
+                            }
                             EofBlock::Empty(value) => Some(EofBlockValue::Empty(value)),
                             EofBlock::BlankLine => {
                                 facts.errors.push(YamlError::slime(
@@ -640,12 +685,10 @@ fn tag_before_flow_indicator(tag: &str, indicator: char, key: Option<&str>, mark
 /// whose text ends in a line of spaces without a line break (the
 /// yaml-test-suite, JEF9, counts a line break there, PyYAML does not).
 fn empty_block_scalar_at_end(text: &str) -> Option<String> {
-    let header_len = text.find(['\n', '\r']).unwrap_or(text.len());
-    let header = &text[1..header_len];
-    let indicators = &header[..header.find([' ', '\t', '#']).unwrap_or(header.len())];
-    if !indicators.contains('+') {
+    if block_chomping(text) != Chomping::Keep {
         return Some(String::new());
     }
+    let header_len = text.find(['\n', '\r']).unwrap_or(text.len());
     let rest = &text[header_len..];
     let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix(['\n', '\r'])).unwrap_or(rest);
     let last_line = &rest[rest.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
@@ -707,7 +750,7 @@ fn first_refused_tab(text: &str, tab_ok: &[(usize, usize)]) -> Option<usize> {
 /// text ends inside the scalar, without a final line break, at least as far
 /// right as the scalar's indentation. The YAML spec (and PyYAML) keep only
 /// the breaks written.
-fn scanner_added_final_break(text: &str, indent: usize) -> EofBlock {
+fn scanner_added_final_break(text: &str, indent: usize, chomping: Chomping) -> EofBlock {
     if text.ends_with(['\n', '\r']) {
         return EofBlock::Fine;
     }
@@ -715,10 +758,15 @@ fn scanner_added_final_break(text: &str, indent: usize) -> EofBlock {
     let last_indent = last_line.len() - last_line.trim_start_matches(' ').len();
     if last_line.trim().is_empty() {
         // Blank: the scanner is still in the scalar only this far right.
-        if last_line.chars().count() >= indent.max(1) {
-            EofBlock::BlankLine
-        } else {
+        let spaces = last_line.chars().count();
+        if spaces < indent.max(1) {
             EofBlock::Fine
+        } else if spaces == indent && chomping != Chomping::Keep {
+            // A blank line of the scalar: clip and strip drop it, whether or
+            // not it ends in a line break.
+            EofBlock::BlankLast
+        } else {
+            EofBlock::BlankLine
         }
     } else if last_indent >= indent.max(1) || !last_line.trim_start().starts_with('#') {
         // Content of the scalar (a comment left of it would end it).
@@ -736,6 +784,9 @@ enum EofBlock {
     AddedBreak,
     /// It has no content; its value, as the YAML spec and PyYAML read it.
     Empty(String),
+    /// The text ends in a line of only the scalar's indentation, and clip or
+    /// strip chomping drops the trailing lines; yaml-rust2 may keep a break.
+    BlankLast,
     /// The text ends in a line of spaces at least as indented as the scalar:
     /// the yaml-test-suite (L24T, JEF9) counts a line break there, PyYAML
     /// does not.
@@ -805,6 +856,12 @@ impl Builder {
                             }
                         }
                         EofBlockValue::Empty(value) => text.clone_from(value),
+                        EofBlockValue::TrimBreaks { keep_one } => {
+                            text.truncate(text.trim_end_matches('\n').len());
+                            if *keep_one {
+                                text.push('\n');
+                            }
+                        }
                     }
                 }
                 let len = scalar_width(&text, style);
@@ -1588,12 +1645,17 @@ mod tests {
             ("a: |\n  x\n# c", "x\n"),
             ("a: |-\n  x", "x"),
             ("a: |\n  x\n", "x\n"),
+            // A last line of only the indentation: clip and strip drop it.
+            ("a: |\n  x\n  ", "x\n"),
+            ("a: >-\n  x\n\n  ", "x"),
+            ("a: |2\n  x\n  ", "x\n"),
         ];
         for (text, want) in cases {
             assert_eq!(map_of(text), [("a".into(), Value::String(want.into()))], "{text:?}");
         }
-        // A last line of spaces: a line break to YAML 1.2, none to PyYAML.
-        for text in ["a: |\n  x\n  ", "a: |\n  x\n    "] {
+        // A last line of spaces a kept scalar keeps, or further right than
+        // its indentation: a line break to YAML 1.2, none to PyYAML.
+        for text in ["a: |+\n  x\n  ", "a: |\n  x\n    ", "a: |+\n  "] {
             let errors = parse(text).unwrap_err();
             assert_eq!(errors[0].kind, YamlErrorKind::RefusedBySlime, "{text:?}");
         }
