@@ -14,10 +14,11 @@ use crate::model::subcommand::{Payload, SubcommandField};
 use crate::model::value::{short_type_name, Value, ValueType};
 
 /// Which arguments are written.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(crate) enum Presence {
     /// Every option with a value, even one equal to its default: a complete
     /// command line for a launcher.
+    #[default]
     Complete,
     /// Only what clap would see as given: an argument whose value is its
     /// clap default is left out, as the command line leaves it out. clap's
@@ -99,12 +100,6 @@ struct Writer {
     /// The subcommand and its arguments, written after everything else.
     subcommand: Option<(&'static str, Vec<String>)>,
     problems: Vec<Problem>,
-}
-
-impl Default for Presence {
-    fn default() -> Self {
-        Presence::Complete
-    }
 }
 
 impl Writer {

@@ -69,8 +69,10 @@ impl<T: MegatronSubcommand> MegatronSubcommand for Option<T> {
     }
 }
 
-/// The variant a subcommand value holds.
+/// The variant a subcommand value holds. (Without the `clap` feature there
+/// is no command line to write it to.)
 #[doc(hidden)]
+#[cfg_attr(not(feature = "clap"), allow(dead_code))]
 pub struct Selected<'a> {
     /// clap's name of the subcommand.
     pub(crate) name: &'static str,
@@ -78,6 +80,7 @@ pub struct Selected<'a> {
 }
 
 /// What follows the subcommand's name.
+#[cfg_attr(not(feature = "clap"), allow(dead_code))]
 pub(crate) enum Payload<'a> {
     /// A unit variant: nothing.
     Nothing,
@@ -120,6 +123,7 @@ impl<T: MegatronArgs> SubcommandArgs for T {
 
 /// A struct's subcommand field, as its derive hands it over.
 #[doc(hidden)]
+#[cfg_attr(not(feature = "clap"), allow(dead_code))]
 pub struct SubcommandField<'a> {
     /// The field's name.
     pub(crate) field: &'static str,
