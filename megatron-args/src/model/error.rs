@@ -290,6 +290,15 @@ pub enum ProblemKind {
         /// The argument name.
         key: String,
     },
+    /// A role's arguments break one of clap's relations between arguments
+    /// (`conflicts_with`, `requires`, `required`, an argument group): the
+    /// command line would be refused too.
+    ClapRelation {
+        /// The role.
+        role: String,
+        /// The argument names involved, in field order.
+        keys: Vec<String>,
+    },
     /// Active roles disagree on a topology field.
     TopologyMismatch {
         /// The argument name.
@@ -405,9 +414,10 @@ impl Problem {
 /// Everything wrong with a file or a resolution: one or more problems, each
 /// with its own location.
 ///
-/// `Display` and `Debug` both print the report, so that `?` in a `main` that
-/// returns `Result<(), Box<dyn std::error::Error>>` shows it; the problems
-/// are there as data in [`Error::problems`].
+/// `Display` prints the report. `Debug` prints it too, without its first
+/// `error: `, so that `?` in a `main` that returns `Result<(), Box<dyn
+/// std::error::Error>>` shows `Error: ` and the report once (`{:#?}` shows
+/// the problems); the problems are there as data in [`Error::problems`].
 #[derive(Clone, PartialEq)]
 pub struct Error {
     problems: Vec<Problem>,
