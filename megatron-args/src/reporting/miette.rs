@@ -14,6 +14,7 @@ use miette::{
 
 use crate::model::error::{Error, Problem, Source};
 
+#[cfg_attr(docsrs, doc(cfg(feature = "miette")))]
 impl SourceCode for Source {
     fn read_span<'a>(
         &'a self,
@@ -33,6 +34,7 @@ impl SourceCode for Source {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "miette")))]
 impl Diagnostic for Problem {
     fn severity(&self) -> Option<Severity> {
         Some(Severity::Error)
@@ -64,6 +66,7 @@ impl Diagnostic for Problem {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "miette")))]
 impl Diagnostic for Error {
     fn severity(&self) -> Option<Severity> {
         Some(Severity::Error)
