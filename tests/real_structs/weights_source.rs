@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use clap::{ArgGroup, Parser};
-use megatron_args::{MegatronArgs, PpoRole, ProblemKind, Styling};
+use megatron_args::{PpoRole, ProblemKind, Styling};
 
 use super::{argv_round_trip, load, resolve};
 
@@ -28,7 +28,7 @@ struct Generate {
     weight_files: Vec<PathBuf>,
 
     /// The revision of the model on the Hub.
-    #[arg(long, default_value = "main")]
+    #[arg(long, default_value = "main", conflicts_with = "weight_files")]
     revision: String,
 
     /// The length of the sample to generate (in tokens).
@@ -86,13 +86,24 @@ fn swapping_the_member_resolves_and_writes_back() {
     );
     let critic = resolved.get(PpoRole::Critic).unwrap();
     assert_eq!(critic.weight_files.len(), 2);
-    assert_eq!(
-        argv_round_trip(critic),
-        ["--weight-files", "a.safetensors,b.safetensors", "--revision", "main", "--sample-len", "100"]
-    );
+    // `--revision main` is the default, which conflicts with local files
+    // once written: the defaults are left out.
+    assert_eq!(argv_round_trip(critic), ["--weight-files", "a.safetensors,b.safetensors"]);
     assert_eq!(
         argv_round_trip(resolved.get(PpoRole::Actor).unwrap()),
         ["--model-id", "mistralai/Mistral-7B-v0.1", "--revision", "main", "--sample-len", "100"]
     );
-    assert!(Generate::field("weight_files").is_some());
+}
+
+#[test]
+fn a_revision_from_the_file_conflicts_with_local_files_of_the_command_line() {
+    let baseline = Generate::parse_from(["generate", "--weight-files", "a.safetensors"]);
+    let config =
+        load::<Generate>("megatron:\n  - role: actor\n    overrides:\n      revision: refs/pr/1\n").unwrap();
+    let err = config.resolve(&baseline, &[PpoRole::Actor, PpoRole::Critic]).map(|_| ()).unwrap_err();
+    assert_eq!(keys(&err), [("actor".to_string(), vec!["weight_files".to_string(), "revision".to_string()])]);
+    // The same revision as the default is no revision given: accepted.
+    let same =
+        load::<Generate>("megatron:\n  - role: actor\n    overrides:\n      revision: main\n").unwrap();
+    assert!(same.resolve(&baseline, &[PpoRole::Actor]).is_ok());
 }

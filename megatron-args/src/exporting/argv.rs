@@ -74,6 +74,12 @@ use crate::model::error::{Error, Problem, ProblemKind};
 /// # Ok::<(), megatron_args::Error>(())
 /// ```
 ///
+/// An option whose value is its default is written too, so that the
+/// command line does not depend on the defaults of the program it starts;
+/// when clap refuses that (an argument at its default is given, to clap,
+/// and conflicts with another), the arguments at their defaults are left
+/// out.
+///
 /// The result is a plain `Vec<String>`: a launcher appends what the struct
 /// does not hold (pass-through arguments, for example) itself.
 pub fn to_argv<A: MegatronArgs + Parser>(args: &A) -> Result<Vec<String>, Error> {
@@ -85,8 +91,19 @@ pub fn to_argv<A: MegatronArgs + Parser>(args: &A) -> Result<Vec<String>, Error>
     if !written.problems.is_empty() {
         return Err(Error::new(written.problems));
     }
-    parses_back_to(args, &written.argv, &clap)?;
-    Ok(written.argv)
+    match parses_back_to(args, &written.argv, &clap) {
+        Ok(()) => Ok(written.argv),
+        Err(refused) => {
+            // An argument written at its default is given, to clap: its
+            // relations apply (`--revision main` conflicting with
+            // `--weight-files`). Without the defaults, if clap takes that.
+            let given = clap_argv::write(args, &clap, Presence::Given, |_| true);
+            match given.problems.is_empty() && parses_back_to(args, &given.argv, &clap).is_ok() {
+                true => Ok(given.argv),
+                false => Err(refused),
+            }
+        }
+    }
 }
 
 /// The last guard: clap parses the written command line back to every

@@ -25,6 +25,9 @@ pub(crate) enum Presence {
     /// relations (`conflicts_with`, `requires`, groups) concern given
     /// arguments only.
     Given,
+    /// [`Presence::Given`] without the subcommand: the command's own level,
+    /// whose relations are checked (a subcommand's are its struct's).
+    GivenArguments,
 }
 
 /// A written command line: the argv, the fields it gives, and what could
@@ -55,11 +58,9 @@ pub(crate) fn write<A: MegatronArgs>(
             writer.field(info, arg, &schema.value(args, info.index));
         }
     }
-    // The subcommand is no argument of the command: its relations are its
-    // own struct's, and a `Given` command line is one level.
     let subcommand = args.__subcommand();
     let has_subcommand_field = subcommand.is_some();
-    if let (Some(field), Presence::Complete) = (subcommand, presence) {
+    if let Some(field) = subcommand.filter(|_| presence != Presence::GivenArguments) {
         writer.subcommand(field, clap.command);
     }
     writer.unknown_arguments(clap.command, clap, has_subcommand_field);
@@ -205,7 +206,7 @@ impl Writer {
         arg: &'static Arg,
         value: &Value,
     ) -> Result<Option<Vec<String>>, String> {
-        if self.presence == Presence::Given {
+        if self.presence != Presence::Complete {
             // Compared before any value parser runs: most of a large
             // struct's arguments keep their defaults.
             let canonical: Vec<String> = match value {

@@ -124,7 +124,7 @@ impl RelationCheck {
         left_out: &BTreeSet<usize>,
     ) -> Option<(clap::Error, BTreeSet<usize>)> {
         // A field that cannot be written is left out: `to_argv` reports it.
-        let written = clap_argv::write(args, self.clap, Presence::Given, |i| !left_out.contains(&i));
+        let written = clap_argv::write(args, self.clap, Presence::GivenArguments, |i| !left_out.contains(&i));
         let program = OsString::from(self.command.get_name());
         let argv = std::iter::once(program).chain(written.argv.into_iter().map(OsString::from));
         let error = self.command.try_get_matches_from_mut(argv).err()?;
