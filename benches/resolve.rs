@@ -48,12 +48,11 @@ fn yaml_value(ty: &ValueType, role: PpoRole) -> String {
         ValueType::Bool => "true".into(),
         ValueType::Int { .. } => if role == PpoRole::Actor { "7" } else { "9" }.into(),
         ValueType::Float { .. } => if role == PpoRole::Actor { "1e-6" } else { "0.5" }.into(),
-        ValueType::String | ValueType::Path | ValueType::Other(_) | ValueType::Opaque(_) => {
-            format!("/ckpt/{}", role.name())
-        }
         ValueType::Choice(choices) => choices.last().cloned().unwrap_or_default(),
         ValueType::Optional(inner) => yaml_value(inner, role),
         ValueType::List(inner) => format!("[{}]", yaml_value(inner, role)),
+        // Strings, paths, other types (non-exhaustive).
+        _ => format!("/ckpt/{}", role.name()),
     }
 }
 

@@ -14,7 +14,7 @@
 //! help: did you mean `lr`?    # optional: substring of its help
 //! note: first given here      # optional: substring of its first note
 //! problems: 2                 # optional: how many problems (default 1)
-//! strict: true                # optional: load with LoadOptions::strict()
+//! strict: true                # optional: load with LoadOptions::new().strict(true)
 //! stage: resolve              # optional: the file loads; resolving actor+critic fails
 //! input: too-large            # optional: too-large | directory | missing, made at test time
 //! value: actor.lr=1e-5        # `ok` cases: a resolved value to check
@@ -104,7 +104,7 @@ fn kind_name(kind: &megatron_args::ProblemKind) -> String {
 
 /// Loads (and for `stage: resolve` / `ok` cases, resolves) the case's input.
 fn run(case: &Case, path: &Path) -> Result<RoleConfig<Args>, Error> {
-    let options = if case.strict { LoadOptions::strict() } else { LoadOptions::default() };
+    let options = if case.strict { LoadOptions::new().strict(true) } else { LoadOptions::default() };
     let config = RoleConfig::<Args>::from_path_with(path, options)?;
     if case.resolve || case.kind == "ok" {
         config.resolve(&baseline(), BOTH)?;

@@ -18,7 +18,7 @@ use megatron_args::{LoadOptions, RoleConfig};
 /// What the fuzz target does with one input.
 fn replay(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    for options in [LoadOptions::default(), LoadOptions::strict()] {
+    for options in [LoadOptions::default(), LoadOptions::new().strict(true)] {
         match RoleConfig::<Args>::from_str_with(&text, "fuzz.yaml", options) {
             Ok(config) => {
                 let base = baseline();

@@ -1,6 +1,6 @@
 //! The main job on slime's real launch command lines (SPEC 6.2): every line
-//! of `tests/data/slime_argv/` (a copy of `../shared/reference/slime_argv/`,
-//! whose README explains the placeholders) runs through the built example
+//! of `tests/data/slime_argv/` (whose README says how they were collected
+//! and explains the placeholders) runs through the built example
 //! unchanged.
 
 use std::collections::BTreeMap;

@@ -64,7 +64,7 @@ fn topology_mismatch_across_roles() {
 #[test]
 fn placement_key_in_strict_mode() {
     let text = "megatron:\n  - role: critic\n    overrides:\n      num_gpus_per_node: 4\n";
-    let err = RoleConfig::<Args>::from_str_with(text, ORIGIN, LoadOptions::strict()).unwrap_err();
+    let err = RoleConfig::<Args>::from_str_with(text, ORIGIN, LoadOptions::new().strict(true)).unwrap_err();
     insta::assert_snapshot!(err.to_string());
 }
 

@@ -419,7 +419,7 @@ fn strict_mode_turns_placement_warnings_into_errors() {
     let err = RoleConfig::<Args>::from_str_with(
         &file_for("critic", "num_gpus_per_node: 4"),
         "roles.yaml",
-        megatron_args::LoadOptions::strict(),
+        megatron_args::LoadOptions::new().strict(true),
     )
     .unwrap_err();
     assert_eq!(err.problems()[0].kind, ProblemKind::PlacementKey { key: "num_gpus_per_node".into() });

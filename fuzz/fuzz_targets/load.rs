@@ -81,7 +81,7 @@ struct Args {
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let baseline = Args::parse_from(["fuzz"]);
-    for options in [LoadOptions::default(), LoadOptions::strict()] {
+    for options in [LoadOptions::default(), LoadOptions::new().strict(true)] {
         match RoleConfig::<Args>::from_str_with(&text, "fuzz.yaml", options) {
             Ok(config) => {
                 let _ = config.overrides(PpoRole::Critic);

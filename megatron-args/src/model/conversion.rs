@@ -162,6 +162,8 @@ impl<T> SharedNoConversion<T> for Probe<T, SharedField> {
 /// read as `null`, never set from a value.
 pub struct Opaque<T>(PhantomData<fn() -> T>);
 
+impl<T> crate::model::value::sealed::Sealed for Opaque<T> {}
+
 impl<T: Clone + Send + Sync + 'static> Codec for Opaque<T> {
     type Target = T;
     fn value_type() -> ValueType {

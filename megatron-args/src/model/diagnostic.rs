@@ -5,7 +5,10 @@
 use crate::model::error::Location;
 
 /// How much a diagnostic matters.
+///
+/// Non-exhaustive: a later version may add a level; match with a `_` arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Level {
     /// Worth knowing; nothing is wrong.
     Info,
@@ -42,7 +45,11 @@ pub enum DiagnosticKind {
 }
 
 /// One diagnostic.
+///
+/// Read-only: loading and resolving make them (non-exhaustive, so that a
+/// later version may add to them).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// How much it matters.
     pub level: Level,

@@ -166,8 +166,15 @@ impl fmt::Debug for Location {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ProblemKind {
-    /// The file could not be read.
-    Io,
+    /// The file could not be read (a missing file, no permission, a
+    /// directory): the I/O error is the problem's [`Problem::io_error`] and
+    /// `source()`, and the [`Error`]'s `source()`.
+    #[non_exhaustive]
+    Io {
+        /// The kind of the I/O error ([`std::io::ErrorKind::IsADirectory`]
+        /// for a directory).
+        kind: std::io::ErrorKind,
+    },
     /// The file is larger than the loader accepts.
     TooLarge {
         /// Size in bytes.
@@ -309,7 +316,11 @@ pub enum ProblemKind {
 }
 
 /// One problem: what, where, and how to fix it.
+///
+/// Non-exhaustive, so that a later version may add to it: build one with
+/// [`Problem::new`] and [`Problem::with_note`].
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Problem {
     /// The kind, for programs.
     pub kind: ProblemKind,
@@ -322,15 +333,38 @@ pub struct Problem {
     /// Further places involved (the other entry of a duplicate role, each
     /// role's value of a topology field).
     pub notes: Vec<Note>,
+    /// The I/O error of a [`ProblemKind::Io`] problem.
+    io_error: Option<IoError>,
 }
 
 /// A secondary message, possibly with its own location.
+///
+/// Non-exhaustive: build one with [`Note::new`] (or [`Problem::with_note`]).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Note {
     /// The message.
     pub message: String,
     /// Where, if anywhere.
     pub location: Option<Location>,
+}
+
+impl Note {
+    /// A note with its message and, if anywhere, its place.
+    pub fn new(message: impl Into<String>, location: Option<Location>) -> Self {
+        Note { message: message.into(), location }
+    }
+}
+
+/// An I/O error shared by the clones of its problem (`io::Error` is not
+/// `Clone`); equal when their kinds and messages are.
+#[derive(Clone, Debug)]
+struct IoError(Arc<std::io::Error>);
+
+impl PartialEq for IoError {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.kind() == other.0.kind() && self.0.to_string() == other.0.to_string()
+    }
 }
 
 impl Problem {
@@ -341,7 +375,20 @@ impl Problem {
         location: Option<Location>,
         help: Option<String>,
     ) -> Self {
-        Problem { kind, message: message.into(), location, help, notes: Vec::new() }
+        Problem { kind, message: message.into(), location, help, notes: Vec::new(), io_error: None }
+    }
+
+    /// A file that could not be read, with the I/O error: kind
+    /// [`ProblemKind::Io`] of the error's kind.
+    pub(crate) fn io(message: impl Into<String>, error: std::io::Error) -> Self {
+        let kind = ProblemKind::Io { kind: error.kind() };
+        Problem { io_error: Some(IoError(Arc::new(error))), ..Problem::new(kind, message, None, None) }
+    }
+
+    /// The I/O error of a file that could not be read ([`ProblemKind::Io`];
+    /// `None` for every other kind); also the problem's `source()`.
+    pub fn io_error(&self) -> Option<&std::io::Error> {
+        self.io_error.as_ref().map(|e| &*e.0)
     }
 
     /// A value of `path` that does not fit its type.
@@ -358,7 +405,7 @@ impl Problem {
 
     /// Adds a note.
     pub fn with_note(mut self, message: impl Into<String>, location: Option<Location>) -> Self {
-        self.notes.push(Note { message: message.into(), location });
+        self.notes.push(Note::new(message, location));
         self
     }
 }
@@ -375,13 +422,26 @@ pub struct Error {
 }
 
 impl Error {
-    /// An error of these problems.
-    ///
-    /// # Panics
-    /// If `problems` is empty: an error always has a problem.
-    pub fn new(problems: Vec<Problem>) -> Self {
+    /// An error of these problems; callers have checked that there is one.
+    pub(crate) fn new(problems: Vec<Problem>) -> Self {
         assert!(!problems.is_empty(), "an Error needs at least one problem");
         Error { problems }
+    }
+
+    /// An error of these problems, in this order; `None` without a problem
+    /// (an error always has one). One problem: `Error::from(problem)`.
+    ///
+    /// ```
+    /// use megatron_args::{Error, Problem, ProblemKind};
+    ///
+    /// assert!(Error::from_problems(Vec::new()).is_none());
+    /// let problem = Problem::new(ProblemKind::Definition, "`lr` is named twice", None, None);
+    /// let error = Error::from_problems([problem.clone(), problem]).unwrap();
+    /// assert_eq!(error.problems().len(), 2);
+    /// ```
+    pub fn from_problems(problems: impl IntoIterator<Item = Problem>) -> Option<Self> {
+        let problems: Vec<Problem> = problems.into_iter().collect();
+        (!problems.is_empty()).then_some(Error { problems })
     }
 
     /// Every problem, in file order.
@@ -401,7 +461,13 @@ impl From<Problem> for Error {
     }
 }
 
-impl std::error::Error for Error {}
+/// `source()` is the I/O error of the first problem that has one (a file
+/// that could not be read: that error is then the only problem), else `None`.
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.problems.iter().find_map(|p| p.io_error.as_ref()).map(|e| &*e.0 as _)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,10 @@ use std::fmt;
 use crate::model::value::ValueType;
 
 /// How a field takes part in per-role resolution.
+///
+/// Non-exhaustive: a later version may add a class; match with a `_` arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FieldClass {
     /// An ordinary argument: each role may override it.
     Regular,
@@ -44,7 +47,11 @@ impl fmt::Display for FieldClass {
 }
 
 /// Metadata of one argument, as returned by [`MegatronArgs::fields`](crate::MegatronArgs::fields).
+///
+/// Read-only: only the runtime builds it, from the table the derive writes
+/// (non-exhaustive, so that a later version may describe more).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct FieldInfo {
     /// Position in [`MegatronArgs::fields`](crate::MegatronArgs::fields).
     pub index: usize,
@@ -71,7 +78,10 @@ pub struct FieldInfo {
 /// How an argument is written on the command line, as the struct's clap
 /// attributes say (`#[arg(long, short, action, value_delimiter, alias)]`,
 /// `#[command(rename_all)]`).
+///
+/// Read-only, as [`FieldInfo`] (non-exhaustive).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CliArg {
     /// The long flag without `--` (`tensor-model-parallel-size`).
     pub long: Option<&'static str>,
@@ -92,7 +102,10 @@ pub struct CliArg {
 
 /// clap's `ArgAction` of an argument: given with `action = ...`, or clap's
 /// default for the field type (`bool`: `SetTrue`, `Vec<T>`: `Append`, else `Set`).
+///
+/// Non-exhaustive: clap's `ArgAction` grows; match with a `_` arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CliAction {
     /// One value; a repeated flag keeps the last.
     Set,
@@ -212,7 +225,7 @@ fn format_mismatch(at: &str) -> ! {
 
 /// Whether a role's specialized value can still be overridden by the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RoleValueKind {
+pub(crate) enum RoleValueKind {
     /// `role_default`: the role starts from this value; the file may change it.
     Default,
     /// `role_forced`: the role always has this value; the file may not change it.

@@ -12,7 +12,11 @@ use std::path::PathBuf;
 
 /// A dynamic argument value: what a YAML scalar or sequence becomes once
 /// parsed, and what [`crate::MegatronArgs::get`] returns.
+///
+/// Non-exhaustive: a later version may read more of YAML (a mapping); an
+/// [`ArgValue`] impl matches with a `_` arm, which refuses the value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Value {
     /// `null`, `~`, or `None`.
     Null,
@@ -100,6 +104,50 @@ impl From<usize> for Value {
     }
 }
 
+// The other field types `ArgValue` converts, as it writes them back (a
+// `u128` above `i128::MAX` and a `Duration` are strings), so that
+// `args.set("save", PathBuf::from(..))` takes what the field holds.
+macro_rules! value_from_arg_value {
+    ($($ty:ty),* $(,)?) => {$(
+        impl From<$ty> for Value {
+            fn from(v: $ty) -> Self {
+                ArgValue::to_value(&v)
+            }
+        }
+    )*};
+}
+value_from_arg_value!(
+    i128,
+    isize,
+    u128,
+    char,
+    PathBuf,
+    std::ffi::OsString,
+    std::time::Duration,
+    std::num::NonZeroU8,
+    std::num::NonZeroU16,
+    std::num::NonZeroU32,
+    std::num::NonZeroU64,
+    std::num::NonZeroUsize,
+    std::num::NonZeroI8,
+    std::num::NonZeroI16,
+    std::num::NonZeroI32,
+    std::num::NonZeroI64,
+    std::num::NonZeroIsize,
+);
+
+impl From<&std::path::Path> for Value {
+    fn from(v: &std::path::Path) -> Self {
+        Value::String(v.to_string_lossy().into_owned())
+    }
+}
+
+impl From<&std::ffi::OsStr> for Value {
+    fn from(v: &std::ffi::OsStr) -> Self {
+        Value::String(v.to_string_lossy().into_owned())
+    }
+}
+
 impl<T: Into<Value>> From<Option<T>> for Value {
     fn from(v: Option<T>) -> Self {
         v.map_or(Value::Null, Into::into)
@@ -113,7 +161,10 @@ impl<T: Into<Value>> From<Vec<T>> for Value {
 }
 
 /// The type a field expects, as shown in error messages and schemas.
+///
+/// Non-exhaustive: it has grown before (`Opaque`); match with a `_` arm.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ValueType {
     /// `bool`.
     Bool,
@@ -192,8 +243,22 @@ pub(crate) fn write_choices(f: &mut impl fmt::Write, choices: &[String]) -> fmt:
     Ok(())
 }
 
-/// Why a value does not fit a field's type.
+/// Why a value does not fit a field's type: what [`ArgValue::from_value`]
+/// returns. An error of its own (`std::error::Error`), so that an impl can
+/// pass it on with `?`.
+///
+/// Non-exhaustive: build one with [`TypeMismatch::new`] and
+/// [`TypeMismatch::with_help`].
+///
+/// ```
+/// use megatron_args::{TypeMismatch, Value};
+///
+/// let mismatch = TypeMismatch::new("a port number", &Value::String("x".into())).with_help("write `8080`");
+/// let error: Box<dyn std::error::Error> = Box::new(mismatch);
+/// assert_eq!(error.to_string(), "expected a port number, found string \"x\"");
+/// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TypeMismatch {
     /// Indices into nested lists, outermost first (empty for the value itself).
     pub path: Vec<usize>,
@@ -228,6 +293,8 @@ impl fmt::Display for TypeMismatch {
         write!(f, "expected {}, found {}", self.expected, self.found)
     }
 }
+
+impl std::error::Error for TypeMismatch {}
 
 /// A Rust type that argument values convert to and from.
 ///
@@ -600,7 +667,12 @@ impl<T: ArgValue> ArgValue for Vec<T> {
 
 /// How the derive converts one field type; one implementation per kind of
 /// conversion, so the generated code stays one line per field.
-pub trait Codec: 'static {
+///
+/// Sealed: the derive only ever picks this crate's codecs, so an impl of
+/// your own would be accepted by nothing. To convert a type of your own,
+/// implement [`ArgValue`] (the derive converts it through [`Plain`]); the
+/// codecs can still be called, to convert values as the derive does.
+pub trait Codec: sealed::Sealed + 'static {
     /// The field type.
     type Target: Clone + Send + Sync + 'static;
     /// The type as shown in errors and schemas.
@@ -611,8 +683,21 @@ pub trait Codec: 'static {
     fn encode(target: &Self::Target) -> Value;
 }
 
+/// The seal of [`Codec`]: public in a private module, so that no other
+/// crate can name it.
+pub(crate) mod sealed {
+    /// Implemented by this crate's codecs only.
+    pub trait Sealed {}
+}
+
 /// Converts through [`ArgValue`].
 pub struct Plain<T>(PhantomData<fn() -> T>);
+
+impl<T> sealed::Sealed for Plain<T> {}
+impl<T> sealed::Sealed for EnumCodec<T> {}
+impl<T> sealed::Sealed for FromStrCodec<T> {}
+impl<C> sealed::Sealed for OptionCodec<C> {}
+impl<C> sealed::Sealed for VecCodec<C> {}
 
 impl<T: ArgValue> Codec for Plain<T> {
     type Target = T;
@@ -789,6 +874,29 @@ mod tests {
         let v = Value::List(vec![Value::Int(1), Value::String("x".into())]);
         let err = Vec::<u8>::from_value(&v).unwrap_err();
         assert_eq!(err.path, vec![1]);
+    }
+
+    #[test]
+    fn every_documented_field_type_converts_into_a_value() {
+        use std::num::{NonZeroI64, NonZeroU32};
+        use std::time::Duration;
+        assert_eq!(Value::from(PathBuf::from("/ckpt")), Value::String("/ckpt".into()));
+        assert_eq!(Value::from(std::path::Path::new("/ckpt")), Value::String("/ckpt".into()));
+        assert_eq!(Value::from(std::ffi::OsString::from("x")), Value::String("x".into()));
+        assert_eq!(Value::from(-3i128), Value::Int(-3));
+        assert_eq!(Value::from(-3isize), Value::Int(-3));
+        assert_eq!(Value::from(u128::MAX), Value::String(u128::MAX.to_string()));
+        assert_eq!(Value::from('x'), Value::String("x".into()));
+        assert_eq!(Value::from(Duration::from_millis(1500)), Value::String("1500ms".into()));
+        assert_eq!(Value::from(NonZeroU32::new(8).unwrap()), Value::Int(8));
+        assert_eq!(Value::from(NonZeroI64::new(-8).unwrap()), Value::Int(-8));
+        assert_eq!(Value::from(Some(PathBuf::from("/a"))), Value::String("/a".into()));
+        // Each reads back as the field type it came from.
+        assert_eq!(
+            Duration::from_value(&Value::from(Duration::from_millis(1500))),
+            Ok(Duration::from_millis(1500))
+        );
+        assert_eq!(u128::from_value(&Value::from(u128::MAX)), Ok(u128::MAX));
     }
 
     #[test]

@@ -24,7 +24,9 @@ use crate::reading::yaml::{self, Mark, Node, NodeKind, YamlErrorKind};
 pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
 /// Keys that always mean placement, whether or not the struct has them.
-pub const PLACEMENT_KEYS: [&str; 2] = ["num_nodes", "num_gpus_per_node"];
+///
+/// A slice, so that a later version may add a key without changing its type.
+pub const PLACEMENT_KEYS: &[&str] = &["num_nodes", "num_gpus_per_node"];
 
 /// The keys an entry of the `megatron` list may have.
 const ENTRY_KEYS: [&str; 4] = ["name", "role", "overrides", "args"];
@@ -32,23 +34,48 @@ const ENTRY_KEYS: [&str; 4] = ["name", "role", "overrides", "args"];
 const EXPECTED_SHAPE: &str = "expected a mapping with a `megatron` list, for example:\n\
      megatron:\n  - role: actor\n    overrides:\n      lr: 1e-6\n  - role: critic\n    overrides:\n      lr: 1e-5";
 
-/// How strictly to load a file.
+/// How to load a file: a builder, so that a later version may add options.
+///
+/// ```
+/// use megatron_args::LoadOptions;
+///
+/// let options = LoadOptions::new().strict(true);
+/// assert!(options.is_strict());
+/// assert_eq!(LoadOptions::new(), LoadOptions::default());
+/// assert!(!LoadOptions::default().is_strict());
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LoadOptions {
-    /// Placement keys in the file are errors instead of warnings.
-    pub strict: bool,
+    strict: bool,
 }
 
 impl LoadOptions {
-    /// Strict loading: placement keys are errors.
-    pub fn strict() -> Self {
-        LoadOptions { strict: true }
+    /// The default options: placement keys are warnings.
+    pub fn new() -> Self {
+        LoadOptions::default()
+    }
+
+    /// With `strict`, placement keys in the file are errors instead of
+    /// warnings.
+    #[must_use]
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Whether placement keys in the file are errors.
+    pub fn is_strict(&self) -> bool {
+        self.strict
     }
 }
 
 /// One override, type-checked and in its canonical form: from the file, or
 /// from typed overrides ([`RoleConfig::from_overrides`], no locations).
+///
+/// Read-only: loading makes them (non-exhaustive, so that a later version
+/// may add to them).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct FileOverride {
     /// Index of the field in [`MegatronArgs::fields`].
     pub field: usize,
@@ -63,7 +90,10 @@ pub struct FileOverride {
 }
 
 /// One entry of the `megatron` list.
+///
+/// Read-only, as [`FileOverride`] (non-exhaustive).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RoleEntry<R> {
     /// The role it configures.
     pub role: R,
@@ -323,11 +353,14 @@ impl<A: MegatronArgs> RoleConfig<A> {
 /// Reads a file for loading: size-checked before reading, UTF-8 checked after.
 fn read_text(path: &Path) -> Result<String, Error> {
     let origin = path.display().to_string();
-    let io_problem = |message: String| Error::from(Problem::new(ProblemKind::Io, message, None, None));
-    let metadata = std::fs::metadata(path)
-        .map_err(|e| io_problem(format!("cannot read the role-config file `{origin}`: {e}")))?;
+    let cannot_read = |e: std::io::Error| {
+        Error::from(Problem::io(format!("cannot read the role-config file `{origin}`: {e}"), e))
+    };
+    let metadata = std::fs::metadata(path).map_err(cannot_read)?;
     if metadata.is_dir() {
-        return Err(io_problem(format!("the role-config path `{origin}` is a directory, not a file")));
+        let e = std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory");
+        let message = format!("the role-config path `{origin}` is a directory, not a file");
+        return Err(Error::from(Problem::io(message, e)));
     }
     let too_large = |size: u64| {
         Error::from(Problem::new(
@@ -341,9 +374,7 @@ fn read_text(path: &Path) -> Result<String, Error> {
         return Err(too_large(metadata.len()));
     }
     let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    File::open(path)
-        .and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes))
-        .map_err(|e| io_problem(format!("cannot read the role-config file `{origin}`: {e}")))?;
+    File::open(path).and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)).map_err(cannot_read)?;
     // The file may have grown since `metadata`; the bounded read caught it.
     if bytes.len() as u64 > MAX_FILE_SIZE {
         return Err(too_large(bytes.len() as u64));

@@ -236,7 +236,12 @@ impl fmt::Display for Problem {
     }
 }
 
-impl std::error::Error for Problem {}
+/// `source()` is the I/O error of a [`ProblemKind::Io`](crate::ProblemKind::Io) problem.
+impl std::error::Error for Problem {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.io_error().map(|e| e as _)
+    }
+}
 
 impl Error {
     /// The report of every problem, in file order, and their count when

@@ -17,7 +17,10 @@ use crate::reading::command_line::CommandLine;
 use crate::reading::config::RoleConfig;
 
 /// Where a resolved value came from.
+///
+/// Non-exhaustive: a later version may add a source; match with a `_` arm.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Provenance {
     /// The command line (the shared baseline).
     Baseline,
@@ -81,7 +84,11 @@ impl<A: MegatronArgs> RoleArgs<A> {
 }
 
 /// An argument whose resolved value differs from the baseline.
+///
+/// Read-only: [`Resolved::changes`] makes them (non-exhaustive, so that a
+/// later version may add to them).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Change {
     /// The field.
     pub field: &'static FieldInfo,
@@ -167,6 +174,35 @@ impl<A: MegatronArgs> Resolved<A> {
         &self.diagnostics
     }
 
+    /// Takes `role`'s arguments out of the result, without cloning them;
+    /// the role is then no longer in it ([`Resolved::get`] is `None`).
+    ///
+    /// ```
+    /// # use clap::Parser;
+    /// # use megatron_args::{MegatronArgs, PpoRole, RoleConfig};
+    /// # #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    /// # struct TrainArgs {
+    /// #     #[arg(long, default_value_t = 1e-6)]
+    /// #     lr: f64,
+    /// # }
+    /// let baseline = TrainArgs::parse_from(["train"]);
+    /// let config = RoleConfig::<TrainArgs>::from_str("megatron:\n  - role: critic\n    overrides: {lr: 1e-5}\n", "f.yaml")?;
+    /// let mut resolved = config.resolve(&baseline, &[PpoRole::Actor, PpoRole::Critic])?;
+    ///
+    /// let critic: TrainArgs = resolved.take(PpoRole::Critic).unwrap().into_args();
+    /// assert_eq!(critic.lr, 1e-5);
+    /// assert!(resolved.get(PpoRole::Critic).is_none()); // taken
+    ///
+    /// // Or every role at once, by value.
+    /// let actors: Vec<TrainArgs> = resolved.into_iter().map(|r| r.into_args()).collect();
+    /// assert_eq!(actors, [baseline]);
+    /// # Ok::<(), megatron_args::Error>(())
+    /// ```
+    pub fn take(&mut self, role: A::Role) -> Option<RoleArgs<A>> {
+        let position = self.roles.iter().position(|r| r.role == role)?;
+        Some(self.roles.remove(position))
+    }
+
     /// The arguments of `role` that differ from the baseline, in field order.
     /// A value derived only from command-line values is what the command
     /// line means for every role, not a change of the role, and is left out.
@@ -211,6 +247,54 @@ fn follows_command_line<A: MegatronArgs>(provenance: &[Provenance], field: usize
         _ => false,
     }
 }
+
+
+/// Every active role's arguments, by value, in role-set order (the roles
+/// [`Resolved::take`] left).
+impl<A: MegatronArgs> IntoIterator for Resolved<A> {
+    type Item = RoleArgs<A>;
+    type IntoIter = IntoRoles<A>;
+
+    fn into_iter(self) -> IntoRoles<A> {
+        IntoRoles(self.roles.into_iter())
+    }
+}
+
+/// Every active role, by reference ([`Resolved::roles`]).
+impl<'a, A: MegatronArgs> IntoIterator for &'a Resolved<A> {
+    type Item = &'a RoleArgs<A>;
+    type IntoIter = std::slice::Iter<'a, RoleArgs<A>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.roles.iter()
+    }
+}
+
+/// The owned roles of a [`Resolved`], from its `into_iter`.
+#[derive(Debug)]
+pub struct IntoRoles<A: MegatronArgs>(std::vec::IntoIter<RoleArgs<A>>);
+
+impl<A: MegatronArgs> Iterator for IntoRoles<A> {
+    type Item = RoleArgs<A>;
+
+    fn next(&mut self) -> Option<RoleArgs<A>> {
+        self.0.next()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl<A: MegatronArgs> DoubleEndedIterator for IntoRoles<A> {
+    fn next_back(&mut self) -> Option<RoleArgs<A>> {
+        self.0.next_back()
+    }
+}
+
+impl<A: MegatronArgs> ExactSizeIterator for IntoRoles<A> {}
+
+impl<A: MegatronArgs> std::iter::FusedIterator for IntoRoles<A> {}
 
 impl<A: MegatronArgs> RoleConfig<A> {
     /// Resolves every role in `active` from `baseline` and this file.

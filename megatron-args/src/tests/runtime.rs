@@ -52,7 +52,8 @@ fn placement_keys_warn_and_strict_mode_rejects() {
     let config = load(text).unwrap();
     assert_eq!(config.diagnostics().len(), 2);
     println!("{}", config.diagnostics()[0]);
-    let err = RoleConfig::<Train>::from_str_with(text, "t.yaml", LoadOptions::strict()).unwrap_err();
+    let err =
+        RoleConfig::<Train>::from_str_with(text, "t.yaml", LoadOptions::new().strict(true)).unwrap_err();
     assert_eq!(err.problems().len(), 2);
 }
 
