@@ -8,8 +8,12 @@
 //! - each derivation: its value differs per role when the critic's file
 //!   changes what it is derived from, and is marked as derived.
 
-use clap::Parser as _;
-use megatron_args::{CommandLine, Error, MegatronArgs, PpoRole, Problem, ProblemKind, Provenance, Resolved, RoleConfig};
+use std::sync::OnceLock;
+
+use clap::{CommandFactory as _, FromArgMatches as _};
+use megatron_args::{
+    CommandLine, Error, MegatronArgs, PpoRole, Problem, ProblemKind, Provenance, Resolved, RoleConfig,
+};
 
 // The example's `main` and its printing are not used here.
 #[allow(dead_code)]
@@ -24,8 +28,17 @@ fn argv<'a>(flags: &[&'a str]) -> Vec<&'a str> {
     std::iter::once("ppo_train").chain(flags.iter().copied()).collect()
 }
 
+/// The example's command line, parsed by one clap command built once (a
+/// thousand arguments: building it is most of a parse in a debug build).
+fn parse(flags: &[&str]) -> TrainArgs {
+    static COMMAND: OnceLock<clap::Command> = OnceLock::new();
+    let command = COMMAND.get_or_init(TrainArgs::command).clone();
+    let matches = command.try_get_matches_from(argv(flags)).unwrap_or_else(|e| panic!("{flags:?}: {e}"));
+    TrainArgs::from_arg_matches(&matches).unwrap_or_else(|e| panic!("{flags:?}: {e}"))
+}
+
 fn resolve(flags: &[&str], file: &str) -> Result<Resolved<TrainArgs>, Error> {
-    let baseline = TrainArgs::try_parse_from(argv(flags)).unwrap_or_else(|e| panic!("{flags:?}: {e}"));
+    let baseline = parse(flags);
     let config = RoleConfig::<TrainArgs>::from_str(file, "megatron_ppo.yaml").expect("the file loads");
     config.resolve_with_command_line(&baseline, &CommandLine::new(argv(flags)), BOTH)
 }
@@ -57,6 +70,8 @@ struct Check {
     cli: &'static [&'static str],
 }
 
+// One case a line, as a table.
+#[rustfmt::skip]
 const CHECKS: &[Check] = &[
     // slime_validate_args
     Check { upstream: "rollout_temperature <= 0", keys: &["rollout_temperature"], flags: &[], key: "rollout_temperature", value: "0", cli: &["--rollout-temperature", "0"] },
@@ -134,10 +149,15 @@ fn every_check_refuses_the_actors_override_at_its_line_and_accepts_the_critic() 
             Ok(_) => panic!("{what}: the actor's `{}: {}` should be refused", case.key, case.value),
             Err(error) => error,
         };
-        let problem = relation(&error, case.keys).unwrap_or_else(|| panic!("{what}: no {:?} in\n{error}", case.keys));
+        let problem =
+            relation(&error, case.keys).unwrap_or_else(|| panic!("{what}: no {:?} in\n{error}", case.keys));
         assert_eq!(roles_of(problem), ["actor"], "{what}: only the actor's override breaks it\n{error}");
         let at = problem.location.as_ref().unwrap_or_else(|| panic!("{what}: no location\n{error}"));
-        assert_eq!((at.origin(), at.line()), ("megatron_ppo.yaml", 4), "{what}: at the override's line\n{error}");
+        assert_eq!(
+            (at.origin(), at.line()),
+            ("megatron_ppo.yaml", 4),
+            "{what}: at the override's line\n{error}"
+        );
         // Every involved value is shown: a span, or a note saying where it came from.
         assert_eq!(problem.notes.len(), case.keys.len(), "{what}\n{error}");
     }
@@ -151,7 +171,8 @@ fn every_check_broken_on_the_command_line_alone_is_reported_there() {
             Ok(_) => panic!("{what}: {:?} should be refused", case.cli),
             Err(error) => error,
         };
-        let problem = relation(&error, case.keys).unwrap_or_else(|| panic!("{what}: no {:?} in\n{error}", case.keys));
+        let problem =
+            relation(&error, case.keys).unwrap_or_else(|| panic!("{what}: no {:?} in\n{error}", case.keys));
         let at = problem.location.as_ref().unwrap_or_else(|| panic!("{what}: no location\n{error}"));
         assert_eq!(at.origin(), "command line", "{what}\n{error}");
         // The span is one of the involved arguments as given: its flag and value.
@@ -162,14 +183,16 @@ fn every_check_broken_on_the_command_line_alone_is_reported_there() {
 #[test]
 fn kl_loss_coef_is_fine_for_the_critic_and_refused_for_the_actor_over_kl_coef() {
     let flags = ["--kl-coef", "0.1"];
-    let resolved = resolve(&flags, &one_override("critic", "kl_loss_coef", "0.01")).expect("the critic's kl_coef is 0");
+    let resolved =
+        resolve(&flags, &one_override("critic", "kl_loss_coef", "0.01")).expect("the critic's kl_coef is 0");
     let critic = resolved.role(PpoRole::Critic).unwrap();
     assert_eq!((critic.args().slime_algo.kl_coef, critic.args().slime_algo.kl_loss_coef), (0.0, 0.01));
     let error = resolve(&flags, &one_override("actor", "kl_loss_coef", "0.01")).unwrap_err();
     assert_eq!(error.problems().len(), 1, "{error}");
     let problem = relation(&error, &["kl_coef", "kl_loss_coef"]).unwrap();
     // Two places: the file's value, and `--kl-coef 0.1` on the command line.
-    let places: Vec<String> = problem.notes.iter().map(|n| n.location.as_ref().unwrap().to_string()).collect();
+    let places: Vec<String> =
+        problem.notes.iter().map(|n| n.location.as_ref().unwrap().to_string()).collect();
     assert_eq!(places, ["command line:1:11", "megatron_ppo.yaml:4:21"]);
 }
 
@@ -184,6 +207,7 @@ struct Derived {
     critic_value: &'static str,
 }
 
+#[rustfmt::skip]
 const DERIVED: &[Derived] = &[
     // slime_validate_args
     Derived { upstream: "log_probs_max_tokens_per_gpu = max_tokens_per_gpu", field: "log_probs_max_tokens_per_gpu", flags: &["--use-dynamic-batch-size", "--max-tokens-per-gpu", "100"], critic: "max_tokens_per_gpu: 200", actor_value: "100", critic_value: "200" },
@@ -238,7 +262,8 @@ fn every_derived_value_is_derived_per_role_from_the_roles_own_values() {
 
 #[test]
 fn a_value_the_role_gives_is_kept_over_the_derivation() {
-    let resolved = resolve(&["--hidden-size", "4096"], &one_override("critic", "ffn_hidden_size", "100")).unwrap();
+    let resolved =
+        resolve(&["--hidden-size", "4096"], &one_override("critic", "ffn_hidden_size", "100")).unwrap();
     let critic = resolved.role(PpoRole::Critic).unwrap();
     assert_eq!(critic.args().megatron_transformer_configuration.ffn_hidden_size, Some(100));
     assert!(matches!(critic.provenance("ffn_hidden_size"), Some(Provenance::File(_))));

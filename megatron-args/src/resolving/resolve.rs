@@ -248,7 +248,6 @@ fn follows_command_line<A: MegatronArgs>(provenance: &[Provenance], field: usize
     }
 }
 
-
 /// Every active role's arguments, by value, in role-set order (the roles
 /// [`Resolved::take`] left).
 impl<A: MegatronArgs> IntoIterator for Resolved<A> {
