@@ -4,6 +4,8 @@
 
 pub(crate) mod args;
 #[cfg(feature = "clap")]
+pub(crate) mod clap_argv;
+#[cfg(feature = "clap")]
 pub(crate) mod clap_command;
 pub(crate) mod conversion;
 pub(crate) mod diagnostic;
@@ -13,6 +15,7 @@ pub(crate) mod per_type;
 pub(crate) mod relations;
 pub(crate) mod role;
 pub(crate) mod rules;
+pub(crate) mod subcommand;
 pub(crate) mod suggest;
 pub(crate) mod value;
 pub(crate) mod value_checks;

@@ -1,5 +1,7 @@
 //! Resolution: baseline, then role specialization, then the file's
-//! overrides, then the checks across roles (validators, topology agreement).
+//! overrides, then the struct's derivations, then each role's checks (field
+//! validators, clap's relations between arguments, the struct's cross-field
+//! checks), then the checks across roles (topology agreement).
 //! The baseline is only read; a failed resolution returns no role arguments.
 
 use std::collections::BTreeMap;
@@ -15,6 +17,8 @@ use crate::model::rules;
 use crate::model::value::Value;
 use crate::reading::command_line::CommandLine;
 use crate::reading::config::RoleConfig;
+#[cfg(feature = "clap")]
+use crate::resolving::clap_relations;
 
 /// Where a resolved value came from.
 ///
@@ -401,6 +405,8 @@ impl<A: MegatronArgs> RoleConfig<A> {
         }
 
         let mut roles = Vec::with_capacity(active.len());
+        #[cfg(feature = "clap")]
+        let mut relation_check = None;
         let mut broken: Vec<(Broken, Vec<usize>)> = Vec::new();
         for &role in &active {
             let mut args = baseline.clone();
@@ -436,6 +442,16 @@ impl<A: MegatronArgs> RoleConfig<A> {
                 };
                 (location, provenance[field].to_string())
             }));
+            // clap's relations between arguments (SPEC 3.13), on the role's
+            // final values.
+            #[cfg(feature = "clap")]
+            problems.extend(clap_relations::RelationCheck::check(
+                &mut relation_check,
+                role,
+                baseline,
+                &args,
+                &provenance,
+            ));
             let role_index = roles.len();
             for b in relations::check(role, &args) {
                 // The same relation broken by the same values in several
