@@ -11,7 +11,7 @@ use syn::{Attribute, Expr, Ident, LitStr, Path};
 use crate::clap_attr::{ClapField, ClapStruct};
 use crate::ctxt::Ctxt;
 
-const STRUCT_KEYS: &str = "`roles`, `crate`, `overrides`";
+const STRUCT_KEYS: &str = "`roles`, `crate`, `overrides`, `derive_with`, `check`";
 const FIELD_KEYS: &str = "`topology`, `placement`, `skip`, `rename`, `alias`, `flatten`, \
      `role_default`, `role_forced`, `validate`, `value_enum`, `from_str`";
 const ROLE_ENUM_KEYS: &str = "`crate`, `no_display`";
@@ -24,6 +24,10 @@ pub struct StructAttrs {
     pub roles: Option<Path>,
     /// `overrides = Name`: the generated overrides type's name.
     pub overrides: Option<Ident>,
+    /// `derive_with = path`, in order (may be repeated).
+    pub derive_with: Vec<Path>,
+    /// `check = path`, in order (may be repeated).
+    pub check: Vec<Path>,
     /// What clap's own attributes say.
     pub clap: ClapStruct,
 }
@@ -81,6 +85,10 @@ impl StructAttrs {
                         set_once(cx, &meta, &mut out.roles, parse_path_value(&meta)?);
                     } else if meta.path.is_ident("overrides") {
                         set_once(cx, &meta, &mut out.overrides, parse_ident_value(&meta)?);
+                    } else if meta.path.is_ident("derive_with") {
+                        out.derive_with.push(parse_path_value(&meta)?);
+                    } else if meta.path.is_ident("check") {
+                        out.check.push(parse_path_value(&meta)?);
                     } else {
                         unknown_key(cx, &meta, "megatron", STRUCT_KEYS, "on the struct")?;
                     }
