@@ -333,3 +333,41 @@ impl ClapField {
         self.kind == ClapKind::Arg && !self.named_flag
     }
 }
+
+/// What a variant of a `Subcommand` enum is to clap.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum VariantKind {
+    /// A subcommand.
+    #[default]
+    Subcommand,
+    /// `flatten`: the subcommands of the enum it holds.
+    Flatten,
+    /// `skip`: not a subcommand.
+    Skip,
+    /// `external_subcommand`: any other subcommand, as words.
+    External,
+}
+
+/// What clap's attributes on a subcommand enum's variant say.
+#[derive(Default)]
+pub struct ClapVariant {
+    /// `name = "..."`: the subcommand's name, used as written.
+    pub name: Option<String>,
+    pub kind: VariantKind,
+}
+
+impl ClapVariant {
+    pub fn from_ast(attrs: &[Attribute]) -> Self {
+        let mut out = ClapVariant::default();
+        for item in items(attrs) {
+            match item.key.unraw().to_string().as_str() {
+                "name" => out.name = item.single().and_then(string).or(out.name.take()),
+                "flatten" if !item.has_value() => out.kind = VariantKind::Flatten,
+                "skip" => out.kind = VariantKind::Skip,
+                "external_subcommand" => out.kind = VariantKind::External,
+                _ => {}
+            }
+        }
+        out
+    }
+}

@@ -16,6 +16,7 @@ use syn::{DeriveInput, Ident, Path};
 
 use crate::ast::{type_argument, Field, FieldKind, RoleEnum, RoleVariant, Struct};
 use crate::case;
+use crate::clap_attr::ClapKind;
 use crate::ctxt::Ctxt;
 use crate::metadata;
 use crate::valid;
@@ -41,6 +42,22 @@ pub fn derive_role(input: &DeriveInput) -> syn::Result<TokenStream> {
     valid::check_role_enum(&cx, &e);
     cx.check()?;
     Ok(expand_role(&e))
+}
+
+/// `__subcommand`: the struct's `#[command(subcommand)]` field handed to
+/// `to_argv`, through its enum's `MegatronSubcommand` when it has one.
+fn subcommand_fn(s: &Struct, krate: &Path) -> Option<TokenStream> {
+    let field = s.fields.iter().find(|f| f.attrs.clap.kind == ClapKind::NotAnArg("subcommand"))?;
+    let member = field.ident;
+    let name = field.unraw();
+    Some(quote! {
+        fn __subcommand(&self) -> ::core::option::Option<#krate::__private::SubcommandField<'_>> {
+            #[allow(unused_imports)]
+            use #krate::__private::{NotMegatronSubcommand as _, ViaMegatronSubcommand as _};
+            #[allow(clippy::needless_borrow)]
+            ::core::option::Option::Some((&&#krate::__private::SubcommandProbe(&self.#member)).subcommand_field(#name))
+        }
+    })
 }
 
 fn default_crate() -> Path {
@@ -69,6 +86,7 @@ fn expand_struct(s: &Struct) -> TokenStream {
     let schema_calls = schema_calls(&fields, &conversions, &krate, &roles, &a, &b);
     let members: Vec<&Ident> = fields.iter().map(|f| f.ident).collect();
     let member_fn = member_fn(ident, &members);
+    let subcommand_fn = subcommand_fn(s, &krate);
     let setter_names = setter_names(&fields);
     let setters = fields
         .iter()
@@ -105,6 +123,7 @@ fn expand_struct(s: &Struct) -> TokenStream {
                 #b
             }
             #member_fn
+            #subcommand_fn
         }
 
         #[doc = #overrides_doc]

@@ -12,6 +12,7 @@ mod clap_attr;
 mod ctxt;
 mod expand;
 mod metadata;
+mod subcommand;
 mod valid;
 
 use proc_macro::TokenStream;
@@ -97,6 +98,24 @@ use syn::{parse_macro_input, DeriveInput};
 pub fn derive_megatron_args(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive_megatron_args(&input).unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// Derives `megatron_args::MegatronSubcommand` for a clap `Subcommand` enum,
+/// so that `to_argv` writes a struct's `#[command(subcommand)]` field: the
+/// variant by clap's name for it (`#[command(name = "...")]`, else the
+/// variant's name in the enum's `rename_all` case, kebab-case by default),
+/// then the arguments of the struct it holds, which derives `MegatronArgs`.
+/// A runnable example:
+/// [`megatron_args::MegatronSubcommand`](https://docs.rs/megatron-args/latest/megatron_args/trait.MegatronSubcommand.html).
+///
+/// Every variant shape clap takes compiles; those that cannot be written
+/// (arguments as the variant's own fields, a struct without `MegatronArgs`,
+/// `skip` and `external_subcommand` variants) are errors of `to_argv`
+/// naming the variant, when a value holds them.
+#[proc_macro_derive(MegatronSubcommand)]
+pub fn derive_megatron_subcommand(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    subcommand::derive_megatron_subcommand(&input).unwrap_or_else(syn::Error::into_compile_error).into()
 }
 
 /// Derives `megatron_args::Role` and `Display` for a fieldless enum: a role

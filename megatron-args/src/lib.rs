@@ -99,12 +99,13 @@ struct ReadmeExample;
 pub use exporting::argv::to_argv;
 pub use exporting::json_schema::{json_schema, JSON_SCHEMA_DIALECT};
 pub use exporting::template::template;
-pub use megatron_args_derive::{MegatronArgs, Role};
+pub use megatron_args_derive::{MegatronArgs, MegatronSubcommand, Role};
 pub use model::args::{MegatronArgs, Overrides};
 pub use model::diagnostic::{Diagnostic, DiagnosticKind, Level};
 pub use model::error::{Error, Location, Note, Problem, ProblemKind, Source};
 pub use model::field::{CliAction, CliArg, FieldClass, FieldInfo};
 pub use model::role::{PpoRole, Role};
+pub use model::subcommand::MegatronSubcommand;
 pub use model::value::{ArgValue, TypeMismatch, Value, ValueType};
 pub use reading::config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
 pub use reporting::render::Styling;
@@ -152,6 +153,10 @@ pub mod __private {
             ViaArgValue, ViaFromStr, ViaValueEnum,
         };
     }
+    pub use crate::model::subcommand::{
+        NotMegatronArgs, NotMegatronSubcommand, Selected, SubcommandField, SubcommandProbe, ViaMegatronArgs,
+        ViaMegatronSubcommand,
+    };
     pub use serde;
 
     #[cfg(feature = "clap")]

@@ -8,10 +8,14 @@ mod border_dqn;
 mod burn_trainer;
 mod candle_llama;
 mod candle_vllm_server;
+mod chat_cli;
+mod embedding_server;
 mod generated_method_names;
 mod llm_infer;
 mod megatron_port;
 mod mistralrs_server;
+mod trainer_launcher;
+mod weights_source;
 
 use megatron_args::{Error, MegatronArgs, PpoRole, Resolved, RoleConfig};
 

@@ -118,6 +118,13 @@ pub unsafe trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
         per_type::<Self, Option<clap::Command>>(Self::__build_clap_command).as_ref()
     }
 
+    /// The struct's `#[command(subcommand)]` field, if it has one
+    /// (generated).
+    #[doc(hidden)]
+    fn __subcommand(&self) -> Option<crate::model::subcommand::SubcommandField<'_>> {
+        None
+    }
+
     /// Every field's metadata in declaration order, flattened groups included.
     ///
     /// ```

@@ -58,7 +58,7 @@ pub trait CommandOfParser {
 
 impl<T: clap::CommandFactory> CommandOfParser for &&ClapProbe<T> {
     fn clap_command(&self) -> Option<Command> {
-        Some(built(T::command()))
+        Some(built_as_for_a_parse(T::command()))
     }
 }
 
@@ -70,7 +70,7 @@ pub trait CommandOfArgs {
 
 impl<T: clap::Args> CommandOfArgs for &ClapProbe<T> {
     fn clap_command(&self) -> Option<Command> {
-        Some(built(T::augment_args(Command::new(crate::model::value::short_type_name::<T>()))))
+        Some(built_as_for_a_parse(T::augment_args(Command::new(crate::model::value::short_type_name::<T>()))))
     }
 }
 
@@ -90,6 +90,21 @@ impl<T> NoCommand for ClapProbe<T> {
 /// positional indices), which `to_argv` and the checks read.
 fn built(mut command: Command) -> Command {
     command.build();
+    command
+}
+
+/// The command built as clap builds it for a parse: the command itself,
+/// none of its subcommands. [`Command::build`] builds the whole tree and so
+/// runs clap's debug assertions on every subcommand, which clap's own parse
+/// runs only on the subcommand the command line names: a struct whose parse
+/// works would panic here. clap builds a command, and nothing else, when it
+/// parses with it, and that is the only public way to build one level; the
+/// parse itself (of no arguments) is not used.
+fn built_as_for_a_parse(mut command: Command) -> Command {
+    let name = OsString::from(command.get_name());
+    // `no_binary_name` would read the name as an argument: give none.
+    let argv: Vec<OsString> = if command.is_no_binary_name_set() { Vec::new() } else { vec![name] };
+    let _parse_of_nothing = command.try_get_matches_from_mut(argv);
     command
 }
 

@@ -290,6 +290,15 @@ pub enum ProblemKind {
         /// The argument name.
         key: String,
     },
+    /// A role's arguments break one of clap's relations between arguments
+    /// (`conflicts_with`, `requires`, `required`, an argument group): the
+    /// command line would be refused too.
+    ClapRelation {
+        /// The role.
+        role: String,
+        /// The argument names involved, in field order.
+        keys: Vec<String>,
+    },
     /// Active roles disagree on a topology field.
     TopologyMismatch {
         /// The argument name.

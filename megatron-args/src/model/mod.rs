@@ -4,6 +4,8 @@
 
 pub(crate) mod args;
 #[cfg(feature = "clap")]
+pub(crate) mod clap_argv;
+#[cfg(feature = "clap")]
 pub(crate) mod clap_command;
 pub(crate) mod conversion;
 pub(crate) mod diagnostic;
@@ -12,6 +14,7 @@ pub(crate) mod field;
 pub(crate) mod per_type;
 pub(crate) mod role;
 pub(crate) mod rules;
+pub(crate) mod subcommand;
 pub(crate) mod suggest;
 pub(crate) mod value;
 pub(crate) mod value_checks;

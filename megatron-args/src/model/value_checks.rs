@@ -21,6 +21,12 @@ impl ValueChecks {
         }
     }
 
+    /// The clap arguments of the struct's fields, when it is a clap struct.
+    #[cfg(feature = "clap")]
+    pub(crate) fn clap(&self) -> Option<&crate::model::clap_command::ClapArgs> {
+        self.clap.as_ref()
+    }
+
     /// Checks `value` (already of the field's type) for field `index`;
     /// `written` is the value before conversion.
     /// `key_path` names it in the message (`megatron[0].overrides.dtype`);

@@ -1,5 +1,6 @@
 //! Resolution: baseline, then role specialization, then the file's
-//! overrides, then the checks across roles (validators, topology agreement).
+//! overrides, then each role's checks (field validators, clap's relations
+//! between arguments), then the checks across roles (topology agreement).
 //! The baseline is only read; a failed resolution returns no role arguments.
 
 use std::collections::BTreeMap;
@@ -13,6 +14,8 @@ use crate::model::role::Role;
 use crate::model::rules;
 use crate::model::value::Value;
 use crate::reading::config::RoleConfig;
+#[cfg(feature = "clap")]
+use crate::resolving::clap_relations;
 
 /// Where a resolved value came from.
 ///
@@ -317,6 +320,8 @@ impl<A: MegatronArgs> RoleConfig<A> {
         }
 
         let mut roles = Vec::with_capacity(active.len());
+        #[cfg(feature = "clap")]
+        let mut relation_check = None;
         for &role in &active {
             let mut args = baseline.clone();
             let mut provenance = vec![Provenance::Baseline; schema.infos.len()];
@@ -347,6 +352,16 @@ impl<A: MegatronArgs> RoleConfig<A> {
                 };
                 (location, provenance[field].to_string())
             }));
+            // clap's relations between arguments (SPEC 3.13), on the role's
+            // final values.
+            #[cfg(feature = "clap")]
+            problems.extend(clap_relations::RelationCheck::check(
+                &mut relation_check,
+                role,
+                baseline,
+                &args,
+                &provenance,
+            ));
             roles.push(RoleArgs { role, args, provenance });
         }
 

@@ -1,0 +1,264 @@
+//! The resolution step that holds every role to clap's relations between
+//! arguments (SPEC 3.13): `conflicts_with`, `requires`, `required`,
+//! `exclusive`, argument groups (`multiple(false)`, `required`). The rules
+//! are clap's own: each role's arguments are written as a command line and
+//! parsed by the struct's clap command, and clap's error is mapped back to
+//! the fields it names, located at their file values.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ffi::OsString;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::Command;
+
+use crate::model::args::MegatronArgs;
+use crate::model::clap_argv::{self, Presence};
+use crate::model::clap_command::{arg_display, ClapArgs};
+use crate::model::error::{Problem, ProblemKind};
+use crate::model::role::Role;
+use crate::resolving::resolve::Provenance;
+
+/// How many of a role's relation problems are looked for: clap reports one
+/// at a time, so each further one needs a parse without the arguments of
+/// the last.
+const MAX_PROBLEMS_PER_ROLE: usize = 8;
+
+/// How many arguments are tried one by one to find which of them a
+/// relation error is about when clap's error does not name it (`requires`
+/// names only the missing argument; `exclusive` only the exclusive one).
+const MAX_CANDIDATES: usize = 32;
+
+/// The relations check of one struct: its clap command, made to check the
+/// arguments alone (subcommands are written and checked by their own
+/// structs).
+///
+/// Made when a role first needs it: a resolution in which no role changes
+/// an argument costs nothing here.
+pub(crate) struct RelationCheck {
+    clap: &'static ClapArgs,
+    command: Command,
+    /// Each field's argument as clap's errors name it (`--config <CONFIG>`).
+    by_display: HashMap<String, usize>,
+}
+
+impl RelationCheck {
+    /// `None` when `A` is not a clap struct.
+    fn of<A: MegatronArgs>() -> Option<Self> {
+        let clap = A::__schema().checks().clap()?;
+        // A role's subcommand is not written here; clap would refuse its
+        // absence before it checks the relations.
+        let command = clap.command.clone().subcommand_required(false).arg_required_else_help(false);
+        let by_display = A::fields()
+            .iter()
+            .filter_map(|info| Some((clap.arg(info.index)?.to_string(), info.index)))
+            .collect();
+        Some(RelationCheck { clap, command, by_display })
+    }
+
+    /// The relation problems of `role`'s `args`, with `check` made once
+    /// for every role of a resolution. A problem is the role's when it
+    /// involves a value that differs from `baseline` (the command line
+    /// itself passed clap when it was parsed); a role that changes no
+    /// argument is not checked.
+    pub(crate) fn check<A: MegatronArgs>(
+        check: &mut Option<Option<RelationCheck>>,
+        role: A::Role,
+        baseline: &A,
+        args: &A,
+        provenance: &[Provenance],
+    ) -> Vec<Problem> {
+        let schema = A::__schema();
+        let Some(clap) = schema.checks().clap() else { return Vec::new() };
+        let changed: BTreeSet<usize> = A::fields()
+            .iter()
+            .filter(|info| clap.arg(info.index).is_some())
+            .filter(|info| schema.value(args, info.index) != schema.value(baseline, info.index))
+            .map(|info| info.index)
+            .collect();
+        if changed.is_empty() {
+            return Vec::new();
+        }
+        match check.get_or_insert_with(RelationCheck::of::<A>) {
+            Some(check) => check.problems(role, args, provenance, &changed),
+            None => Vec::new(),
+        }
+    }
+
+    fn problems<A: MegatronArgs>(
+        &mut self,
+        role: A::Role,
+        args: &A,
+        provenance: &[Provenance],
+        changed: &BTreeSet<usize>,
+    ) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let mut left_out = BTreeSet::new();
+        for _ in 0..MAX_PROBLEMS_PER_ROLE {
+            let Some((error, given)) = self.refusal(args, &left_out) else { break };
+            let mut involved = self.named_fields(&error);
+            if involved.len() < 2 {
+                involved.extend(self.fields_behind(args, &left_out, &error, &given, changed, &involved));
+            }
+            let removable: Vec<usize> = involved.iter().copied().filter(|i| given.contains(i)).collect();
+            if involved.iter().any(|i| changed.contains(i)) {
+                problems.push(self.problem::<A>(role, &error, &involved, changed, &given, provenance));
+            }
+            // The next parse leaves out what this error is about, so that
+            // clap reports the next one; the role's own values first.
+            let (role_given, others): (Vec<usize>, Vec<usize>) =
+                removable.into_iter().partition(|i| changed.contains(i));
+            let next = if role_given.is_empty() { others } else { role_given };
+            if next.is_empty() {
+                break;
+            }
+            left_out.extend(next);
+        }
+        problems
+    }
+
+    /// clap's error for the arguments of `args` (less `left_out`), with the
+    /// fields the command line gives; `None` when clap accepts them.
+    fn refusal<A: MegatronArgs>(
+        &mut self,
+        args: &A,
+        left_out: &BTreeSet<usize>,
+    ) -> Option<(clap::Error, BTreeSet<usize>)> {
+        // A field that cannot be written is left out: `to_argv` reports it.
+        let written = clap_argv::write(args, self.clap, Presence::GivenArguments, |i| !left_out.contains(&i));
+        let program = OsString::from(self.command.get_name());
+        let argv = std::iter::once(program).chain(written.argv.into_iter().map(OsString::from));
+        let error = self.command.try_get_matches_from_mut(argv).err()?;
+        match error.kind() {
+            // Not a relation: `--help` or `--version` written by a field.
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => None,
+            _ => Some((error, written.given.into_iter().collect())),
+        }
+    }
+
+    /// The fields clap's error names.
+    fn named_fields(&self, error: &clap::Error) -> BTreeSet<usize> {
+        let mut named = BTreeSet::new();
+        for kind in [ContextKind::InvalidArg, ContextKind::PriorArg] {
+            let texts: Vec<&str> = match error.get(kind) {
+                Some(ContextValue::String(text)) => vec![text.as_str()],
+                Some(ContextValue::Strings(texts)) => texts.iter().map(String::as_str).collect(),
+                _ => Vec::new(),
+            };
+            for text in texts {
+                named.extend(self.fields_in(text));
+            }
+        }
+        named
+    }
+
+    /// The fields of one argument as clap's error writes it: `--config
+    /// <CONFIG>`, or a group `<--config <CONFIG>|--prompt <PROMPT>>`.
+    fn fields_in(&self, text: &str) -> Vec<usize> {
+        if let Some(&index) = self.by_display.get(text) {
+            return vec![index];
+        }
+        let inner = text.strip_prefix('<').and_then(|t| t.strip_suffix('>')).unwrap_or(text);
+        let mut fields: Vec<usize> = Vec::new();
+        for part in inner.split('|') {
+            if let Some(&index) = self.by_display.get(part) {
+                fields.push(index);
+            } else if let Some((_, &index)) = self.by_display.iter().find(|(display, _)| {
+                // A positional of a group is written without brackets.
+                display.trim_start_matches(['[', '<']).trim_end_matches(['.', ']', '>']) == part
+            }) {
+                fields.push(index);
+            }
+        }
+        fields
+    }
+
+    /// The role's given fields behind an error that does not name them (an
+    /// argument that `requires` the missing one): those whose absence makes
+    /// clap's error go away or change, found by parsing without each.
+    fn fields_behind<A: MegatronArgs>(
+        &mut self,
+        args: &A,
+        left_out: &BTreeSet<usize>,
+        error: &clap::Error,
+        given: &BTreeSet<usize>,
+        changed: &BTreeSet<usize>,
+        named: &BTreeSet<usize>,
+    ) -> Vec<usize> {
+        let before = reason(error);
+        let candidates: Vec<usize> = given
+            .iter()
+            .copied()
+            .filter(|i| changed.contains(i) && !named.contains(i))
+            .take(MAX_CANDIDATES)
+            .collect();
+        candidates
+            .into_iter()
+            .filter(|&candidate| {
+                let mut without = left_out.clone();
+                without.insert(candidate);
+                self.refusal(args, &without).is_none_or(|(other, _)| reason(&other) != before)
+            })
+            .collect()
+    }
+
+    fn problem<A: MegatronArgs>(
+        &self,
+        role: A::Role,
+        error: &clap::Error,
+        involved: &BTreeSet<usize>,
+        changed: &BTreeSet<usize>,
+        given: &BTreeSet<usize>,
+        provenance: &[Provenance],
+    ) -> Problem {
+        let infos = A::fields();
+        let at_file = |i: &usize| match &provenance[*i] {
+            Provenance::File(at) if changed.contains(i) => Some(at.clone()),
+            _ => None,
+        };
+        let location = involved.iter().find_map(at_file);
+        let keys: Vec<String> = involved.iter().map(|&i| infos[i].name.to_string()).collect();
+        let names: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+        let mut problem = Problem::new(
+            ProblemKind::ClapRelation { role: role.name().to_string(), keys },
+            format!("clap refuses the arguments of role `{}`: {}", role.name(), reason(error)),
+            location.clone(),
+            Some(format!(
+                "the command line refuses this combination too: change {} in the file or on the command line",
+                names.join(" or ")
+            )),
+        );
+        for &i in involved {
+            let info = &infos[i];
+            let flag = self.clap.arg(i).map_or_else(|| info.flag.to_string(), arg_display);
+            let (message, at) = match (&provenance[i], changed.contains(&i)) {
+                (Provenance::File(at), true) => (format!("`{}` is set here", info.name), Some(at.clone())),
+                (Provenance::RoleDefault, true) => {
+                    (format!("`{}` is the role default of `{}`", info.name, role.name()), None)
+                }
+                (Provenance::RoleForced, true) => {
+                    (format!("`{}` is forced for role `{}`", info.name, role.name()), None)
+                }
+                (Provenance::Overrides, true) => {
+                    (format!("`{}` is set by the typed overrides", info.name), None)
+                }
+                _ if given.contains(&i) => {
+                    (format!("`{}` is given on the command line ({flag})", info.name), None)
+                }
+                _ => (format!("`{}` is not given ({flag})", info.name), None),
+            };
+            problem = problem.with_note(message, at);
+        }
+        problem
+    }
+}
+
+/// clap's reason, without its usage and help lines: the rendered error's
+/// first paragraph as one line (`the following required arguments were not
+/// provided: --model <MODEL>`).
+fn reason(error: &clap::Error) -> String {
+    let rendered = error.to_string();
+    let paragraph: Vec<&str> =
+        rendered.lines().take_while(|line| !line.trim().is_empty()).map(str::trim).collect();
+    let text = paragraph.join(" ");
+    text.strip_prefix("error: ").unwrap_or(&text).to_string()
+}
