@@ -1,7 +1,8 @@
 //! The README's guide as a program: a trainer whose `main` returns the
-//! loader's error through `?`. A bad role-config file then prints the same
-//! report as the PPO example (`Error`'s `Debug` is its report), after Rust's
-//! `Error: ` prefix, and the program exits with status 1.
+//! loader's error through `?`. A bad role-config file then prints Rust's
+//! `Error: ` and the same report as the PPO example (`Error`'s `Debug` is
+//! the report without its first `error: `), and the program exits with
+//! status 1.
 //!
 //! ```text
 //! cargo run --example guide -- --megatron-config-path examples/megatron_ppo.yaml

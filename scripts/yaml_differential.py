@@ -392,6 +392,80 @@ def oddities():
     return files
 
 
+
+def flow_indicator_neighbours():
+    """A tag or an anchor written directly before a flow indicator (SPEC 2.8:
+    `{save: !!str}` is an empty string to YAML 1.2, PyYAML refuses it), in
+    flow mappings and sequences, as keys and values, at top level and nested;
+    and the same with a space, which both read alike."""
+    props = ["!!str", "!!int", "!!float", "!!bool", "!!null", "!custom", "!", "!<tag:yaml.org,2002:str>",
+             "!<tag:yaml.org,2002:null>", "&x", "&x !!str", "!!str &x", "&x !custom"]
+    entry = "megatron:\n  - role: critic\n    overrides:\n      lr: 1e-5\n  - role: actor\n    overrides:"
+    layouts = {
+        "map-end": entry + " {save: P}\n",
+        "map-comma": entry + " {save: P, lr: 2e-5}\n",
+        "map-comma-tight": entry + " {save: P,lr: 2e-5}\n",
+        "map-space": entry + " {save: P }\n",
+        "map-space-comma": entry + " {save: P , lr: 2e-5}\n",
+        "map-break": entry + " {save: P\n    }\n",
+        "map-key": entry + " {P: 1}\n",
+        "map-key-space": entry + " {P : 1}\n",
+        "map-explicit-key": entry + " {? P}\n",
+        "seq-end": entry + "\n      save: [P]\n",
+        "seq-comma": entry + "\n      save: [P, a]\n",
+        "seq-last": entry + "\n      save: [a, P]\n",
+        "seq-space": entry + "\n      save: [P ]\n",
+        "seq-nested": entry + "\n      save: [[P]]\n",
+        "seq-in-map": entry + " {save: [P]}\n",
+        "map-in-seq": "megatron: [{role: actor, overrides: {save: P}}]\n",
+        "role": "megatron: [{role: P}]\n",
+        "top-map": "{megatron: [{role: actor}], x: P}\n",
+        "top-seq-item": "megatron: [P]\n",
+        "top-seq": "[P]\n",
+    }
+    files = {}
+    for prop in props:
+        for layout, text in layouts.items():
+            files[f"flow-neighbour/{layout}/{prop}"] = text.replace("P", prop)
+    # Before an opening bracket: PyYAML needs a space after a tag or anchor.
+    files.update({
+        "flow-neighbour/anchor-before-brace": entry + " &x{save: a}\n",
+        "flow-neighbour/anchor-before-bracket": entry + " {save: &x[a]}\n",
+        "flow-neighbour/anchor-before-bracket-top": "megatron: &x[{role: actor}]\n",
+        "flow-neighbour/alias-before-bracket": "a: &x b\nmegatron: [{role: actor, overrides: {save: [*x[a]]}}]\n",
+        "flow-neighbour/tag-before-brace": "megatron: [!!map{role: actor}]\n",
+        "flow-neighbour/tag-before-bracket": entry + " {save: !!seq[a]}\n",
+        "flow-neighbour/tag-handle": "%TAG !e! tag:yaml.org,2002:\n---\n" + entry + " {save: !e!str}\n",
+        "flow-neighbour/tag-handle-space": "%TAG !e! tag:yaml.org,2002:\n---\n" + entry + " {save: !e!str }\n",
+        "flow-neighbour/alias-end": "a: &x /ckpt/a\n" + entry + " {save: *x}\n",
+        "flow-neighbour/alias-comma": "a: &x /ckpt/a\n" + entry + " {save: *x, lr: 2e-5}\n",
+    })
+    return files
+
+
+def block_scalars_at_the_end():
+    """Block scalars the file ends in (SPEC 2.8: a block scalar ends as the
+    YAML spec says, also on the last line of a file), with each chomping and
+    indentation indicator, empty or not, with blank lines, spaces, comments
+    and line ends after; and the same scalar followed by another key."""
+    heads = ["|", ">", "|-", ">-", "|+", ">+", "|1", "|2", ">1-", "|1+", "|2-", ">2+", "|-1", ">+2", "| # c",
+             "|+ # c", ">-  "]
+    tails = ["", "\n", "\n\n", "\n\n\n", " ", "\n ", "\n      ", "\n        ", "\n         ", "\n         \n",
+             "\n\n        ", "\n# c", "\n# c\n", "\r\n", "\r\n\r\n", "\n        x", "\n        x\n",
+             "\n        x\n\n", "\n        x\n        ", "\n        x\n\n        \n", "\n        x ",
+             "\n         x\n", "\n        x\n\n\n", "\n        x\r\n\r\n", "\n        x\n ", "\n        x\n        y",
+             "\n        x\n\n        y\n\n"]
+    start = "megatron:\n  - role: critic\n    overrides:\n      lr: 1e-5\n  - role: actor\n    overrides:\n      save: "
+    files = {}
+    for head in heads:
+        for tail in tails:
+            files[f"eof-block/{head!r}/{tail!r}"] = start + head + tail
+        files[f"eof-block/{head!r}/then-key"] = start + head + "\n      load: /x\n"
+        files[f"eof-block/{head!r}/then-entry"] = ("megatron:\n  - role: actor\n    overrides:\n      save: " + head
+                                                   + "\n  - role: critic\n    overrides:\n      lr: 1e-5\n")
+    return files
+
+
 def corpus(fields, seed, mutations):
     """[(name, text)], deterministic for a seed."""
     rng = random.Random(seed)
@@ -418,6 +492,9 @@ def corpus(fields, seed, mutations):
                     files.append((f"literal/{name}/{style}/{literal!r}", file_with(name, styled(literal, style))))
     for name, text in oddities().items():
         files.append((f"oddity/{name}", text))
+    for family in [flow_indicator_neighbours(), block_scalars_at_the_end()]:
+        for name, text in family.items():
+            files.append((f"oddity/{name}", text))
     for i in range(mutations):
         text = mutate(rng, rng.choice(VALID_FILES))
         files.append((f"mutation/{i}", text))

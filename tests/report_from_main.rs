@@ -21,8 +21,9 @@ fn question_mark_from_main_prints_the_report() {
     let run = Run::of(guide_binary(), dir.path(), &["--megatron-config-path", "megatron_ppo.yaml"]);
     assert_eq!(run.status, Some(1), "stderr:\n{}", run.stderr);
     assert_eq!(run.stdout, "");
-    // Rust prints `Error: {:?}`; the Debug of the error is the whole report.
-    let expected = r#"Error: error: invalid value for `megatron[0].overrides.lr`: expected a number (f64), found string "fast"
+    // Rust prints `Error: {:?}`; the Debug of the error is the report
+    // without its first `error: `, so the level reads once.
+    let expected = r#"Error: invalid value for `megatron[0].overrides.lr`: expected a number (f64), found string "fast"
  --> megatron_ppo.yaml:4:11
   |
 4 |       lr: fast
@@ -50,11 +51,22 @@ fn question_mark_from_main_prints_a_resolution_error_as_a_report() {
     );
     let run = Run::of(guide_binary(), dir.path(), &["--megatron-config-path", "megatron_ppo.yaml"]);
     assert_eq!(run.status, Some(1), "stderr:\n{}", run.stderr);
+    assert!(run.stderr.starts_with("Error: roles disagree on the topology argument"), "{}", run.stderr);
+    assert!(run.stderr.contains("^ actor: 2"), "{}", run.stderr);
+    assert!(!run.stderr.contains("Problem {"), "{}", run.stderr);
+}
+
+#[test]
+fn question_mark_from_main_prints_one_problem_with_its_level_once() {
+    let dir = folder_with_config("megatron:\n  - role: actor\n    overrides: {save: !!str}\n");
+    let run = Run::of(guide_binary(), dir.path(), &["--megatron-config-path", "megatron_ppo.yaml"]);
+    assert_eq!(run.status, Some(1), "stderr:\n{}", run.stderr);
     assert!(
-        run.stderr.starts_with("Error: error: roles disagree on the topology argument"),
+        run.stderr.starts_with("Error: the tag `!!str` is written directly before `}`"),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("^ actor: 2"), "{}", run.stderr);
-    assert!(!run.stderr.contains("Problem {"), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("error").count(), 0, "{}", run.stderr);
+    assert!(run.stderr.contains(" --> megatron_ppo.yaml:3:23\n"), "{}", run.stderr);
+    assert!(!run.stderr.contains("problems found"), "{}", run.stderr);
 }

@@ -184,7 +184,10 @@ fn colour_off() {
 }
 
 #[test]
-fn debug_prints_the_report() {
+fn debug_prints_the_report_without_its_first_level() {
+    // `main` prints `Error: ` and then the Debug: the level once.
     let err = load_err("megatron:\n  - role: actor\n    overrides:\n      lrr: 1e-6\n");
-    assert_eq!(format!("{err:?}"), err.to_string());
+    let report = err.to_string();
+    assert_eq!(format!("{err:?}"), report.strip_prefix("error: ").unwrap());
+    assert!(format!("{err:#?}").starts_with("Error {\n    problems: ["), "{err:#?}");
 }

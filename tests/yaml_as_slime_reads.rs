@@ -48,6 +48,11 @@ fn actor(overrides: &str) -> String {
     format!("megatron:\n  - role: actor\n    overrides:\n{overrides}")
 }
 
+/// An actor entry whose overrides are the flow mapping `overrides`.
+fn actor_flow(overrides: &str) -> String {
+    format!("megatron:\n  - role: actor\n    overrides: {overrides}\n")
+}
+
 // ---- 2.8 where slime's reader refuses the file or reads it otherwise ------
 
 #[test]
@@ -150,6 +155,162 @@ fn a_block_scalar_on_the_last_line_without_a_final_newline_has_no_added_line_bre
     let text = actor("      save: |\n        /ckpt/a");
     let config = load(&text).unwrap();
     assert_eq!(config.entries()[0].overrides[0].value, "/ckpt/a".into());
+    insta::assert_snapshot!(loaded(&text));
+}
+
+#[test]
+fn a_tag_directly_before_a_flow_indicator_is_refused_as_pyyaml_refuses_it() {
+    let error = refused(&actor_flow("{save: !!str}"));
+    assert_eq!(error.problems().len(), 1, "{error}");
+    assert_eq!(first_kind(&error), &ProblemKind::RefusedBySlime);
+    insta::assert_snapshot!(error.to_string());
+}
+
+/// Every tag, in every place a flow indicator may follow it: PyYAML needs a
+/// space after a tag (and reads `,`, `[`, `]` as part of one), so it refuses
+/// each of these files (checked against PyYAML 6.0.3).
+#[test]
+fn every_tag_directly_before_a_flow_indicator_is_refused() {
+    let tags = ["!!str", "!!int", "!!null", "!custom", "!", "!<tag:yaml.org,2002:str>", "&x !!str"];
+    let places = [
+        "{save: T}",
+        "{save: T, lr: 1e-5}",
+        "{save: T,lr: 1e-5}",
+        "{save: [T]}",
+        "{save: [T, a]}",
+        "{save: [a, T]}",
+        "{save: [[T]]}",
+        "{save: {a: T}}",
+        "{lr: 1e-5, T}",
+        "{? T}",
+        "{save: !!seq[a]}",
+    ];
+    let mut rendered = String::new();
+    for tag in tags {
+        for place in places {
+            let text = actor_flow(&place.replace('T', tag));
+            let error = refused(&text);
+            assert!(
+                error.problems().iter().any(|p| p.kind == ProblemKind::RefusedBySlime),
+                "{text:?}: {error}"
+            );
+        }
+    }
+    // At top level, in a block sequence item and in a flow `megatron` list too.
+    for text in [
+        "{megatron: [{role: actor}], x: !!str}\n",
+        "megatron: [{role: actor, overrides: {save: !!str}}]\n",
+        "megatron:\n  - role: actor\n    overrides:\n      save: [!!str]\n",
+        "megatron: [!!map{role: actor}]\n",
+    ] {
+        let error = refused(text);
+        assert!(error.problems().iter().any(|p| p.kind == ProblemKind::RefusedBySlime), "{text:?}: {error}");
+        let problem = error.problems().iter().find(|p| p.kind == ProblemKind::RefusedBySlime).unwrap();
+        writeln!(rendered, "{}\n", problem.render(megatron_args::Styling::Plain)).unwrap();
+    }
+    insta::assert_snapshot!(rendered);
+}
+
+#[test]
+fn an_anchor_directly_before_an_opening_bracket_is_refused() {
+    let error = refused(&actor_flow("{save: &x[a]}"));
+    assert_eq!(first_kind(&error), &ProblemKind::RefusedBySlime);
+    let brace = refused("megatron:\n  - role: actor\n    overrides: &x{save: /ckpt/a}\n");
+    assert_eq!(first_kind(&brace), &ProblemKind::RefusedBySlime);
+    insta::assert_snapshot!(format!("{error}\n\n{brace}"));
+}
+
+#[test]
+fn a_tag_or_anchor_with_a_space_before_the_flow_indicator_loads_as_pyyaml_reads_it() {
+    // PyYAML: `{save: !!str }` and `{load: !!str ""}` are the empty string;
+    // an anchor directly before `,` or `}` is fine (its node is null).
+    let mut out = String::new();
+    for value in ["!!str ", "!!str \"\"", "!!str\n    "] {
+        let text = actor_flow(&format!("{{custom_advantage_function_path: {value}}}"));
+        let config = load(&text).unwrap();
+        assert_eq!(config.entries()[0].overrides[0].value, "".into(), "{value:?}");
+        writeln!(out, "{value:?}:\n{}", loaded(&text)).unwrap();
+    }
+    let text = actor_flow("{save: &x , load: &y}");
+    let config = load(&text).unwrap();
+    assert!(config.entries()[0].overrides.iter().all(|o| o.value == megatron_args::Value::Null));
+    writeln!(out, "\"{{save: &x , load: &y}}\":\n{}", loaded(&text)).unwrap();
+    insta::assert_snapshot!(out);
+}
+
+/// PyYAML 6.0.3's `safe_load` of `key: HEAD TAIL` as the file's last
+/// value: an empty block scalar is the empty string with each chomping and
+/// indentation indicator, except the blank lines a `+` keeps.
+#[test]
+fn a_block_scalar_on_the_last_line_of_the_file_reads_as_pyyaml_reads_it() {
+    let cases = [
+        ("|", ""),
+        ("|\n", ""),
+        ("|\n\n", ""),
+        (">\n", ""),
+        (">\n\n  \n", ""),
+        ("|+\n", ""),
+        ("|+", ""),
+        ("|+\n\n", "\n"),
+        ("|+\n\n\n", "\n\n"),
+        ("|-\n", ""),
+        (">-\n\n", ""),
+        ("|2\n", ""),
+        (">1-\n", ""),
+        ("|1+\n", ""),
+        ("|1+\n\n", "\n"),
+        ("| # note\n", ""),
+        ("|+  \n   \n", "\n"),
+        ("|\r\n", ""),
+        ("|+\r\n\r\n", "\n"),
+        ("|\n        x", "x"),
+        ("|\n        x\n", "x\n"),
+        ("|+\n        x\n\n", "x\n\n"),
+        (">\n        x\n        y", "x y"),
+        ("|-\n        x\n\n", "x"),
+        ("|2+\n        x\n", "x\n"),
+        // A last line of only the indentation, without a line break: clip
+        // and strip drop it.
+        ("|\n        x\n        ", "x\n"),
+        (">-\n        x\n\n        ", "x"),
+        ("|2\n        x\n        ", "x\n"),
+    ];
+    let mut table = String::new();
+    for (scalar, want) in cases {
+        let text = actor(&format!("      custom_advantage_function_path: {scalar}"));
+        let config = load(&text).unwrap_or_else(|e| panic!("{scalar:?}: {e}"));
+        let got = &config.entries()[0].overrides[0].value;
+        assert_eq!(got, &want.into(), "{scalar:?}");
+        writeln!(table, "{scalar:?} -> {got:?}").unwrap();
+    }
+    // In the middle of the file, the same scalars read alike.
+    for (scalar, want) in [("|", ""), ("|+", ""), (">", "")] {
+        let text = actor(&format!("      custom_advantage_function_path: {scalar}\n      save: /x\n"));
+        assert_eq!(load(&text).unwrap().entries()[0].overrides[0].value, want.into(), "{scalar:?}");
+    }
+    insta::assert_snapshot!(table);
+}
+
+/// Where the readers differ, the file is refused: a last line of spaces
+/// without a line break that a kept scalar keeps, or that is further right
+/// than the indentation (YAML 1.2, as the yaml-test-suite reads it, ends it
+/// with a line break; PyYAML does not).
+#[test]
+fn a_last_line_of_spaces_the_readers_read_differently_is_refused() {
+    let mut rendered = String::new();
+    for scalar in ["|+\n        x\n        ", "|\n        x\n         ", "|+\n        "] {
+        let error = refused(&actor(&format!("      custom_advantage_function_path: {scalar}")));
+        assert_eq!(first_kind(&error), &ProblemKind::RefusedBySlime, "{scalar:?}");
+        writeln!(rendered, "{scalar:?}:\n{error}\n").unwrap();
+    }
+    insta::assert_snapshot!(rendered);
+}
+
+#[test]
+fn an_empty_block_scalar_at_the_end_of_the_file_is_the_empty_string() {
+    let text = actor("      custom_advantage_function_path: >\n");
+    let config = load(&text).unwrap();
+    assert_eq!(config.entries()[0].overrides[0].value, "".into());
     insta::assert_snapshot!(loaded(&text));
 }
 

@@ -414,9 +414,10 @@ impl Problem {
 /// Everything wrong with a file or a resolution: one or more problems, each
 /// with its own location.
 ///
-/// `Display` and `Debug` both print the report, so that `?` in a `main` that
-/// returns `Result<(), Box<dyn std::error::Error>>` shows it; the problems
-/// are there as data in [`Error::problems`].
+/// `Display` prints the report. `Debug` prints it too, without its first
+/// `error: `, so that `?` in a `main` that returns `Result<(), Box<dyn
+/// std::error::Error>>` shows `Error: ` and the report once (`{:#?}` shows
+/// the problems); the problems are there as data in [`Error::problems`].
 #[derive(Clone, PartialEq)]
 pub struct Error {
     problems: Vec<Problem>,

@@ -315,9 +315,53 @@ fn is_printable_for_pyyaml(c: char) -> bool {
 #[derive(Default)]
 struct TokenFacts {
     errors: Vec<YamlError>,
-    /// The start of a block scalar that runs to the end of a text without a
-    /// final line break, when the scanner added a line break to it.
-    eof_block_scalar: Option<(usize, usize)>,
+    /// The block scalar the text ends in, when yaml-rust2 reads it otherwise
+    /// than the YAML spec (and PyYAML).
+    eof_block_scalar: Option<EofBlockFix>,
+}
+
+/// A block scalar at the end of the text, read as the YAML spec reads it:
+/// where it starts (the scanner's line and column) and its value.
+#[derive(Clone, Debug, PartialEq)]
+struct EofBlockFix {
+    at: (usize, usize),
+    value: EofBlockValue,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum EofBlockValue {
+    /// Its last content line has no line break, and yaml-rust2 added one.
+    DropAddedBreak,
+    /// It has no content: empty, or (kept, `|+`) the blank lines after the
+    /// header; yaml-rust2 counts the header's own line break too.
+    Empty(String),
+    /// Its trailing line breaks chomped as the header says: one kept (clip)
+    /// or none (strip).
+    TrimBreaks { keep_one: bool },
+}
+
+/// A block scalar's chomping indicator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Chomping {
+    Clip,
+    Strip,
+    Keep,
+}
+
+/// The chomping of the block scalar whose header is the first `|` or `>` of
+/// `text` (the text after the token before the scalar).
+fn block_chomping(text: &str) -> Chomping {
+    let Some(at) = text.find(['|', '>']) else { return Chomping::Clip };
+    let indicators = text[at + 1..].chars().take(2).take_while(|c| matches!(c, '1'..='9' | '+' | '-'));
+    let mut chomping = Chomping::Clip;
+    for c in indicators {
+        match c {
+            '+' => chomping = Chomping::Keep,
+            '-' => chomping = Chomping::Strip,
+            _ => {}
+        }
+    }
+    chomping
 }
 
 impl TokenFacts {
@@ -333,7 +377,13 @@ impl TokenFacts {
         // content lines of block scalars.
         let mut tab_ok: Vec<(usize, usize)> = Vec::new();
         let mut open_block: Option<usize> = None;
-        let mut last_scalar: Option<(Marker, TScalarStyle)> = None;
+        // The last scalar: where, its style, and whether its value is only
+        // line breaks (an empty block scalar starts at its header).
+        let mut last_scalar: Option<(Marker, TScalarStyle, usize, bool, Chomping)> = None;
+        let mut previous_end = 0usize;
+        // The key whose value comes next (`save` in `{save: !!str}`), for messages.
+        let mut last_scalar_text: Option<String> = None;
+        let mut key: Option<String> = None;
         let mut anchors: HashMap<String, Mark> = HashMap::new();
         let mut flow_depth = 0usize;
         let mut scanner = Scanner::new(text.chars());
@@ -343,12 +393,54 @@ impl TokenFacts {
             if let Some(start) = open_block.take() {
                 tab_ok.push((start, offset));
             }
+            // Past this token's own text: a block scalar's header comes after it.
+            let token_end = match &token {
+                TokenType::StreamStart(_) => 0,
+                TokenType::Anchor(name) | TokenType::Alias(name) => offset + 1 + name.len(),
+                TokenType::Tag(..) => tag_end(text, offset),
+                _ => offset + 1,
+            };
+            let header_from = std::mem::replace(&mut previous_end, token_end.min(text.len()));
+            match &token {
+                TokenType::Value => key = last_scalar_text.take(),
+                TokenType::Tag(..) | TokenType::Anchor(_) => {}
+                _ => key = None,
+            }
+            if !matches!(token, TokenType::Scalar(..)) {
+                last_scalar_text = None;
+            }
             match token {
                 TokenType::VersionDirective(major, minor) if major != 1 => {
                     facts.errors.push(YamlError::slime(
                         format!("`%YAML {major}.{minor}`: {SLIME_READER} reads only YAML 1.x documents"),
                         "remove the `%YAML` line",
                         Mark::at(&marker, 5),
+                    ));
+                }
+                TokenType::Tag(..) => {
+                    let end = tag_end(text, offset);
+                    if let Some(indicator) = text[end..].chars().next().filter(|&c| is_flow_indicator(c)) {
+                        facts.errors.push(tag_before_flow_indicator(
+                            &text[offset..end],
+                            indicator,
+                            key.as_deref(),
+                            Mark::at(&marker, text[offset..end].chars().count()),
+                        ));
+                    }
+                }
+                TokenType::Anchor(ref name) | TokenType::Alias(ref name)
+                    if text
+                        .get(offset + 1 + name.len()..)
+                        .is_some_and(|after| after.starts_with(['[', '{'])) =>
+                {
+                    let sigil = if matches!(token, TokenType::Anchor(_)) { '&' } else { '*' };
+                    let indicator = &text[offset + 1 + name.len()..][..1];
+                    facts.errors.push(YamlError::slime(
+                        format!(
+                            "`{sigil}{name}` is written directly before `{indicator}`: YAML 1.2 reads it as the anchor of what follows, and {SLIME_READER} refuses the file (it needs a space there)"
+                        ),
+                        format!("put a space after it: `{sigil}{name} {indicator}`"),
+                        Mark::at(&marker, name.chars().count() + 1),
                     ));
                 }
                 TokenType::Anchor(name) | TokenType::Alias(name) if !is_pyyaml_anchor_name(&name) => {
@@ -401,21 +493,50 @@ impl TokenFacts {
                             }
                         }
                     }
-                    last_scalar = Some((marker, style));
+                    let only_breaks = value.bytes().all(|b| b == b'\n');
+                    let chomping = block_chomping(text.get(header_from..).unwrap_or(""));
+                    last_scalar = Some((marker, style, offset, only_breaks, chomping));
+                    last_scalar_text = Some(value);
                 }
                 TokenType::StreamEnd => {
-                    if let Some((marker, TScalarStyle::Literal | TScalarStyle::Folded)) = last_scalar {
-                        match scanner_added_final_break(text, marker.col()) {
-                            EofBlock::Fine => {}
-                            EofBlock::AddedBreak => facts.eof_block_scalar = Some((marker.line(), marker.col())),
-                            EofBlock::BlankLine => facts.errors.push(YamlError::slime(
-                                format!(
-                                    "the file ends in a line of spaces inside a block scalar: YAML 1.2 ends the value with a line break there, {SLIME_READER} does not"
-                                ),
-                                "end the file with a line break, or remove the trailing spaces",
-                                mark_of_offset(text, text.len()),
-                            )),
-                        }
+                    if let Some((
+                        marker,
+                        TScalarStyle::Literal | TScalarStyle::Folded,
+                        start,
+                        only_breaks,
+                        chomping,
+                    )) = last_scalar
+                    {
+                        let at = (marker.line(), marker.col());
+                        // A block scalar without content that the text ends
+                        // in: its token starts at the header (`|`, `>`).
+                        let ending = if only_breaks && text[start..].starts_with(['|', '>']) {
+                            match empty_block_scalar_at_end(&text[start..]) {
+                                Some(value) => EofBlock::Empty(value),
+                                None => EofBlock::BlankLine,
+                            }
+                        } else {
+                            scanner_added_final_break(text, marker.col(), chomping)
+                        };
+                        let value = match ending {
+                            EofBlock::Fine => None,
+                            EofBlock::AddedBreak => Some(EofBlockValue::DropAddedBreak),
+                            EofBlock::BlankLast => {
+                                Some(EofBlockValue::TrimBreaks { keep_one: chomping == Chomping::Clip })
+                            }
+                            EofBlock::Empty(value) => Some(EofBlockValue::Empty(value)),
+                            EofBlock::BlankLine => {
+                                facts.errors.push(YamlError::slime(
+                                    format!(
+                                        "the file ends in a line of spaces inside a block scalar: YAML 1.2 ends the value with a line break there, {SLIME_READER} does not"
+                                    ),
+                                    "end the file with a line break, or remove the trailing spaces",
+                                    mark_of_offset(text, text.len()),
+                                ));
+                                None
+                            }
+                        };
+                        facts.eof_block_scalar = value.map(|value| EofBlockFix { at, value });
                     }
                 }
                 _ => {}
@@ -438,10 +559,10 @@ impl TokenFacts {
 
 /// Whether the token scan could find anything in `text`: it needs a
 /// directive (`%`), an anchor or alias (`&`, `*`), a tab, a block scalar
-/// (`|`, `>`), an explicit key (`?`), or a flow collection with a plain
-/// scalar starting with `:` (a `:` followed by neither a space nor a flow
-/// indicator: `[:a]`). A `:` after text (`http://`) may trigger a needless
-/// scan, never a missed one.
+/// (`|`, `>`), an explicit key (`?`), or a flow collection with a tag (`!`,
+/// which may stand before a flow indicator) or a plain scalar starting with
+/// `:` (a `:` followed by neither a space nor a flow indicator: `[:a]`). A
+/// `:` after text (`http://`) may trigger a needless scan, never a missed one.
 fn may_hide_facts(text: &str) -> bool {
     let bytes = text.as_bytes();
     if bytes.iter().any(|b| matches!(b, b'%' | b'&' | b'*' | b'\t' | b'|' | b'>' | b'?')) {
@@ -449,9 +570,10 @@ fn may_hide_facts(text: &str) -> bool {
     }
     let has_flow = bytes.iter().any(|b| matches!(b, b'[' | b'{'));
     has_flow
-        && bytes.windows(2).any(|pair| {
-            pair[0] == b':' && !matches!(pair[1], b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}')
-        })
+        && (bytes.contains(&b'!')
+            || bytes.windows(2).any(|pair| {
+                pair[0] == b':' && !matches!(pair[1], b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}')
+            }))
 }
 
 /// Byte offsets of line starts, to turn the scanner's (line, column) into a
@@ -506,6 +628,77 @@ fn is_pyyaml_anchor_name(name: &str) -> bool {
     !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// `,`, `[`, `]`, `{`, `}`.
+fn is_flow_indicator(c: char) -> bool {
+    matches!(c, ',' | '[' | ']' | '{' | '}')
+}
+
+/// The byte just past the tag that starts at `start` (a `!`), as yaml-rust2
+/// reads it: `!<...>`, or URI characters up to a flow indicator.
+fn tag_end(text: &str, start: usize) -> usize {
+    let rest = &text[start..];
+    if rest.starts_with("!<") {
+        return rest.find('>').map_or(text.len(), |i| start + i + 1);
+    }
+    let is_tag_char =
+        |c: char| c.is_ascii_alphanumeric() || ("-#;/?:@&=+$_.!~*'()%".contains(c) && !is_flow_indicator(c));
+    start + rest.find(|c: char| !is_tag_char(c)).unwrap_or(rest.len())
+}
+
+/// A tag directly before a flow indicator (`{save: !!str}`): YAML 1.2 ends
+/// the tag there; PyYAML needs a space after a tag and reads `,`, `[` and
+/// `]` as part of one, so it refuses the file.
+fn tag_before_flow_indicator(tag: &str, indicator: char, key: Option<&str>, mark: Mark) -> YamlError {
+    let why = match indicator {
+        ',' | '[' | ']' => format!("it reads `{tag}{indicator}` as the start of a tag"),
+        _ => "it needs a space after a tag".to_string(),
+    };
+    let (reading, help) = if matches!(indicator, '[' | '{') {
+        (
+            "it as the tag of what follows".to_string(),
+            format!("put a space after the tag: `{tag} {indicator}`"),
+        )
+    } else {
+        let empty = match key {
+            Some(key) => format!("`{key}: \"\"` (or `{key}: !!str \"\"`)"),
+            None => "`\"\"` (or `!!str \"\"`)".to_string(),
+        };
+        (
+            "an empty value with that tag".to_string(),
+            format!("write the value after the tag and a space; an empty string is {empty}"),
+        )
+    };
+    YamlError::slime(
+        format!(
+            "the tag `{tag}` is written directly before `{indicator}`: YAML 1.2 reads {reading}, and {SLIME_READER} refuses the file ({why})"
+        ),
+        help,
+        mark,
+    )
+}
+
+/// The value of a block scalar without content that ends the text, from its
+/// header (`text` starts at the `|` or `>`): empty, or with keep chomping
+/// (`|+`) one line break per blank line after the header's line. The YAML
+/// spec and PyYAML read it so; yaml-rust2 gives `\n` where the header's line
+/// break is the last one. `None` where the readers differ: a kept scalar
+/// whose text ends in a line of spaces without a line break (the
+/// yaml-test-suite, JEF9, counts a line break there, PyYAML does not).
+fn empty_block_scalar_at_end(text: &str) -> Option<String> {
+    if block_chomping(text) != Chomping::Keep {
+        return Some(String::new());
+    }
+    let header_len = text.find(['\n', '\r']).unwrap_or(text.len());
+    let rest = &text[header_len..];
+    let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix(['\n', '\r'])).unwrap_or(rest);
+    let last_line = &rest[rest.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
+    if !last_line.is_empty() {
+        return None;
+    }
+    let lone_returns = rest.match_indices('\r').filter(|(i, _)| !rest[i + 1..].starts_with('\n')).count();
+    Some("\n".repeat(rest.matches('\n').count() + lone_returns))
+}
+
 /// The byte just past the closing quote of the quoted scalar opening at `start`.
 fn quoted_end(text: &str, start: usize, quote: char) -> Option<usize> {
     let rest = text.get(start..)?;
@@ -557,7 +750,7 @@ fn first_refused_tab(text: &str, tab_ok: &[(usize, usize)]) -> Option<usize> {
 /// text ends inside the scalar, without a final line break, at least as far
 /// right as the scalar's indentation. The YAML spec (and PyYAML) keep only
 /// the breaks written.
-fn scanner_added_final_break(text: &str, indent: usize) -> EofBlock {
+fn scanner_added_final_break(text: &str, indent: usize, chomping: Chomping) -> EofBlock {
     if text.ends_with(['\n', '\r']) {
         return EofBlock::Fine;
     }
@@ -565,10 +758,15 @@ fn scanner_added_final_break(text: &str, indent: usize) -> EofBlock {
     let last_indent = last_line.len() - last_line.trim_start_matches(' ').len();
     if last_line.trim().is_empty() {
         // Blank: the scanner is still in the scalar only this far right.
-        if last_line.chars().count() >= indent.max(1) {
-            EofBlock::BlankLine
-        } else {
+        let spaces = last_line.chars().count();
+        if spaces < indent.max(1) {
             EofBlock::Fine
+        } else if spaces == indent && chomping != Chomping::Keep {
+            // A blank line of the scalar: clip and strip drop it, whether or
+            // not it ends in a line break.
+            EofBlock::BlankLast
+        } else {
+            EofBlock::BlankLine
         }
     } else if last_indent >= indent.max(1) || !last_line.trim_start().starts_with('#') {
         // Content of the scalar (a comment left of it would end it).
@@ -584,6 +782,11 @@ enum EofBlock {
     Fine,
     /// Its last content line has no line break, and yaml-rust2 added one.
     AddedBreak,
+    /// It has no content; its value, as the YAML spec and PyYAML read it.
+    Empty(String),
+    /// The text ends in a line of only the scalar's indentation, and clip or
+    /// strip chomping drops the trailing lines; yaml-rust2 may keep a break.
+    BlankLast,
     /// The text ends in a line of spaces at least as indented as the scalar:
     /// the yaml-test-suite (L24T, JEF9) counts a line break there, PyYAML
     /// does not.
@@ -603,8 +806,8 @@ struct Builder {
     documents: usize,
     document: Option<Node>,
     errors: Vec<YamlError>,
-    /// (line, column) of the block scalar that needs its added break removed.
-    eof_block_scalar: Option<(usize, usize)>,
+    /// The block scalar the text ends in, when its value needs mending.
+    eof_block_scalar: Option<EofBlockFix>,
 }
 
 impl Builder {
@@ -642,11 +845,24 @@ impl Builder {
                 self.push(node, 0)?;
             }
             Event::Scalar(mut text, style, anchor, tag) => {
-                if matches!(style, TScalarStyle::Literal | TScalarStyle::Folded)
-                    && self.eof_block_scalar == Some((marker.line(), marker.col()))
-                    && text.ends_with('\n')
-                {
-                    text.pop();
+                if let Some(fix) = self.eof_block_scalar.as_ref().filter(|fix| {
+                    matches!(style, TScalarStyle::Literal | TScalarStyle::Folded)
+                        && fix.at == (marker.line(), marker.col())
+                }) {
+                    match &fix.value {
+                        EofBlockValue::DropAddedBreak => {
+                            if text.ends_with('\n') {
+                                text.pop();
+                            }
+                        }
+                        EofBlockValue::Empty(value) => text.clone_from(value),
+                        EofBlockValue::TrimBreaks { keep_one } => {
+                            text.truncate(text.trim_end_matches('\n').len());
+                            if *keep_one {
+                                text.push('\n');
+                            }
+                        }
+                    }
                 }
                 let len = scalar_width(&text, style);
                 let mark = Mark::at(marker, len);
@@ -1429,12 +1645,17 @@ mod tests {
             ("a: |\n  x\n# c", "x\n"),
             ("a: |-\n  x", "x"),
             ("a: |\n  x\n", "x\n"),
+            // A last line of only the indentation: clip and strip drop it.
+            ("a: |\n  x\n  ", "x\n"),
+            ("a: >-\n  x\n\n  ", "x"),
+            ("a: |2\n  x\n  ", "x\n"),
         ];
         for (text, want) in cases {
             assert_eq!(map_of(text), [("a".into(), Value::String(want.into()))], "{text:?}");
         }
-        // A last line of spaces: a line break to YAML 1.2, none to PyYAML.
-        for text in ["a: |\n  x\n  ", "a: |\n  x\n    "] {
+        // A last line of spaces a kept scalar keeps, or further right than
+        // its indentation: a line break to YAML 1.2, none to PyYAML.
+        for text in ["a: |+\n  x\n  ", "a: |\n  x\n    ", "a: |+\n  "] {
             let errors = parse(text).unwrap_err();
             assert_eq!(errors[0].kind, YamlErrorKind::RefusedBySlime, "{text:?}");
         }

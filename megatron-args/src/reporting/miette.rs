@@ -3,10 +3,14 @@
 //! help, the file's text and name), for programs that report through miette.
 //!
 //! A [`Problem`]'s `Display` is its one-line message, so miette draws it from
-//! these parts. An [`Error`]'s `Display` is already the whole report; as a
-//! diagnostic it is the container of its problems ([`Diagnostic::related`]).
+//! these parts. An [`Error`]'s `Display` is already the whole report, so an
+//! error is not a diagnostic itself (miette would print its report as the
+//! message, then each problem again): it converts into a [`miette::Report`]
+//! of its problem, or of a container of its problems (`N problems found`,
+//! [`Diagnostic::related`]), each shown once. `?` into `miette::Result` uses
+//! this conversion.
 
-use std::fmt::Display;
+use std::fmt::{self, Display};
 
 use miette::{
     Diagnostic, LabeledSpan, MietteError, MietteSpanContents, Severity, SourceCode, SourceSpan, SpanContents,
@@ -64,13 +68,38 @@ impl Diagnostic for Problem {
     }
 }
 
-impl Diagnostic for Error {
+impl From<Error> for miette::Report {
+    /// The report of the error's problem, or of its problems under
+    /// `N problems found`: each problem once, drawn by miette from its parts.
+    fn from(error: Error) -> Self {
+        let mut problems = error.into_problems();
+        if problems.len() == 1 {
+            miette::Report::new(problems.remove(0))
+        } else {
+            miette::Report::new(Problems(problems))
+        }
+    }
+}
+
+/// Several problems as one diagnostic: the count, then each problem.
+#[derive(Debug)]
+struct Problems(Vec<Problem>);
+
+impl Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} problems found", self.0.len())
+    }
+}
+
+impl std::error::Error for Problems {}
+
+impl Diagnostic for Problems {
     fn severity(&self) -> Option<Severity> {
         Some(Severity::Error)
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        Some(Box::new(self.problems().iter().map(|p| p as &dyn Diagnostic)))
+        Some(Box::new(self.0.iter().map(|p| p as &dyn Diagnostic)))
     }
 }
 
@@ -124,11 +153,67 @@ mod tests {
         assert!(out.contains("diagnostic help: keep one"), "{out}");
     }
 
+    fn unknown_key() -> Problem {
+        let source = Source::new("roles.yaml", "megatron:\n  - role: critic\n    overrides: {lrr: 1}\n");
+        Problem::new(
+            ProblemKind::UnknownKey { key: "lrr".into(), suggestions: vec!["lr".into()] },
+            "unknown argument `lrr`",
+            Some(Location::new(source, 3, 17, 3)),
+            Some("did you mean `lr`?".to_string()),
+        )
+    }
+
+    fn narrated(report: &miette::Report) -> String {
+        let mut out = String::new();
+        miette::NarratableReportHandler::new().render_report(&mut out, report.as_ref()).unwrap();
+        out
+    }
+
     #[test]
-    fn error_relates_every_problem() {
-        let error = Error::new(vec![duplicate_key(), duplicate_key()]);
-        assert_eq!(error.related().unwrap().count(), 2);
-        let report = miette::Report::new(error.clone());
-        assert_eq!(report.to_string(), error.to_string());
+    fn an_error_of_several_problems_reports_each_once_under_their_count() {
+        let report = miette::Report::from(Error::new(vec![duplicate_key(), unknown_key()]));
+        assert_eq!(report.to_string(), "2 problems found");
+        assert_eq!(report.related().unwrap().count(), 2);
+        let out = narrated(&report);
+        assert!(out.starts_with("2 problems found\n"), "{out}");
+        for (text, times) in [
+            ("the key `lr` appears twice", 1),
+            ("unknown argument `lrr`", 1),
+            ("diagnostic help: keep one", 1),
+            ("diagnostic help: did you mean `lr`?", 1),
+            ("label at line 3, columns 17 to 18: first given here", 1),
+            ("snippet line 3:     overrides: {lrr: 1}", 1),
+            // The text report (`Display` of the error) is not in it.
+            ("-->", 0),
+            ("problems found", 1),
+        ] {
+            assert_eq!(out.matches(text).count(), times, "{text:?} in:\n{out}");
+        }
+    }
+
+    #[test]
+    fn an_error_of_one_problem_is_that_problems_report() {
+        let error = Error::from(unknown_key());
+        let report = miette::Report::from(error);
+        assert_eq!(report.to_string(), "unknown argument `lrr`");
+        assert!(report.related().is_none());
+        let out = narrated(&report);
+        assert_eq!(out.matches("unknown argument `lrr`").count(), 1, "{out}");
+        assert!(out.contains("label at line 3, columns 17 to 19"), "{out}");
+        assert!(out.contains("diagnostic help: did you mean `lr`?"), "{out}");
+    }
+
+    #[test]
+    fn question_mark_converts_an_error_into_a_miette_report() {
+        fn load() -> Result<(), Error> {
+            Err(Error::new(vec![unknown_key(), duplicate_key()]))
+        }
+        fn main_like() -> miette::Result<()> {
+            load()?;
+            Ok(())
+        }
+        let report = main_like().unwrap_err();
+        assert_eq!(report.to_string(), "2 problems found");
+        assert_eq!(narrated(&report).matches("unknown argument `lrr`").count(), 1);
     }
 }

@@ -286,9 +286,15 @@ impl fmt::Display for Error {
 }
 
 impl fmt::Debug for Error {
-    /// The report, as `Display` prints it (what `main` prints for an `Err`).
+    /// What `main` prints after Rust's `Error: ` for an `Err`: the report
+    /// without its first `error: `, which that prefix already says. `{:#?}`
+    /// shows the problems as data.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
+        if f.alternate() {
+            return f.debug_struct("Error").field("problems", &self.problems()).finish();
+        }
+        let report = self.render(Styling::Plain);
+        f.write_str(report.strip_prefix("error: ").unwrap_or(&report))
     }
 }
 
