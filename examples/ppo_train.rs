@@ -36,11 +36,12 @@ use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
 use clap::{CommandFactory, FromArgMatches, Parser};
-use megatron_args::{MegatronArgs, PpoRole, Provenance, Resolved, Role, RoleConfig, Styling};
+use megatron_args::{CommandLine, MegatronArgs, PpoRole, Provenance, Resolved, Role, RoleConfig, Styling};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 // Generated from the table of upstream arguments (scripts/gen_ppo_args.py);
@@ -50,6 +51,10 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 mod args;
 
 pub use args::*;
+
+// Upstream's derived defaults and cross-field checks, run per role.
+#[path = "ppo_train/rules.rs"]
+mod rules;
 
 /// The command line: the training arguments, plus how to print the result.
 #[derive(Parser, Debug)]
@@ -127,6 +132,10 @@ fn main() -> ExitCode {
 
 fn run(argv: Vec<OsString>) -> ExitCode {
     let timings = Timings::from_env();
+    // The words as given, for reports that point at a command-line value;
+    // the program by its name, not its path.
+    let program = argv.first().map(|p| Path::new(p).file_name().unwrap_or(p).to_os_string());
+    let command_line = CommandLine::new(program.into_iter().chain(argv.iter().skip(1).cloned()));
     // Help and version print to stdout and exit 0; a bad command line prints
     // clap's message to stderr and exits 2.
     let cli = parse_command_line(argv).unwrap_or_else(|error| error.exit());
@@ -150,7 +159,8 @@ fn run(argv: Vec<OsString>) -> ExitCode {
         None => Ok(RoleConfig::empty()),
     };
     timings.lap("load");
-    let resolved = config.and_then(|config| config.resolve(args, &active_roles(args)));
+    let resolved =
+        config.and_then(|config| config.resolve_with_command_line(args, &command_line, &active_roles(args)));
     timings.lap("resolve");
     let resolved = match resolved {
         Ok(resolved) => resolved,

@@ -595,8 +595,11 @@ def render_mod(groups, variant):
             "/// argparse's habits: a repeated flag keeps its last value, a repeated list",
             "/// flag replaces the list, negative numbers are values.",
             f"#[derive({derives})]",
-            "#[command(args_override_self = true, allow_negative_numbers = true)]",
-            "pub struct TrainArgs {"]
+            "#[command(args_override_self = true, allow_negative_numbers = true)]"]
+    if variant == "megatron":
+        # Upstream's derived defaults and cross-field checks, per role (examples/ppo_train/rules.rs).
+        out.append("#[megatron(derive_with = super::rules::derive, check = super::rules::check)]")
+    out += ["pub struct TrainArgs {"]
     for i, group in enumerate(groups):
         if i:
             out.append("")

@@ -13,8 +13,16 @@ both, and sorts each file into one kind:
   slime-refuses-we-accept   slime's reader fails and the trainer loads it      (FAIL)
   we-refuse-slime-reads     the trainer refuses a file slime reads             (reported)
   different-values          both load it, some argument differs               (FAIL)
-  deliberate                a difference SPEC 2.9 / 3.6 / 4.2 chooses on purpose
+  deliberate                a difference SPEC 2.9 / 3.6 / 4.2 / 4.7 chooses on purpose
   agreement                 both refuse, or both load it to the same values
+
+SPEC 4.7's differences: the trainer derives values per role after the
+overrides (`eps_clip_high` from a role's own `eps_clip`), where slime keeps
+the value it derived once from the command line (stale for that role); and it
+refuses a file whose overrides break a relation between arguments (a
+cross-field check), which slime never re-checks after the overrides. Both are
+deliberate: a derived value is recognised by its provenance in the trainer's
+text output (`derived from ...`), a broken relation by its report.
 
 It exits 1 when a file of a FAIL kind exists (unless --no-fail). Field names
 and types come from the trainer itself (`--print-schema`, and `--format json`
@@ -119,6 +127,30 @@ def slime_roles(path, base):
 
 
 # ---------------------------------------------------------------- our side
+
+def derived_fields(binary, path):
+    """{role: {argument}} whose value the trainer derived for the role (its
+    text output, SPEC 6.4, shows them with `derived from ...`)."""
+    proc = subprocess.run(
+        [binary, *TRAINER_FLAGS, "--megatron-config-path", path],
+        capture_output=True, text=True, errors="replace", timeout=60, check=False,
+    )
+    derived, role = {}, None
+    for line in proc.stdout.splitlines():
+        heading = re.match(r"^(\w+): ", line)
+        if heading:
+            role = heading.group(1)
+            continue
+        row = re.match(r"^  (\w+)\s+= .*\(derived from [^)]*\)$", line)
+        if row and role:
+            derived.setdefault(role, set()).add(row.group(1))
+    return derived
+
+
+# A relation between arguments that a role's overrides break (SPEC 4.7): the
+# trainer's report ends with the roles, `(role `actor`)`.
+RELATION_REPORT = re.compile(r"^error: .* \(roles? `[^`]+`(, `[^`]+`)*\)$")
+
 
 def run_trainer(binary, path):
     """(status, roles or first error line)."""
@@ -561,8 +593,12 @@ def classify_file(path, binary, base, fields):
     if status == "refused":
         if non_finite_numbers(raws):
             return "deliberate", ".inf/.nan for a number (SPEC 2.9)"
+        if RELATION_REPORT.match(ours):
+            return "deliberate", "a relation between arguments broken by a role's overrides, " \
+                "which slime never re-checks (SPEC 4.7)"
         return "we-refuse-slime-reads", ours
     reasons = []
+    derived = None
     for role in ROLES:
         if role not in ours:
             return "different-values", f"role {role} missing from the trainer's output"
@@ -572,6 +608,11 @@ def classify_file(path, binary, base, fields):
                 continue
             kind = fields.get(name, "other")
             why = explain(name, kind, raws[role].get(name), slime_value, value)
+            if why is None:
+                if derived is None:
+                    derived = derived_fields(binary, path)
+                if name in derived.get(role, ()):
+                    why = "derived per role from the role's own values; slime's is stale (SPEC 4.7)"
             if why is None:
                 return "different-values", f"{role}.{name}: slime {slime_value!r}, trainer {value!r}"
             reasons.append(why)

@@ -257,6 +257,9 @@ fn critic_specialization_applies_without_a_file() {
         "--kl-coef",
         "0.1",
         "--use-opd",
+        // slime refuses `--use-opd` without a teacher (SPEC 6.7).
+        "--opd-type",
+        "sglang",
         "--custom-advantage-function-path",
         "my_pkg.advantage",
         "--disable-param-buffers-cpu-backup",

@@ -10,7 +10,7 @@ use syn::{Attribute, Expr, Ident, LitStr, Path};
 use crate::clap_attr::{ClapField, ClapStruct};
 use crate::ctxt::Ctxt;
 
-const STRUCT_KEYS: &str = "`roles`, `crate`";
+const STRUCT_KEYS: &str = "`roles`, `crate`, `derive_with`, `check`";
 const FIELD_KEYS: &str = "`topology`, `placement`, `skip`, `rename`, `alias`, `flatten`, \
      `role_default`, `role_forced`, `validate`, `value_enum`, `from_str`";
 const ROLE_ENUM_KEYS: &str = "`crate`";
@@ -21,6 +21,10 @@ const ROLE_VARIANT_KEYS: &str = "`rename`, `topology_group`";
 pub struct StructAttrs {
     pub krate: Option<Path>,
     pub roles: Option<Path>,
+    /// `derive_with = path`, in order (may be repeated).
+    pub derive_with: Vec<Path>,
+    /// `check = path`, in order (may be repeated).
+    pub check: Vec<Path>,
     /// What clap's own attributes say.
     pub clap: ClapStruct,
 }
@@ -74,6 +78,10 @@ impl StructAttrs {
                         set_once(cx, &meta, &mut out.krate, parse_path_value(&meta)?);
                     } else if meta.path.is_ident("roles") {
                         set_once(cx, &meta, &mut out.roles, parse_path_value(&meta)?);
+                    } else if meta.path.is_ident("derive_with") {
+                        out.derive_with.push(parse_path_value(&meta)?);
+                    } else if meta.path.is_ident("check") {
+                        out.check.push(parse_path_value(&meta)?);
                     } else {
                         unknown_key(cx, &meta, "megatron", STRUCT_KEYS, "on the struct")?;
                     }

@@ -53,6 +53,12 @@ use syn::{parse_macro_input, DeriveInput};
 ///   `megatron_args::PpoRole`).
 /// - `#[megatron(crate = "path")]`: the path of `megatron_args` in generated
 ///   code, for crates that re-export it.
+/// - `#[megatron(derive_with = path)]`: a derivation
+///   `fn(&mut megatron_args::Derivation<'_, Self>)` that fills derived values
+///   per role; `#[megatron(check = path)]`: a cross-field check
+///   `fn(&mut megatron_args::Checks<'_, Self>)` that reports broken relations
+///   naming the arguments involved. Both may be repeated and run in order,
+///   for every role, after its specialization and overrides.
 ///
 /// clap's own attributes are read as clap_derive reads them, so a clap struct
 /// needs nothing repeated:

@@ -134,6 +134,7 @@ use megatron_args::MegatronArgs;
 /// flag replaces the list, negative numbers are values.
 #[derive(clap::Parser, MegatronArgs, Clone, Debug, PartialEq)]
 #[command(args_override_self = true, allow_negative_numbers = true)]
+#[megatron(derive_with = super::rules::derive, check = super::rules::check)]
 pub struct TrainArgs {
     /// slime: algo.
     #[command(flatten)]

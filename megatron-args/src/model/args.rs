@@ -10,6 +10,7 @@ use std::fmt::Debug;
 use crate::model::error::{Error, Problem, ProblemKind};
 use crate::model::field::FieldInfo;
 use crate::model::per_type::per_type;
+use crate::model::relations::{self, Origin};
 use crate::model::role::Role;
 use crate::model::rules::{self, Nowhere};
 use crate::model::suggest;
@@ -323,10 +324,25 @@ pub unsafe trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
             }
         }
         if problems.is_empty() {
-            problems = rules::validate(role, &applied, |field| {
-                let from = if from_overrides[field] { "typed overrides" } else { "the arguments" };
-                (None, from.to_string())
-            });
+            // Derived and checked as a role of a file is: what the role gave
+            // (its overrides, its `role_default` / `role_forced`) is kept.
+            let role_value =
+                |field: usize| schema.role_values.iter().any(|rv| rv.role == role && rv.field == field);
+            let explicit = |field: usize| from_overrides[field] || role_value(field);
+            let derived = relations::derive(role, &mut applied, &explicit);
+            let from = |field: usize| match derived.iter().find(|(f, _)| *f == field) {
+                Some((_, from)) => format!("derived from {}", from.join(", ")),
+                None if from_overrides[field] => "typed overrides".to_string(),
+                None => "the arguments".to_string(),
+            };
+            problems = rules::validate(role, &applied, |field| (None, from(field)));
+            for broken in relations::check(role, &applied) {
+                problems.push(broken.to_problem(&[role], &applied, |field| Origin {
+                    location: None,
+                    in_file: false,
+                    from: from(field),
+                }));
+            }
         }
         if !problems.is_empty() {
             return Err(Error::new(problems));

@@ -311,6 +311,14 @@ pub enum ProblemKind {
         /// The role.
         role: String,
     },
+    /// A relation between arguments that a role's values break, reported by
+    /// the struct's checks (`#[megatron(check = path)]`).
+    Relation {
+        /// The arguments involved, as the check named them.
+        keys: Vec<String>,
+        /// The roles whose values break it.
+        roles: Vec<String>,
+    },
     /// The argument struct's definition has a mistake the derive cannot see
     /// (an argument name repeated through `flatten`).
     Definition,

@@ -12,6 +12,7 @@ pub(crate) mod diagnostic;
 pub(crate) mod error;
 pub(crate) mod field;
 pub(crate) mod per_type;
+pub(crate) mod relations;
 pub(crate) mod role;
 pub(crate) mod rules;
 pub(crate) mod subcommand;

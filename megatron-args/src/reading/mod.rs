@@ -2,5 +2,6 @@
 //! that sees the YAML library) and checked against the argument struct
 //! ([`config::RoleConfig`]). Imports only the model.
 
+pub(crate) mod command_line;
 pub(crate) mod config;
 pub(crate) mod yaml;

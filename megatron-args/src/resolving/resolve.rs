@@ -1,6 +1,7 @@
 //! Resolution: baseline, then role specialization, then the file's
-//! overrides, then each role's checks (field validators, clap's relations
-//! between arguments), then the checks across roles (topology agreement).
+//! overrides, then the struct's derivations, then each role's checks (field
+//! validators, clap's relations between arguments, the struct's cross-field
+//! checks), then the checks across roles (topology agreement).
 //! The baseline is only read; a failed resolution returns no role arguments.
 
 use std::collections::BTreeMap;
@@ -10,9 +11,11 @@ use crate::model::args::MegatronArgs;
 use crate::model::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::model::error::{Error, Location, Problem, ProblemKind};
 use crate::model::field::{FieldClass, FieldInfo, RoleValueKind};
+use crate::model::relations::{self, Broken, Origin};
 use crate::model::role::Role;
 use crate::model::rules;
 use crate::model::value::Value;
+use crate::reading::command_line::CommandLine;
 use crate::reading::config::RoleConfig;
 #[cfg(feature = "clap")]
 use crate::resolving::clap_relations;
@@ -33,6 +36,12 @@ pub enum Provenance {
     File(Location),
     /// Typed overrides from Rust ([`RoleConfig::from_overrides`]).
     Overrides,
+    /// Filled by the struct's derivation (`#[megatron(derive_with = path)]`)
+    /// from the arguments `from`, because the role did not give it.
+    Derived {
+        /// The arguments it was derived from (`hidden_size`).
+        from: Vec<&'static str>,
+    },
 }
 
 impl std::fmt::Display for Provenance {
@@ -43,6 +52,7 @@ impl std::fmt::Display for Provenance {
             Provenance::RoleForced => f.write_str("role forced"),
             Provenance::File(at) => write!(f, "{}:{}", at.origin(), at.line()),
             Provenance::Overrides => f.write_str("typed overrides"),
+            Provenance::Derived { from } => write!(f, "derived from {}", from.join(", ")),
         }
     }
 }
@@ -198,6 +208,8 @@ impl<A: MegatronArgs> Resolved<A> {
     }
 
     /// The arguments of `role` that differ from the baseline, in field order.
+    /// A value derived only from command-line values is what the command
+    /// line means for every role, not a change of the role, and is left out.
     pub fn changes(&self, role: A::Role) -> Vec<Change> {
         let Some(resolved) = self.role(role) else { return Vec::new() };
         let schema = A::__schema();
@@ -206,6 +218,9 @@ impl<A: MegatronArgs> Resolved<A> {
             .iter()
             .zip(&schema.access)
             .filter_map(|(info, access)| {
+                if follows_command_line::<A>(&resolved.provenance, info.index, schema.infos.len()) {
+                    return None;
+                }
                 let value = (access.get)(&resolved.args);
                 let baseline = (access.get)(&self.baseline);
                 (value != baseline).then(|| Change {
@@ -216,6 +231,24 @@ impl<A: MegatronArgs> Resolved<A> {
                 })
             })
             .collect()
+    }
+}
+
+/// Whether the value of `field` follows from the command line alone: given
+/// there, or derived from values that are (`depth` bounds a cycle of
+/// derivations).
+fn follows_command_line<A: MegatronArgs>(provenance: &[Provenance], field: usize, depth: usize) -> bool {
+    match &provenance[field] {
+        Provenance::Baseline => true,
+        Provenance::Derived { from } => {
+            depth > 0
+                && from.iter().all(|name| {
+                    A::__schema()
+                        .index_of(name)
+                        .is_some_and(|i| follows_command_line::<A>(provenance, i, depth - 1))
+                })
+        }
+        _ => false,
     }
 }
 
@@ -303,6 +336,58 @@ impl<A: MegatronArgs> RoleConfig<A> {
     /// # Ok::<(), megatron_args::Error>(())
     /// ```
     pub fn resolve(&self, baseline: &A, active: &[A::Role]) -> Result<Resolved<A>, Error> {
+        self.resolve_roles(baseline, None, active)
+    }
+
+    /// [`RoleConfig::resolve`], with the command line `baseline` was parsed
+    /// from, so that a problem involving a command-line value (a relation
+    /// that a file value breaks with it) shows it as a labelled span
+    /// (`--kl-coef 0.1`) rather than a note.
+    ///
+    /// ```
+    /// use clap::Parser;
+    /// use megatron_args::{Checks, CommandLine, MegatronArgs, PpoRole, RoleConfig};
+    ///
+    /// #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    /// #[megatron(check = save_needs_save)]
+    /// struct Args {
+    ///     #[arg(long)]
+    ///     save: Option<String>,
+    ///     #[arg(long)]
+    ///     save_interval: Option<u64>,
+    /// }
+    ///
+    /// fn save_needs_save(c: &mut Checks<'_, Args>) {
+    ///     if c.args().save_interval.is_some() && c.args().save.is_none() {
+    ///         c.report(&["save_interval", "save"], "`save_interval` needs `save`");
+    ///     }
+    /// }
+    ///
+    /// let argv = ["train", "--save-interval", "100", "--save", "/ckpt"];
+    /// let baseline = Args::parse_from(argv);
+    /// let config = RoleConfig::<Args>::from_str("megatron:\n  - role: actor\n    overrides: {save: null}\n", "roles.yaml")?;
+    /// let err = config.resolve_with_command_line(&baseline, &CommandLine::new(argv), &[PpoRole::Actor]).unwrap_err();
+    /// let report = err.to_string();
+    /// assert!(report.contains("roles.yaml:3:23"), "{report}"); // the file value the role changed
+    /// assert!(report.contains("command line:1:7"), "{report}"); // and the other, on the command line
+    /// assert!(report.contains("--save-interval 100"), "{report}");
+    /// # Ok::<(), megatron_args::Error>(())
+    /// ```
+    pub fn resolve_with_command_line(
+        &self,
+        baseline: &A,
+        command_line: &CommandLine,
+        active: &[A::Role],
+    ) -> Result<Resolved<A>, Error> {
+        self.resolve_roles(baseline, Some(command_line), active)
+    }
+
+    fn resolve_roles(
+        &self,
+        baseline: &A,
+        command_line: Option<&CommandLine>,
+        active: &[A::Role],
+    ) -> Result<Resolved<A>, Error> {
         let schema = A::__schema();
         schema.check_definition()?;
         let active: Vec<A::Role> = A::Role::ALL.iter().copied().filter(|r| active.contains(r)).collect();
@@ -322,6 +407,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
         let mut roles = Vec::with_capacity(active.len());
         #[cfg(feature = "clap")]
         let mut relation_check = None;
+        let mut broken: Vec<(Broken, Vec<usize>)> = Vec::new();
         for &role in &active {
             let mut args = baseline.clone();
             let mut provenance = vec![Provenance::Baseline; schema.infos.len()];
@@ -345,6 +431,10 @@ impl<A: MegatronArgs> RoleConfig<A> {
                     }
                 }
             }
+            let explicit = |field: usize| !matches!(provenance[field], Provenance::Baseline);
+            for (field, from) in relations::derive(role, &mut args, &explicit) {
+                provenance[field] = Provenance::Derived { from };
+            }
             problems.extend(rules::validate(role, &args, |field| {
                 let location = match &provenance[field] {
                     Provenance::File(at) => Some(at.clone()),
@@ -362,7 +452,30 @@ impl<A: MegatronArgs> RoleConfig<A> {
                 &args,
                 &provenance,
             ));
+            let role_index = roles.len();
+            for b in relations::check(role, &args) {
+                // The same relation broken by the same values in several
+                // roles (all from the command line, say) is one problem.
+                let same = broken.iter_mut().find(|(other, in_roles)| {
+                    *other == b && {
+                        let first: &RoleArgs<A> = &roles[in_roles[0]];
+                        b.fields().iter().all(|&f| {
+                            first.provenance[f] == provenance[f]
+                                && schema.value(&first.args, f) == schema.value(&args, f)
+                        })
+                    }
+                });
+                match same {
+                    Some((_, in_roles)) => in_roles.push(role_index),
+                    None => broken.push((b, vec![role_index])),
+                }
+            }
             roles.push(RoleArgs { role, args, provenance });
+        }
+        for (b, in_roles) in &broken {
+            let first = &roles[in_roles[0]];
+            let names: Vec<A::Role> = in_roles.iter().map(|&i| roles[i].role).collect();
+            problems.push(b.to_problem(&names, &first.args, |field| origin(first, field, command_line)));
         }
 
         check_topology(&roles, &mut problems, &mut diagnostics);
@@ -373,6 +486,24 @@ impl<A: MegatronArgs> RoleConfig<A> {
             diagnostic.emit();
         }
         Ok(Resolved { baseline: baseline.clone(), roles, diagnostics })
+    }
+}
+
+/// Where the value of `field` came from for `role`, for a broken relation's
+/// report: its place in the file, or on the command line when it is given
+/// there and the command line is known.
+fn origin<A: MegatronArgs>(role: &RoleArgs<A>, field: usize, command_line: Option<&CommandLine>) -> Origin {
+    match &role.provenance[field] {
+        Provenance::File(at) => Origin { location: Some(at.clone()), in_file: true, from: String::new() },
+        Provenance::Baseline => {
+            let located = command_line.and_then(|line| line.locate(&A::__schema().infos[field]));
+            let from = match command_line {
+                Some(_) => "the default: not on the command line",
+                None => "command line",
+            };
+            Origin { location: located, in_file: false, from: from.to_string() }
+        }
+        other => Origin { location: None, in_file: false, from: other.to_string() },
     }
 }
 

@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 use super::MegatronArgs;
 use crate::model::conversion::CodecToken;
 use crate::model::field::{CliArg, FieldInfo, MetadataReader, RoleValueKind};
+use crate::model::relations::{Checks, Derivation};
 use crate::model::role::Role;
 use crate::model::value::{ArgValue, Codec, Plain, TypeMismatch, Value};
 use crate::model::value_checks::ValueChecks;
@@ -25,6 +26,10 @@ use crate::model::value_checks::ValueChecks;
 type Getter<A> = Box<dyn Fn(&A) -> Value + Send + Sync>;
 type Setter<A> = Box<dyn Fn(&mut A, &Value) -> Result<(), TypeMismatch> + Send + Sync>;
 type Validator<A> = Box<dyn Fn(&A) -> Result<(), String> + Send + Sync>;
+/// `#[megatron(derive_with = path)]`.
+pub(crate) type DeriveFn<A> = fn(&mut Derivation<'_, A>);
+/// `#[megatron(check = path)]`.
+pub(crate) type CheckFn<A> = fn(&mut Checks<'_, A>);
 
 /// Typed access to one field, built from its codec.
 pub(crate) struct FieldAccess<A: MegatronArgs> {
@@ -54,6 +59,10 @@ pub struct Schema<A: MegatronArgs> {
     /// The fields of each member (`__member_ptr`): one for an argument, the
     /// group's for a flattened group.
     pub(crate) member_fields: Vec<Range<usize>>,
+    /// The struct's derivations, in declaration order.
+    pub(crate) derivations: Vec<DeriveFn<A>>,
+    /// The struct's cross-field checks, in declaration order.
+    pub(crate) relation_checks: Vec<CheckFn<A>>,
     /// Prepared at first use: it needs the finished table.
     checks: OnceLock<ValueChecks>,
     /// A mistake in the struct's definition that the derive cannot see
@@ -121,6 +130,8 @@ pub struct SchemaBuilder<A: MegatronArgs> {
     positionals: usize,
     metadata: MetadataReader,
     member_fields: Vec<Range<usize>>,
+    derivations: Vec<DeriveFn<A>>,
+    relation_checks: Vec<CheckFn<A>>,
 }
 
 impl<A: MegatronArgs> SchemaBuilder<A> {
@@ -135,7 +146,19 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             positionals: 0,
             metadata: MetadataReader::new(metadata),
             member_fields: Vec::new(),
+            derivations: Vec::new(),
+            relation_checks: Vec::new(),
         }
+    }
+
+    /// `#[megatron(derive_with = path)]` on the struct.
+    pub fn derive_with(&mut self, derive: fn(&mut Derivation<'_, A>)) {
+        self.derivations.push(derive);
+    }
+
+    /// `#[megatron(check = path)]` on the struct.
+    pub fn check(&mut self, check: fn(&mut Checks<'_, A>)) {
+        self.relation_checks.push(check);
     }
 
     /// Numbers the next member, whose fields start at the next field.
@@ -259,6 +282,8 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             by_name,
             role_values: self.role_values,
             member_fields: self.member_fields,
+            derivations: self.derivations,
+            relation_checks: self.relation_checks,
             checks: OnceLock::new(),
             definition_error,
         }
