@@ -24,6 +24,8 @@ pub struct Struct<'a> {
 /// One named field.
 pub struct Field<'a> {
     pub ident: &'a Ident,
+    /// The field's visibility: its setter's.
+    pub vis: &'a Visibility,
     pub ty: &'a Type,
     pub attrs: FieldAttrs,
     pub doc: String,
@@ -92,6 +94,7 @@ impl<'a> Struct<'a> {
             .iter()
             .map(|field| Field {
                 ident: field.ident.as_ref().expect("named field"),
+                vis: &field.vis,
                 ty: &field.ty,
                 attrs: FieldAttrs::from_ast(cx, &field.attrs),
                 doc: attr::doc(&field.attrs),

@@ -5,15 +5,16 @@
 use proc_macro2::{Span, TokenTree};
 use syn::meta::ParseNestedMeta;
 use syn::parse::ParseStream;
+use syn::spanned::Spanned;
 use syn::{Attribute, Expr, Ident, LitStr, Path};
 
 use crate::clap_attr::{ClapField, ClapStruct};
 use crate::ctxt::Ctxt;
 
-const STRUCT_KEYS: &str = "`roles`, `crate`, `derive_with`, `check`";
+const STRUCT_KEYS: &str = "`roles`, `crate`, `overrides`, `derive_with`, `check`";
 const FIELD_KEYS: &str = "`topology`, `placement`, `skip`, `rename`, `alias`, `flatten`, \
      `role_default`, `role_forced`, `validate`, `value_enum`, `from_str`";
-const ROLE_ENUM_KEYS: &str = "`crate`";
+const ROLE_ENUM_KEYS: &str = "`crate`, `no_display`";
 const ROLE_VARIANT_KEYS: &str = "`rename`, `topology_group`";
 
 /// `#[megatron(...)]` on the struct.
@@ -21,6 +22,8 @@ const ROLE_VARIANT_KEYS: &str = "`rename`, `topology_group`";
 pub struct StructAttrs {
     pub krate: Option<Path>,
     pub roles: Option<Path>,
+    /// `overrides = Name`: the generated overrides type's name.
+    pub overrides: Option<Ident>,
     /// `derive_with = path`, in order (may be repeated).
     pub derive_with: Vec<Path>,
     /// `check = path`, in order (may be repeated).
@@ -59,6 +62,8 @@ pub struct RoleValue {
 #[derive(Default)]
 pub struct RoleEnumAttrs {
     pub krate: Option<Path>,
+    /// `no_display`: the enum implements `Display` itself.
+    pub no_display: Option<Span>,
 }
 
 /// `#[role(...)]` on a variant.
@@ -78,6 +83,8 @@ impl StructAttrs {
                         set_once(cx, &meta, &mut out.krate, parse_path_value(&meta)?);
                     } else if meta.path.is_ident("roles") {
                         set_once(cx, &meta, &mut out.roles, parse_path_value(&meta)?);
+                    } else if meta.path.is_ident("overrides") {
+                        set_once(cx, &meta, &mut out.overrides, parse_ident_value(&meta)?);
                     } else if meta.path.is_ident("derive_with") {
                         out.derive_with.push(parse_path_value(&meta)?);
                     } else if meta.path.is_ident("check") {
@@ -204,6 +211,9 @@ impl RoleEnumAttrs {
                 if meta.path.is_ident("crate") {
                     set_once(cx, &meta, &mut out.krate, parse_path_value(&meta)?);
                     Ok(())
+                } else if meta.path.is_ident("no_display") {
+                    set_once(cx, &meta, &mut out.no_display, meta.path.span());
+                    Ok(())
                 } else {
                     unknown_key(cx, &meta, "role", ROLE_ENUM_KEYS, "on the enum")
                 }
@@ -256,6 +266,16 @@ fn parse_path_value(meta: &ParseNestedMeta) -> syn::Result<Path> {
         lit.parse_with(Path::parse_mod_style)
     } else {
         input.call(Path::parse_mod_style)
+    }
+}
+
+/// `key = Name` or `key = "Name"`: an identifier.
+fn parse_ident_value(meta: &ParseNestedMeta) -> syn::Result<Ident> {
+    let input = meta.value()?;
+    if input.peek(LitStr) {
+        input.parse::<LitStr>()?.parse()
+    } else {
+        input.parse()
     }
 }
 

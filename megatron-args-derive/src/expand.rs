@@ -69,7 +69,9 @@ fn expand_struct(s: &Struct) -> TokenStream {
     let roles = s.attrs.roles.as_ref().map_or_else(|| quote!(#krate::PpoRole), ToTokens::to_token_stream);
     let ident = s.ident;
     let vis = s.vis;
-    let overrides = format_ident!("{}Overrides", ident);
+    // `#[megatron(overrides = Name)]`, else `<Struct>Overrides`; either
+    // way with the struct's visibility.
+    let overrides = s.attrs.overrides.clone().unwrap_or_else(|| format_ident!("{}Overrides", ident));
     // Local names of the generated closures, hygienic so that they cannot
     // shadow names in the user's `role_default` expressions.
     let a = Ident::new("a", Span::mixed_site());
@@ -139,7 +141,9 @@ fn expand_struct(s: &Struct) -> TokenStream {
         #[derive(Clone, Default)]
         #vis struct #overrides(#krate::__private::OverrideValues);
 
-        #[allow(non_snake_case)]
+        // A setter has its field's visibility: a private field's is unused
+        // outside its module, and may be unused within it.
+        #[allow(non_snake_case, dead_code)]
         impl #overrides {
             #(#setters)*
         }
@@ -499,15 +503,19 @@ fn setter_names(fields: &[&Field]) -> Vec<Ident> {
 }
 
 /// The setter of member `member`: regular fields and flattened groups.
+/// It has the field's visibility, so that a private field of a public
+/// struct cannot be overridden from outside its module (and a private field
+/// type does not leak into a public signature).
 fn setter(f: &Field, member: usize, name: &Ident, krate: &Path) -> Option<TokenStream> {
     let ty = f.ty;
+    let vis = f.vis;
     if f.kind() == FieldKind::Flatten {
         let doc = format!("Edits the overrides of the flattened group `{}`.", f.unraw());
         let group = quote_spanned!(ty.span()=> <#ty as #krate::MegatronArgs>::Overrides);
         return Some(quote! {
             #[doc = #doc]
             #[must_use]
-            pub fn #name(self, edit: impl ::core::ops::FnOnce(#group) -> #group) -> Self {
+            #vis fn #name(self, edit: impl ::core::ops::FnOnce(#group) -> #group) -> Self {
                 #krate::__private::edit_group(self, #member, edit)
             }
         });
@@ -522,7 +530,7 @@ fn setter(f: &Field, member: usize, name: &Ident, krate: &Path) -> Option<TokenS
     Some(quote! {
         #[doc = #doc]
         #[must_use]
-        pub fn #name(self, value: #ty) -> Self {
+        #vis fn #name(self, value: #ty) -> Self {
             #krate::__private::set_override(self, #member, value)
         }
     })
@@ -546,6 +554,17 @@ fn expand_role(e: &RoleEnum) -> TokenStream {
             }
         }
     });
+    // `Display` is the role's name, unless `#[role(no_display)]`.
+    let display = e.attrs.no_display.is_none().then(|| {
+        quote! {
+            #[automatically_derived]
+            impl ::core::fmt::Display for #ident {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.write_str(#krate::Role::name(*self))
+                }
+            }
+        }
+    });
     quote! {
         #[automatically_derived]
         impl #krate::Role for #ident {
@@ -558,11 +577,6 @@ fn expand_role(e: &RoleEnum) -> TokenStream {
             #topology_group
         }
 
-        #[automatically_derived]
-        impl ::core::fmt::Display for #ident {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(#krate::Role::name(*self))
-            }
-        }
+        #display
     }
 }

@@ -1,7 +1,12 @@
-//! `#[derive(MegatronArgs)]` and `#[derive(Role)]` for `megatron-args`.
+//! `#[derive(MegatronArgs)]` and `#[derive(Role)]` for
+//! [`megatron-args`](https://docs.rs/megatron-args).
 //!
-//! Each derive reads its input into a small model (`ast`, `attr`), checks it
-//! (`valid`), collecting every error, and only then generates code (`expand`).
+//! Use them through `megatron_args`, which re-exports both and whose
+//! version this crate must match exactly; every attribute is explained,
+//! with a runnable example, in
+//! [`megatron_args::attributes`](https://docs.rs/megatron-args/latest/megatron_args/attributes/index.html).
+//! Each derive checks its whole input before generating code, and reports
+//! every mistake it finds at once, at the attribute or field concerned.
 
 #![warn(missing_docs)]
 
@@ -53,6 +58,8 @@ use syn::{parse_macro_input, DeriveInput};
 ///   `megatron_args::PpoRole`).
 /// - `#[megatron(crate = "path")]`: the path of `megatron_args` in generated
 ///   code, for crates that re-export it.
+/// - `#[megatron(overrides = Name)]`: the name of the generated overrides
+///   type (default `<Struct>Overrides`); it has the struct's visibility.
 /// - `#[megatron(derive_with = path)]`: a derivation
 ///   `fn(&mut megatron_args::Derivation<'_, Self>)` that fills derived values
 ///   per role; `#[megatron(check = path)]`: a cross-field check
@@ -72,7 +79,7 @@ use syn::{parse_macro_input, DeriveInput};
 ///   (neither `long` nor `short`), `action = ArgAction::...` (else clap's
 ///   default for the type), `value_delimiter`, `alias`/`aliases`/
 ///   `visible_alias(es)`, `short_alias(es)`, `value_name`: the field's
-///   [`CliArg`](../megatron_args/struct.CliArg.html) in `Args::fields()`.
+///   [`CliArg`](https://docs.rs/megatron-args/latest/megatron_args/struct.CliArg.html) in `Args::fields()`.
 /// - `value_enum`: convert through `clap::ValueEnum` (also chosen without it).
 /// - Every other clap key is clap's business and ignored.
 ///
@@ -98,8 +105,11 @@ use syn::{parse_macro_input, DeriveInput};
 /// The generated `<Struct>Overrides` has one setter per overridable field,
 /// named after the field, or `set_<field>` when the field's name is that of
 /// a trait method the overrides need (`default`, `set`, `entries`, ...),
-/// documented with the field's doc comment. The values set are kept
-/// converted, as the file's are; read them with `Overrides::entries`.
+/// documented with the field's doc comment. Each setter has its field's
+/// visibility: a private field of a public struct is overridden only where
+/// the field could be assigned (by name, `Overrides::set` checks it as a
+/// file key). The values set are kept converted, as the file's are; read
+/// them with `Overrides::entries`.
 #[proc_macro_derive(MegatronArgs, attributes(megatron, topology, placement))]
 pub fn derive_megatron_args(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -151,6 +161,8 @@ pub fn derive_megatron_subcommand(input: TokenStream) -> TokenStream {
 /// - `#[role(topology_group = "group")]` on a variant: roles of one group
 ///   must agree on topology (all roles share `"default"` otherwise).
 /// - `#[role(crate = "path")]` on the enum: the path of `megatron_args`.
+/// - `#[role(no_display)]` on the enum: no `Display` impl, for an enum that
+///   writes its own (`Display` is otherwise the role's name).
 #[proc_macro_derive(Role, attributes(role))]
 pub fn derive_role(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

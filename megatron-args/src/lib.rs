@@ -66,16 +66,37 @@
 //! # Ok::<(), megatron_args::Error>(())
 //! ```
 //!
-//! The source tree shows the pipeline: `reading/` (the YAML file and the
-//! role-config checks, [`RoleConfig`]), `resolving/` ([`RoleConfig::resolve`],
-//! [`Resolved`]), `reporting/` (how [`Error`]s and [`Diagnostic`]s are drawn)
-//! and `exporting/` ([`json_schema`], [`template`], [`to_argv`]), over the
-//! shared `model/` ([`Value`] conversion, the field table the derive
-//! generates, [`Role`]s, problems as data). No stage imports a later one.
+//! The pipeline, in the order a trainer meets it: [`RoleConfig`] loads and
+//! checks the file (or typed overrides); [`RoleConfig::resolve`], or the
+//! one-call [`resolve`], gives a [`Resolved`] with each role's arguments,
+//! borrowed or by value; an [`Error`] holds every [`Problem`] as data, each
+//! with its [`Location`], and draws them rustc-style; [`json_schema`],
+//! [`template`] and [`to_argv`] export the struct and its roles. Values
+//! cross between the file and the fields as [`Value`]s ([`ArgValue`]).
 //!
 //! Every attribute of `#[derive(MegatronArgs)]` and `#[derive(Role)]`, and
 //! a field type of your own, each with a runnable example: [`attributes`].
+//!
+//! # Features
+//!
+//! - `clap` (default): the clap integration. The argument's own clap value
+//!   parser checks file values (a range, a set of allowed values), [`to_argv`]
+//!   writes a role's command line, and `clap::ValueEnum` field types convert
+//!   without more code. Off, the runtime builds without clap, for a struct
+//!   without clap derives.
+//! - `miette`: `miette::Diagnostic` for [`Problem`] and [`Error`], with the
+//!   file's text and labelled spans, for programs that report through miette.
+//!
+//! # Stability
+//!
+//! The structs and enums that may grow are `#[non_exhaustive]`: match their
+//! enums with a `_` arm; the structs users build have constructors
+//! ([`LoadOptions::new`], [`Problem::new`], [`Note::new`],
+//! [`TypeMismatch::new`]); the others are read-only. Items marked
+//! `#[doc(hidden)]` (`__private`, the traits' `__` methods) are for the
+//! derive's generated code and are not part of the API.
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Lets the derive's `::megatron_args::...` paths resolve inside this crate.
 extern crate self as megatron_args;
@@ -96,6 +117,7 @@ mod tests;
 struct ReadmeExample;
 
 #[cfg(feature = "clap")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clap")))]
 pub use exporting::argv::to_argv;
 pub use exporting::json_schema::{json_schema, JSON_SCHEMA_DIALECT};
 pub use exporting::template::template;

@@ -717,6 +717,7 @@ impl<T: ArgValue> Codec for Plain<T> {
 pub struct EnumCodec<T>(PhantomData<fn() -> T>);
 
 #[cfg(feature = "clap")]
+#[cfg_attr(docsrs, doc(cfg(feature = "clap")))]
 impl<T: clap::ValueEnum + Clone + Send + Sync + 'static> Codec for EnumCodec<T> {
     type Target = T;
     fn value_type() -> ValueType {

@@ -18,6 +18,7 @@ use miette::{
 
 use crate::model::error::{Error, Problem, Source};
 
+#[cfg_attr(docsrs, doc(cfg(feature = "miette")))]
 impl SourceCode for Source {
     fn read_span<'a>(
         &'a self,
@@ -37,6 +38,7 @@ impl SourceCode for Source {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "miette")))]
 impl Diagnostic for Problem {
     fn severity(&self) -> Option<Severity> {
         Some(Severity::Error)
@@ -68,6 +70,7 @@ impl Diagnostic for Problem {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "miette")))]
 impl From<Error> for miette::Report {
     /// The report of the error's problem, or of its problems under
     /// `N problems found`: each problem once, drawn by miette from its parts.
