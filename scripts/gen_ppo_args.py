@@ -15,7 +15,11 @@ arguments become clap arguments:
 - names: the argparse destination is the field name (and the role-config
   key); the flag is upstream's primary long flag (`store_false` flags keep
   their own destination: `--disable-bias-linear` sets `add_bias_linear`);
-- where slime and Megatron-LM both define a name, slime's row wins;
+- where slime and Megatron-LM both define a name, slime's row wins (where
+  two Megatron-LM checkouts differ, the table already holds the winner);
+- a destination with several rows: a store_true and a store_false flag are
+  one optional flag and its negative partner (as `BooleanOptionalAction`),
+  flags of one kind one argument with the later flags as clap aliases;
 - kinds: `store_true` is a clap flag, `store_false` a `SetFalse` flag,
   `BooleanOptionalAction` a flag with a hidden `--no-X` partner (the
   example registers the partners from `NEGATIONS`), `append` clap's
@@ -55,13 +59,6 @@ HEADER = (
 # Flags real slime launches use that the table does not hold (SPEC 6.1), as
 # rows of the table. `note` becomes the field's documentation.
 EXTRA_ROWS = [
-    # The Megatron-LM patch slime ships (docker/patch/latest/megatron.patch).
-    dict(name="use_gated_attention", flag="--use-gated-attention", source="slime_patch", group="megatron patch",
-         kind="store_true", type="bool", default="False"),
-    dict(name="post_self_attn_layernorm", flag="--post-self-attn-layernorm", source="slime_patch",
-         group="megatron patch", kind="store_true", type="bool", default="False"),
-    dict(name="post_mlp_layernorm", flag="--post-mlp-layernorm", source="slime_patch", group="megatron patch",
-         kind="store_true", type="bool", default="False"),
     # slime's SGLang parser's own flags (slime/backends/sglang_utils/arguments.py).
     dict(name="sglang_router_ip", flag="--sglang-router-ip", source="slime", group="sglang", kind="store",
          type="str", default="None"),
@@ -164,9 +161,9 @@ DOCS = {
     "post_mlp_layernorm": "Layer norm after the MLP (the Megatron-LM patch slime ships).",
 }
 
-SOURCE_TITLES = {"slime": "slime", "megatron": "Megatron-LM", "slime_patch": "slime's Megatron-LM patch"}
-# Groups in this order: slime's own first, then the patch, then Megatron-LM.
-SOURCE_ORDER = {"slime": 0, "slime_patch": 1, "megatron": 2}
+SOURCE_TITLES = {"slime": "slime", "megatron": "Megatron-LM"}
+# Groups in this order: slime's own first, then Megatron-LM.
+SOURCE_ORDER = {"slime": 0, "megatron": 1}
 
 RUST_KEYWORDS = set(
     "as break const continue crate else enum extern false fn for if impl in let loop match mod move mut pub ref "
@@ -205,6 +202,7 @@ class Argument:
         self.role_class = ""
         self.enum = None  # (type name, [(variant, spelling)])
         self.negation = None  # the `--no-X` flag of a BooleanOptionalAction
+        self.negation_flag = None  # the table's spelling of it, when not `--no-X`
         self.doc = []
 
 
@@ -293,6 +291,12 @@ def build_argument(row, group_key, extra_flags):
     arg.role_class = row.get("role_class", "")
     kind, ty, nargs, choices = row["kind"], row["type"], row.get("nargs", ""), row.get("choices", "")
     default = eval_default(row.get("default", ""), arg)
+    arg.negation_flag = row.get("negation")
+    if row.get("note"):
+        arg.doc.append(row["note"])
+    for alias in row.get("aliases", []):
+        arg.clap.append(f"alias = {rust_str(alias[2:])}")
+        arg.doc.append(f"Also `{alias}`, upstream's other flag for it.")
 
     if ty == "bool" or kind in ("store_true", "store_false", "other"):
         build_bool(arg, kind, default, extra_flags)
@@ -361,7 +365,7 @@ def build_bool(arg, kind, default, extra_flags):
         return
     if kind == "other":
         # BooleanOptionalAction: `--X` and a hidden `--no-X`.
-        arg.negation = "--no-" + arg.flag[2:]
+        arg.negation = arg.negation_flag or "--no-" + arg.flag[2:]
         arg.doc.append(f"`{arg.negation}` sets it to false.")
     elif kind == "store":
         arg.doc.append("Takes `true` or `false` (upstream's `type=bool` takes any text as true).")
@@ -383,31 +387,41 @@ def build_bool(arg, kind, default, extra_flags):
 
 
 def collect(rows):
-    """The table's rows, slime's winning, plus the extra rows, grouped."""
+    """The table's rows, slime's winning, plus the extra rows, one per name.
+
+    A name with several rows (upstream gives one destination several flags,
+    or two Megatron-LM checkouts spell it differently): a store_true and a
+    store_false row are one argument whose store_false flag is its `--no-X`
+    partner (a BooleanOptionalAction written by hand); rows of one kind are
+    one argument, the first row's, with the other flags as aliases."""
     slime_names = {r["name"] for r in rows if r["source"] == "slime"}
     chosen = [r for r in rows if not (r["source"] == "megatron" and r["name"] in slime_names)]
     chosen += [dict(nargs="", choices="", role_class="", **r) if "role_class" not in r
                else dict(nargs="", choices="", **r) for r in EXTRA_ROWS]
-    # store_true rows whose default is None (apart from false) and pairs of
-    # store_true / store_false rows sharing a destination (the pair is a
-    # BooleanOptionalAction written by hand).
     by_name = {}
     for r in chosen:
         by_name.setdefault(r["name"], []).append(r)
     merged = []
-    for r in chosen:
-        same = by_name[r["name"]]
+    for name, same in by_name.items():
         if len(same) == 1:
-            merged.append(r)
+            merged.append(same[0])
             continue
         kinds = sorted(x["kind"] for x in same)
-        if kinds != ["store_false", "store_true"]:
-            raise GenError(f"{r['name']} is defined {len(same)} times: {kinds}")
-        if r["kind"] == "store_true":
+        if kinds == ["store_false", "store_true"]:
+            positive = next(x for x in same if x["kind"] == "store_true")
             negative = next(x for x in same if x["kind"] == "store_false")
-            if negative["flag"] != "--no-" + r["flag"][2:]:
-                raise GenError(f"{r['name']}: the pair's flags are {r['flag']} and {negative['flag']}")
-            merged.append(dict(r, kind="other", default="None" if r["default"] in ("", "None") else r["default"]))
+            # argparse takes the destination's default from its first argument.
+            first = same[0]
+            default = first["default"] or ("None" if first["kind"] == "store_true" else "True")
+            row = dict(positive, kind="other", default="None", negation=negative["flag"])
+            if default != "None":
+                row["note"] = (f"Upstream's default is {default} (`{first['flag']}` comes first); here "
+                               "\"not given\" is None.")
+            merged.append(row)
+        elif len(set(kinds)) == 1 and kinds[0] != "store_true" and kinds[0] != "store_false":
+            merged.append(dict(same[0], aliases=[x["flag"] for x in same[1:]]))
+        else:
+            raise GenError(f"{name} is defined {len(same)} times: {kinds}")
     none_default = {r["name"] for r in merged if r["kind"] == "store_true" and r["default"] == "None"}
     return merged, {"none_default": none_default}
 
@@ -420,8 +434,7 @@ class Group:
 
     @property
     def key(self):
-        prefix = {"slime": "slime", "megatron": "megatron", "slime_patch": "slime"}[self.source]
-        return f"{prefix}_{re.sub(r'[^0-9a-z]+', '_', self.title.lower()).strip('_')}"
+        return f"{self.source}_{re.sub(r'[^0-9a-z]+', '_', self.title.lower()).strip('_')}"
 
     @property
     def struct(self):
@@ -450,6 +463,15 @@ def build_groups(rows):
             raise GenError(f"{arg.name} defined twice")
         names.add(arg.name)
         group.args.append(arg)
+    flags = {}
+    for group in ordered:
+        for arg in group.args:
+            aliases = ["--" + c[len('alias = "'):-1] for c in arg.clap if c.startswith("alias = ")]
+            for flag in [arg.flag] + aliases + ([arg.negation] if arg.negation else []):
+                if flags.setdefault(flag, arg.name) != arg.name:
+                    raise GenError(f"{flag} is a flag of both {flags[flag]} and {arg.name}")
+            if arg.negation and arg.negation[2:].replace("-", "_") in names:
+                raise GenError(f"{arg.name}: the clap id of {arg.negation} is an argument's name")
     passthrough = Argument(PASSTHROUGH, "slime_sglang")
     passthrough.rust_type = "Vec<String>"
     passthrough.doc = [

@@ -396,3 +396,44 @@ fn help_is_grouped_under_upstream_group_titles() {
     let next = run.stdout[algo + 1..].find("\nslime: ").map_or(usize::MAX, |i| algo + 1 + i);
     assert!(algo < kl && kl < next, "--kl-coef is under slime's algo heading");
 }
+
+#[test]
+fn flags_of_either_megatron_lm_are_accepted_and_the_images_definition_wins() {
+    let workspace = Workspace::new();
+    let actor = |args: &[&str]| {
+        workspace.run(&[args, &["--format", "json"]].concat()).json()["roles"]["actor"].clone()
+    };
+    // Flags only the Megatron-LM slime's image runs has (its dev commit and
+    // slime's patch), main's only, and both.
+    let out = actor(&[
+        "--offload-optimizer-states",
+        "--use-legacy-models",
+        "--no-scatter-gather-tensors-in-pipeline",
+        "--use-gated-attention",
+        "--fp4-param-gather",
+        "--inference-max-batch-size",
+        "4",
+    ]);
+    assert_eq!(out["offload_optimizer_states"], true);
+    assert_eq!(out["use_legacy_models"], true);
+    assert_eq!(out["scatter_gather_tensors_in_pipeline"], false, "store_false sets its own destination");
+    assert_eq!(out["use_gated_attention"], true, "the patch's flag comes from the table");
+    assert_eq!(out["fp4_param"], true, "the image's destination for the flag");
+    assert_eq!(out["inference_max_batch_size"], 4, "the destination's second flag");
+    let defaults = actor(&[]);
+    assert_eq!(defaults["inference_max_batch_size"], 8, "the first flag's default, as argparse takes it");
+    assert_eq!(defaults["use_legacy_models"], false);
+
+    // One destination, main's flag and the image's: both spellings, the later wins.
+    assert_eq!(defaults["enable_msc"], Json::Null);
+    assert_eq!(actor(&["--enable-msc"])["enable_msc"], true, "main's flag");
+    assert_eq!(actor(&["--disable-msc"])["enable_msc"], false, "the image's flag");
+    assert_eq!(actor(&["--disable-msc", "--enable-msc"])["enable_msc"], true);
+
+    // Where the two define a flag differently, the image's definition wins:
+    // main's `--optimizer` has seven choices, the image's four.
+    assert_eq!(actor(&["--optimizer", "dist_muon"])["optimizer"], "dist_muon");
+    let run = workspace.run(&["--optimizer", "lion"]);
+    run.assert_rejected();
+    assert!(run.stderr.contains("invalid value 'lion'"), "{}", run.stderr);
+}

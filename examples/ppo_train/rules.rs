@@ -791,7 +791,7 @@ fn check_megatron(c: &mut Checks<'_, TrainArgs>) {
     // Megatron-LM: `if args.overlap_param_gather: assert args.use_distributed_optimizer or
     // args.use_megatron_fsdp; assert args.overlap_grad_reduce` (slime always sets
     // `use_distributed_optimizer`, so only the second can fail).
-    let distributed = &a.megatron_distributed_init;
+    let distributed = &a.megatron_distributed;
     if distributed.overlap_param_gather && !distributed.overlap_grad_reduce {
         c.report(
             &["overlap_param_gather", "overlap_grad_reduce"],

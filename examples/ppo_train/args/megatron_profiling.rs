@@ -17,7 +17,7 @@ pub struct MegatronProfiling {
     #[arg(long = "profile")]
     pub profile: bool,
 
-    #[arg(long = "profile-ranks", action = clap::ArgAction::Set, num_args = 1..)]
+    #[arg(long = "profile-ranks", action = clap::ArgAction::Set, num_args = 1.., default_values = ["0"])]
     pub profile_ranks: Vec<i64>,
 
     #[arg(long = "profile-step-end", default_value = "12")]

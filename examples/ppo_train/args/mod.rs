@@ -26,11 +26,11 @@ mod slime_slime;
 mod slime_tensorboard;
 mod slime_train;
 mod slime_wandb;
-mod slime_megatron_patch;
 mod megatron_autoresume;
 mod megatron_biencoder;
 mod megatron_checkpointing;
 mod megatron_data_and_dataloader;
+mod megatron_distributed;
 mod megatron_distributed_init;
 mod megatron_experimental;
 mod megatron_experimental_attention_variant;
@@ -87,11 +87,11 @@ pub use slime_slime::*;
 pub use slime_tensorboard::*;
 pub use slime_train::*;
 pub use slime_wandb::*;
-pub use slime_megatron_patch::*;
 pub use megatron_autoresume::*;
 pub use megatron_biencoder::*;
 pub use megatron_checkpointing::*;
 pub use megatron_data_and_dataloader::*;
+pub use megatron_distributed::*;
 pub use megatron_distributed_init::*;
 pub use megatron_experimental::*;
 pub use megatron_experimental_attention_variant::*;
@@ -128,7 +128,7 @@ pub use megatron_workload_inspector::*;
 
 use megatron_args::MegatronArgs;
 
-/// Every training argument (1057), shared by every role and specialized per role.
+/// Every training argument (1080), shared by every role and specialized per role.
 ///
 /// argparse's habits: a repeated flag keeps its last value, a repeated list
 /// flag replaces the list, negative numbers are values.
@@ -216,10 +216,6 @@ pub struct TrainArgs {
     #[command(flatten)]
     pub slime_wandb: SlimeWandb,
 
-    /// slime's Megatron-LM patch: megatron patch.
-    #[command(flatten)]
-    pub slime_megatron_patch: SlimeMegatronPatch,
-
     /// Megatron-LM: autoresume.
     #[command(flatten)]
     pub megatron_autoresume: MegatronAutoresume,
@@ -235,6 +231,10 @@ pub struct TrainArgs {
     /// Megatron-LM: data and dataloader.
     #[command(flatten)]
     pub megatron_data_and_dataloader: MegatronDataAndDataloader,
+
+    /// Megatron-LM: distributed.
+    #[command(flatten)]
+    pub megatron_distributed: MegatronDistributed,
 
     /// Megatron-LM: distributed init.
     #[command(flatten)]
@@ -384,16 +384,23 @@ pub struct Negation {
 pub const NEGATIONS: &[Negation] = &[
     Negation { field: "offload_rollout", id: "no_offload_rollout", flag: "--no-offload-rollout" },
     Negation { field: "offload_train", id: "no_offload_train", flag: "--no-offload-train" },
+    Negation { field: "disable_chunked_prefill", id: "enable_chunked_prefill", flag: "--enable-chunked-prefill" },
     Negation { field: "inference_disable_ep_consensus", id: "no_inference_disable_ep_consensus", flag: "--no-inference-disable-ep-consensus" },
     Negation { field: "inference_dynamic_batching_enable_prefix_caching", id: "no_inference_dynamic_batching_prefix_caching", flag: "--no-inference-dynamic-batching-prefix-caching" },
     Negation { field: "inference_text_gen_server_logging", id: "no_inference_text_gen_server_logging", flag: "--no-inference-text-gen-server-logging" },
     Negation { field: "inference_use_synchronous_zmq_collectives", id: "no_inference_use_synchronous_zmq_collectives", flag: "--no-inference-use-synchronous-zmq-collectives" },
     Negation { field: "inference_wandb_logging", id: "no_inference_wandb_logging", flag: "--no-inference-wandb-logging" },
+    Negation { field: "enable_msc", id: "disable_msc", flag: "--disable-msc" },
     Negation { field: "yarn_correction_range_round_to_int", id: "no_yarn_correction_range_round_to_int", flag: "--no-yarn-correction-range-round-to-int" },
+    Negation { field: "langrl_external_server", id: "no_langrl_external_server", flag: "--no-langrl-external-server" },
+    Negation { field: "rl_calculate_intra_group_similarity", id: "no_rl_calculate_intra_group_similarity", flag: "--no-rl-calculate-intra-group-similarity" },
     Negation { field: "rl_inference_logprobs_is_correction", id: "no_rl_inference_logprobs_is_correction", flag: "--no-rl-inference-logprobs-is-correction" },
     Negation { field: "rl_offload_inference_model_weights_when_idle", id: "no_rl_offload_inference_model_weights_when_idle", flag: "--no-rl-offload-inference-model-weights-when-idle" },
+    Negation { field: "rl_offload_kv_cache_during_training", id: "no_rl_offload_kv_cache_during_training", flag: "--no-rl-offload-kv-cache-during-training" },
     Negation { field: "rl_partial_rollouts", id: "no_rl_partial_rollouts", flag: "--no-rl-partial-rollouts" },
     Negation { field: "rl_persist_cuda_graphs", id: "no_rl_persist_cuda_graphs", flag: "--no-rl-persist-cuda-graphs" },
+    Negation { field: "rl_remove_kv_cache_during_training", id: "no_rl_remove_kv_cache_during_training", flag: "--no-rl-remove-kv-cache-during-training" },
+    Negation { field: "rl_reset_cuda_graphs", id: "no_rl_reset_cuda_graphs", flag: "--no-rl-reset-cuda-graphs" },
     Negation { field: "rl_skip_bos_token", id: "no_rl_skip_bos_token", flag: "--no-rl-skip-bos-token" },
     Negation { field: "rl_training_cuda_graphs", id: "no_rl_training_cuda_graphs", flag: "--no-rl-training-cuda-graphs" },
     Negation { field: "rl_use_sequence_packing", id: "no_rl_use_sequence_packing", flag: "--no-rl-use-sequence-packing" },
@@ -408,6 +415,8 @@ pub const OPTIONAL_FLAGS: &[&str] = &[
     "--no-load-optim",
     "--no-load-rng",
     "--no-save-rng",
+    "--disable-chunked-prefill",
+    "--enable-msc",
     "--yarn-correction-range-round-to-int",
     "--use-cpu-initialization",
 ];
