@@ -593,23 +593,29 @@ def is_enum(checkout, found, depth=0):
     return False
 
 
-def enum_members(node):
-    members, values = [], set()
+def enum_assignments(node):
+    """The (name, value node) of each public `NAME = value` in a class body."""
     for statement in node.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and \
                 isinstance(statement.targets[0], ast.Name) and not statement.targets[0].id.startswith("_"):
-            # An alias (a value seen before) is not a member of list(Enum).
-            try:
-                value = ast.literal_eval(statement.value)
-            except (ValueError, TypeError, SyntaxError):
-                value = object()
-            try:
-                if value in values:
-                    continue
-                values.add(value)
-            except TypeError:
-                pass
-            members.append(statement.targets[0].id)
+            yield statement.targets[0].id, statement.value
+
+
+def enum_members(node):
+    members, values = [], set()
+    for name, value_node in enum_assignments(node):
+        # An alias (a value seen before) is not a member of list(Enum).
+        try:
+            value = ast.literal_eval(value_node)
+        except (ValueError, TypeError, SyntaxError):
+            value = object()
+        try:
+            if value in values:
+                continue
+            values.add(value)
+        except TypeError:
+            pass
+        members.append(name)
     return members
 
 
@@ -690,15 +696,13 @@ def enum_comprehension(checkout, module, node):
 
 def enum_values(node):
     values = []
-    for statement in node.body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and \
-                isinstance(statement.targets[0], ast.Name) and not statement.targets[0].id.startswith("_"):
-            try:
-                value = ast.literal_eval(statement.value)
-            except (ValueError, TypeError, SyntaxError):
-                return None
-            if value not in values:
-                values.append(value)
+    for _, value_node in enum_assignments(node):
+        try:
+            value = ast.literal_eval(value_node)
+        except (ValueError, TypeError, SyntaxError):
+            return None
+        if value not in values:
+            values.append(value)
     return values
 
 
