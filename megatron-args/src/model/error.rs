@@ -412,6 +412,22 @@ impl Problem {
         )
     }
 
+    /// The value of argument `name` that cannot be written (see
+    /// [`crate::Unwritable`]), with how to keep its text.
+    pub(crate) fn unwritable(name: &str, why: &crate::model::value::Unwritable) -> Self {
+        Problem::new(
+            ProblemKind::NotWritable { key: name.to_string() },
+            format!("cannot write `{name}`: {why}"),
+            None,
+            Some(format!(
+                "a resolved role writes such a value from the text it was read from (the file's value, the command \
+                 line given to `resolve_with_command_line`, clap's `default_value`); implement `Display` for `{}` to \
+                 write any value",
+                why.type_name
+            )),
+        )
+    }
+
     /// Adds a note.
     pub fn with_note(mut self, message: impl Into<String>, location: Option<Location>) -> Self {
         self.notes.push(Note::new(message, location));

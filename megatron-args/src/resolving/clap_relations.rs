@@ -16,6 +16,7 @@ use crate::model::clap_argv::{self, Presence};
 use crate::model::clap_command::{arg_display, ClapArgs};
 use crate::model::error::{Problem, ProblemKind};
 use crate::model::role::Role;
+use crate::model::texts::Texts;
 use crate::resolving::resolve::Provenance;
 
 /// How many of a role's relation problems are looked for: clap reports one
@@ -72,7 +73,8 @@ impl RelationCheck {
         let changed: BTreeSet<usize> = A::fields()
             .iter()
             .filter(|info| clap.arg(info.index).is_some())
-            .filter(|info| schema.value(args, info.index) != schema.value(baseline, info.index))
+            // A value with no spelling of its own (`Err`) is not compared.
+            .filter(|info| schema.value(args, info.index).ok() != schema.value(baseline, info.index).ok())
             .map(|info| info.index)
             .collect();
         if changed.is_empty() {
@@ -124,7 +126,9 @@ impl RelationCheck {
         left_out: &BTreeSet<usize>,
     ) -> Option<(clap::Error, BTreeSet<usize>)> {
         // A field that cannot be written is left out: `to_argv` reports it.
-        let written = clap_argv::write(args, self.clap, Presence::GivenArguments, |i| !left_out.contains(&i));
+        let written = clap_argv::write(args, Texts::none(), self.clap, Presence::GivenArguments, |i| {
+            !left_out.contains(&i)
+        });
         let program = OsString::from(self.command.get_name());
         let argv = std::iter::once(program).chain(written.argv.into_iter().map(OsString::from));
         let error = self.command.try_get_matches_from_mut(argv).err()?;

@@ -2,6 +2,7 @@
 //! one typed copy of the arguments per active role. Imports the model and
 //! reading.
 
+pub(crate) mod baseline_texts;
 #[cfg(feature = "clap")]
 pub(crate) mod clap_relations;
 pub(crate) mod resolve;
