@@ -90,7 +90,8 @@
 //! # Stability
 //!
 //! The structs and enums that may grow are `#[non_exhaustive]`: match their
-//! enums with a `_` arm; the structs users build have constructors
+//! enums with a `_` arm ([`PpoRole`] is the exception: PPO has exactly two
+//! roles); the structs users build have constructors
 //! ([`LoadOptions::new`], [`Problem::new`], [`Note::new`],
 //! [`TypeMismatch::new`]); the others are read-only. Items marked
 //! `#[doc(hidden)]` (`__private`, the traits' `__` methods) are for the
