@@ -128,6 +128,7 @@ pub use model::args::{MegatronArgs, Overrides};
 pub use model::diagnostic::{Diagnostic, DiagnosticKind, Level};
 pub use model::error::{Error, Location, Note, Problem, ProblemKind, Source};
 pub use model::field::{CliAction, CliArg, FieldClass, FieldInfo};
+pub use model::provenance::Provenance;
 pub use model::relations::{Broken, Checks, Derivation};
 pub use model::role::{PpoRole, Role};
 pub use model::subcommand::MegatronSubcommand;
@@ -135,7 +136,7 @@ pub use model::value::{ArgValue, TypeMismatch, Value, ValueType};
 pub use reading::command_line::{CommandLine, COMMAND_LINE_ORIGIN};
 pub use reading::config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
 pub use reporting::render::Styling;
-pub use resolving::resolve::{resolve, Change, IntoRoles, Provenance, Resolved, RoleArgs};
+pub use resolving::resolve::{resolve, Change, IntoRoles, Resolved, RoleArgs};
 
 /// How the derive converts each field's type to and from a [`Value`]: one
 /// [`Codec`](codec::Codec) per kind of conversion, chosen by the derive

@@ -2,6 +2,4 @@
 //! one typed copy of the arguments per active role. Imports the model and
 //! reading.
 
-#[cfg(feature = "clap")]
-pub(crate) mod clap_relations;
 pub(crate) mod resolve;
