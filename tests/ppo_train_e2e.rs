@@ -473,3 +473,42 @@ fn readme_bad_file_output_is_what_the_trainer_prints() {
     run.assert_rejected();
     assert_eq!(run.stderr, shown, "README.md's bad-file output is out of date");
 }
+
+#[test]
+fn derived_values_are_per_role_in_json_and_with_their_provenance_in_text() {
+    let dir = folder_with_config("megatron:\n  - role: critic\n    overrides:\n      hidden_size: 1024\n");
+    let flags = usage_with(&["--hidden-size", "4096", "--num-attention-heads", "32", "--swiglu"]);
+    let out = run_in(dir.path(), &[&flags[..], &["--format", "json"]].concat()).json();
+    let (actor, critic) = (&out["roles"]["actor"], &out["roles"]["critic"]);
+    // Megatron-LM's SwiGLU width and kv_channels, for each role's own hidden_size.
+    assert_eq!((actor["ffn_hidden_size"].as_i64(), actor["kv_channels"].as_i64()), (Some(10880), Some(128)));
+    assert_eq!((critic["ffn_hidden_size"].as_i64(), critic["kv_channels"].as_i64()), (Some(2688), Some(32)));
+    assert_eq!((actor["eps_clip_high"].as_f64(), critic["eps_clip_high"].as_f64()), (Some(0.2), Some(0.2)));
+
+    let text = run_in(dir.path(), &flags);
+    // The actor's derived values are the command line's; the critic's differ, with where from.
+    assert_eq!(text.role_section("actor"), ["actor: same as the command line"]);
+    let critic_rows = text.role_section("critic");
+    for row in [
+        "hidden_size = 1024 (from megatron_ppo.yaml:4)",
+        "ffn_hidden_size = 2688 (derived from hidden_size, swiglu)",
+        "kv_channels = 32 (derived from hidden_size, num_attention_heads)",
+    ] {
+        assert!(critic_rows.contains(&row.to_string()), "{row:?} not in {critic_rows:#?}");
+    }
+}
+
+#[test]
+fn readme_relation_output_is_what_the_trainer_prints() {
+    let readme = include_str!("../README.md");
+    let after = readme
+        .split_once("`CommandLine::new(argv)`, to `config.resolve_with_command_line(...)`):\n\n```text\n")
+        .expect("the README shows a broken relation")
+        .1;
+    let shown = after.split_once("```").expect("the block ends").0;
+    let dir = folder_with_config("megatron:\n  - role: actor\n    overrides:\n      kl_loss_coef: 0.01\n");
+    let run = run_in(dir.path(), &["--kl-coef", "0.1", "--megatron-config-path", "megatron_ppo.yaml"]);
+    run.assert_rejected();
+    insta::assert_snapshot!(run.stderr);
+    assert_eq!(run.stderr, shown, "README.md's relation output is out of date");
+}

@@ -231,3 +231,174 @@ fn a_relation_broken_by_a_file_value_shows_it_and_the_command_line_value() {
         load(text).resolve_with_command_line(&cli(&flags), &CommandLine::new(argv(&flags)), ALL).unwrap_err();
     insta::assert_snapshot!(err.to_string());
 }
+
+/// clap's own relations (SPEC 3.13), on the typed path as on the file's:
+/// a model config that brings its prompt template (`conflicts_with`), a
+/// tokenizer config that `requires` the tokenizer, weights from exactly one
+/// place (an `ArgGroup` with `multiple(false)`), a `required` model name.
+mod clap_relations {
+    use clap::{ArgGroup, Parser};
+    use megatron_args::{CommandLine, Error, MegatronArgs, PpoRole, ProblemKind, RoleConfig};
+
+    #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    #[command(group(ArgGroup::new("weights").multiple(false).args(["checkpoint", "hf_model"])))]
+    struct Chat {
+        #[arg(long, required = true)]
+        model: Option<String>,
+        #[arg(long, conflicts_with = "prompt_template")]
+        config: Option<String>,
+        #[arg(long)]
+        prompt_template: Option<String>,
+        #[arg(long)]
+        tokenizer: Option<String>,
+        #[arg(long, requires = "tokenizer")]
+        tokenizer_config: Option<String>,
+        #[arg(long)]
+        checkpoint: Option<String>,
+        #[arg(long)]
+        hf_model: Option<String>,
+        #[arg(long, default_value_t = 0.8)]
+        temperature: f64,
+    }
+
+    const ARGV: [&str; 7] = ["chat", "--model", "m", "--prompt-template", "T", "--checkpoint", "/ckpt"];
+
+    fn some(text: &str) -> Option<String> {
+        Some(text.to_string())
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// Each broken relation: its typed overrides, the same as a file's
+    /// entry, and the fields clap's error is about.
+    fn broken() -> Vec<(ChatOverrides, &'static str, Vec<String>)> {
+        vec![
+            (
+                ChatOverrides::default().config(some("c.json")),
+                "config: c.json",
+                strings(&["config", "prompt_template"]),
+            ),
+            (
+                ChatOverrides::default().tokenizer_config(some("tc.json")),
+                "tokenizer_config: tc.json",
+                strings(&["tokenizer", "tokenizer_config"]),
+            ),
+            (
+                ChatOverrides::default().hf_model(some("org/m")),
+                "hf_model: org/m",
+                strings(&["checkpoint", "hf_model"]),
+            ),
+            (ChatOverrides::default().model(None), "model: null", strings(&["model"])),
+        ]
+    }
+
+    /// The kind and message of each problem: what clap refuses, and why.
+    fn refusals(err: &Error) -> Vec<(ProblemKind, String)> {
+        err.problems().iter().map(|p| (p.kind.clone(), p.message.clone())).collect()
+    }
+
+    #[test]
+    fn apply_overrides_refuses_a_broken_conflict_with_claps_reason_naming_the_fields() {
+        let baseline = Chat::parse_from(ARGV);
+        let mut actor = baseline.for_role(PpoRole::Actor);
+        let err = actor
+            .apply_overrides(PpoRole::Actor, &ChatOverrides::default().config(some("c.json")))
+            .unwrap_err();
+        assert_eq!(err.problems().len(), 1, "{err}");
+        let problem = &err.problems()[0];
+        assert_eq!(
+            problem.kind,
+            ProblemKind::ClapRelation { role: "actor".into(), keys: strings(&["config", "prompt_template"]) }
+        );
+        assert!(
+            problem
+                .message
+                .contains("'--config <CONFIG>' cannot be used with '--prompt-template <PROMPT_TEMPLATE>'"),
+            "{}",
+            problem.message
+        );
+        let notes: Vec<&str> = problem.notes.iter().map(|n| n.message.as_str()).collect();
+        assert_eq!(
+            notes,
+            [
+                "`config` is set by the typed overrides",
+                "`prompt_template` is given on the command line (--prompt-template)"
+            ]
+        );
+        assert_eq!(actor, baseline.for_role(PpoRole::Actor)); // nothing changed
+                                                              // Without the conflicting value, the same override is fine.
+        let mut free = Chat::parse_from(["chat", "--model", "m"]);
+        free.apply_overrides(PpoRole::Actor, &ChatOverrides::default().config(some("c.json"))).unwrap();
+        assert_eq!(free.config.as_deref(), Some("c.json"));
+    }
+
+    #[test]
+    fn typed_overrides_break_claps_relations_exactly_as_the_same_file_does() {
+        let baseline = Chat::parse_from(ARGV);
+        for (typed, line, keys) in broken() {
+            let text = format!("megatron:\n  - role: critic\n    overrides:\n      {line}\n");
+            let by_file = RoleConfig::<Chat>::from_str(&text, "roles.yaml")
+                .unwrap()
+                .resolve(&baseline, &[PpoRole::Actor, PpoRole::Critic])
+                .unwrap_err();
+            let by_config = RoleConfig::<Chat>::from_overrides([(PpoRole::Critic, typed.clone())])
+                .unwrap()
+                .resolve(&baseline, &[PpoRole::Actor, PpoRole::Critic])
+                .unwrap_err();
+            let mut critic = baseline.for_role(PpoRole::Critic);
+            let by_apply = critic.apply_overrides(PpoRole::Critic, &typed).unwrap_err();
+            let expected = refusals(&by_file);
+            assert_eq!(expected.len(), 1, "{by_file}");
+            assert_eq!(expected[0].0, ProblemKind::ClapRelation { role: "critic".into(), keys }, "{line}");
+            assert!(
+                expected[0].1.starts_with("clap refuses the arguments of role `critic`: "),
+                "{}",
+                expected[0].1
+            );
+            assert_eq!(refusals(&by_config), expected, "{line}: from_overrides");
+            assert_eq!(refusals(&by_apply), expected, "{line}: apply_overrides");
+            // The file's problem is at its value; the typed ones have no file.
+            assert_eq!(by_file.problems()[0].location.as_ref().map(|at| at.line()), Some(4), "{line}");
+            assert!(by_apply.problems()[0].location.is_none(), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_typed_override_breaking_a_relation_is_located_at_the_command_line_value() {
+        let baseline = Chat::parse_from(ARGV);
+        let config = RoleConfig::<Chat>::from_overrides([(
+            PpoRole::Actor,
+            ChatOverrides::default().config(some("c.json")),
+        )])
+        .unwrap();
+        let err = config
+            .resolve_with_command_line(&baseline, &CommandLine::new(ARGV), &[PpoRole::Actor])
+            .unwrap_err();
+        let problem = &err.problems()[0];
+        let at = problem.location.as_ref().expect("at the command line");
+        assert_eq!((at.to_string().as_str(), at.marked_text()), ("command line:1:16", "--prompt-template T"));
+        assert!(problem.help.as_deref().unwrap().contains("in the role's overrides or on the command line"));
+    }
+
+    #[test]
+    fn a_clap_relation_broken_by_a_file_value_shows_it_and_the_command_line_value() {
+        let text = "megatron:\n  - role: critic\n    overrides:\n      temperature: 0.5\n      config: critic.json\n";
+        let config = RoleConfig::<Chat>::from_str(text, "roles.yaml").unwrap();
+        let err = config
+            .resolve_with_command_line(
+                &Chat::parse_from(ARGV),
+                &CommandLine::new(ARGV),
+                &[PpoRole::Actor, PpoRole::Critic],
+            )
+            .unwrap_err();
+        let spans: Vec<String> = err.problems()[0]
+            .notes
+            .iter()
+            .map(|n| n.location.as_ref().map_or("-".to_string(), |at| format!("{at} {}", at.marked_text())))
+            .collect();
+        assert_eq!(spans, ["roles.yaml:5:15 critic.json", "command line:1:16 --prompt-template T"]);
+        insta::assert_snapshot!(err.to_string());
+    }
+}

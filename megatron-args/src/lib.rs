@@ -90,7 +90,8 @@
 //! # Stability
 //!
 //! The structs and enums that may grow are `#[non_exhaustive]`: match their
-//! enums with a `_` arm; the structs users build have constructors
+//! enums with a `_` arm ([`PpoRole`] is the exception: PPO has exactly two
+//! roles); the structs users build have constructors
 //! ([`LoadOptions::new`], [`Problem::new`], [`Note::new`],
 //! [`TypeMismatch::new`]); the others are read-only. Items marked
 //! `#[doc(hidden)]` (`__private`, the traits' `__` methods) are for the
@@ -127,6 +128,7 @@ pub use model::args::{MegatronArgs, Overrides};
 pub use model::diagnostic::{Diagnostic, DiagnosticKind, Level};
 pub use model::error::{Error, Location, Note, Problem, ProblemKind, Source};
 pub use model::field::{CliAction, CliArg, FieldClass, FieldInfo};
+pub use model::provenance::Provenance;
 pub use model::relations::{Broken, Checks, Derivation};
 pub use model::role::{PpoRole, Role};
 pub use model::subcommand::MegatronSubcommand;
@@ -134,7 +136,7 @@ pub use model::value::{ArgValue, TypeMismatch, Unwritable, Value, ValueType};
 pub use reading::command_line::{CommandLine, COMMAND_LINE_ORIGIN};
 pub use reading::config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
 pub use reporting::render::Styling;
-pub use resolving::resolve::{resolve, Change, IntoRoles, Provenance, Resolved, RoleArgs};
+pub use resolving::resolve::{resolve, Change, IntoRoles, Resolved, RoleArgs};
 
 /// How the derive converts each field's type to and from a [`Value`]: one
 /// [`Codec`](codec::Codec) per kind of conversion, chosen by the derive

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 use crate::model::error::{Error, Problem, ProblemKind};
-use crate::model::field::FieldInfo;
+use crate::model::field::{FieldInfo, RoleValueKind};
 use crate::model::per_type::per_type;
+use crate::model::provenance::Provenance;
 use crate::model::relations::{self, Origin};
 use crate::model::role::Role;
 use crate::model::rules::{self, Nowhere};
@@ -311,8 +312,11 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     /// Applies `role`'s typed overrides to these arguments (usually
     /// `baseline.for_role(role)`), with the rules of a file: no field
     /// `role_forced` for `role`, every value accepted by its clap argument's
-    /// value parser, and every field validator passing on the result. All
-    /// problems are reported together; on error nothing is changed.
+    /// value parser; then the struct's derivations, and on the result every
+    /// field validator, clap's relations between arguments (`conflicts_with`,
+    /// `requires`, groups: what the overrides change must keep them, as on
+    /// the command line) and the struct's cross-field checks. All problems
+    /// are reported together; on error nothing is changed.
     ///
     /// This is the checked way to resolve one role from Rust without a file;
     /// [`crate::RoleConfig::from_overrides`] does the same for several roles
@@ -363,16 +367,39 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
         if problems.is_empty() {
             // Derived and checked as a role of a file is: what the role gave
             // (its overrides, its `role_default` / `role_forced`) is kept.
-            let role_value =
-                |field: usize| schema.role_values.iter().any(|rv| rv.role == role && rv.field == field);
-            let explicit = |field: usize| from_overrides[field] || role_value(field);
-            let derived = relations::derive(role, &mut applied, &explicit);
-            let from = |field: usize| match derived.iter().find(|(f, _)| *f == field) {
-                Some((_, from)) => format!("derived from {}", from.join(", ")),
-                None if from_overrides[field] => "typed overrides".to_string(),
-                None => "the arguments".to_string(),
+            let mut provenance = vec![Provenance::Baseline; schema.infos.len()];
+            for rv in schema.role_values.iter().filter(|rv| rv.role == role) {
+                provenance[rv.field] = match rv.kind {
+                    RoleValueKind::Default => Provenance::RoleDefault,
+                    RoleValueKind::Forced => Provenance::RoleForced,
+                };
+            }
+            for (field, set) in from_overrides.iter().enumerate() {
+                if *set {
+                    provenance[field] = Provenance::Overrides;
+                }
+            }
+            let explicit = |field: usize| !matches!(provenance[field], Provenance::Baseline);
+            for (field, from) in relations::derive(role, &mut applied, &explicit) {
+                provenance[field] = Provenance::Derived { from };
+            }
+            let from = |field: usize| match &provenance[field] {
+                // These arguments are the caller's, not necessarily a command line.
+                Provenance::Baseline => "the arguments".to_string(),
+                other => other.to_string(),
             };
             problems = rules::validate(role, &applied, |field| (None, from(field)));
+            // clap's relations, for what the overrides changed in these
+            // arguments, as for a role of a file.
+            #[cfg(feature = "clap")]
+            problems.extend(crate::model::clap_relations::RelationCheck::check(
+                &mut None,
+                role,
+                self,
+                &applied,
+                &provenance,
+                &|_| None,
+            ));
             for broken in relations::check(role, &applied) {
                 problems.push(broken.to_problem(&[role], &applied, |field| Origin {
                     location: None,

@@ -370,6 +370,15 @@ impl Note {
 #[derive(Clone, Debug)]
 struct IoError(Arc<std::io::Error>);
 
+// An `io::Error` may hold a custom error that is not unwind-safe, which
+// would make `Problem` and `Error` lose `UnwindSafe` and `RefUnwindSafe`
+// (they had them before the source was kept). It is never mutated after
+// the problem is made, only read through `&`, so a panic cannot leave it
+// half-updated: the reason these traits exist does not apply (anyhow's
+// `Error` says the same).
+impl std::panic::UnwindSafe for IoError {}
+impl std::panic::RefUnwindSafe for IoError {}
+
 impl PartialEq for IoError {
     fn eq(&self, other: &Self) -> bool {
         self.0.kind() == other.0.kind() && self.0.to_string() == other.0.to_string()

@@ -7,11 +7,14 @@ pub(crate) mod args;
 pub(crate) mod clap_argv;
 #[cfg(feature = "clap")]
 pub(crate) mod clap_command;
+#[cfg(feature = "clap")]
+pub(crate) mod clap_relations;
 pub(crate) mod conversion;
 pub(crate) mod diagnostic;
 pub(crate) mod error;
 pub(crate) mod field;
 pub(crate) mod per_type;
+pub(crate) mod provenance;
 pub(crate) mod relations;
 pub(crate) mod role;
 pub(crate) mod rules;

@@ -50,6 +50,13 @@ pub trait Role: Copy + Eq + Ord + Hash + Debug + Send + Sync + 'static {
 }
 
 /// The roles of PPO: the actor (policy) and the critic (value model).
+///
+/// Unlike the crate's other public enums, `PpoRole` is exhaustive on
+/// purpose: PPO has exactly these two roles, and matching on them without a
+/// `_` arm is how a trainer makes sure it handles both. A framework with
+/// other roles (a reference model, a reward model) defines its own set with
+/// [`#[derive(Role)]`](derive@crate::Role) rather than waiting for this one
+/// to grow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PpoRole {
     /// The policy model, trained in every run.

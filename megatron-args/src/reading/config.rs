@@ -262,8 +262,9 @@ impl<A: MegatronArgs> RoleConfig<A> {
     /// A config from typed overrides, one per role, with every rule of a file
     /// (SPEC 5): at most one entry per role, no shared or placement field, no
     /// field `role_forced` for the role, every value accepted by its clap
-    /// argument's value parser; topology agreement and the field validators
-    /// run at [`RoleConfig::resolve`], as for a file. The problems have no
+    /// argument's value parser; the derivations, the field validators,
+    /// clap's relations, the cross-field checks and topology agreement run
+    /// at [`RoleConfig::resolve`], as for a file. The problems have no
     /// location; all of them are reported together.
     ///
     /// ```

@@ -3,6 +3,4 @@
 //! reading.
 
 pub(crate) mod baseline_texts;
-#[cfg(feature = "clap")]
-pub(crate) mod clap_relations;
 pub(crate) mod resolve;

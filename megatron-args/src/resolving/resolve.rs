@@ -8,9 +8,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::model::args::MegatronArgs;
+#[cfg(feature = "clap")]
+use crate::model::clap_relations;
 use crate::model::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::model::error::{Error, Location, Problem, ProblemKind};
 use crate::model::field::{FieldClass, FieldInfo, RoleValueKind};
+use crate::model::provenance::Provenance;
 use crate::model::relations::{self, Broken, Origin};
 use crate::model::role::Role;
 use crate::model::rules;
@@ -19,45 +22,6 @@ use crate::model::value::{Shown, Unwritable, Value};
 use crate::reading::command_line::CommandLine;
 use crate::reading::config::RoleConfig;
 use crate::resolving::baseline_texts;
-#[cfg(feature = "clap")]
-use crate::resolving::clap_relations;
-
-/// Where a resolved value came from.
-///
-/// Non-exhaustive: a later version may add a source; match with a `_` arm.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum Provenance {
-    /// The command line (the shared baseline).
-    Baseline,
-    /// The field's `role_default` for this role.
-    RoleDefault,
-    /// The field's `role_forced` for this role.
-    RoleForced,
-    /// The role-config file, at the value's location.
-    File(Location),
-    /// Typed overrides from Rust ([`RoleConfig::from_overrides`]).
-    Overrides,
-    /// Filled by the struct's derivation (`#[megatron(derive_with = path)]`)
-    /// from the arguments `from`, because the role did not give it.
-    Derived {
-        /// The arguments it was derived from (`hidden_size`).
-        from: Vec<&'static str>,
-    },
-}
-
-impl std::fmt::Display for Provenance {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Provenance::Baseline => f.write_str("command line"),
-            Provenance::RoleDefault => f.write_str("role default"),
-            Provenance::RoleForced => f.write_str("role forced"),
-            Provenance::File(at) => write!(f, "{}:{}", at.origin(), at.line()),
-            Provenance::Overrides => f.write_str("typed overrides"),
-            Provenance::Derived { from } => write!(f, "derived from {}", from.join(", ")),
-        }
-    }
-}
 
 /// One role's resolved arguments and where each value came from.
 #[derive(Clone, Debug)]
@@ -489,6 +453,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
                 baseline,
                 &args,
                 &provenance,
+                &|field| command_line.and_then(|line| line.locate(&schema.infos[field])),
             ));
             let role_index = roles.len();
             for b in relations::check(role, &args) {

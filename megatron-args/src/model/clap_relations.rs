@@ -1,9 +1,10 @@
-//! The resolution step that holds every role to clap's relations between
-//! arguments (SPEC 3.13): `conflicts_with`, `requires`, `required`,
-//! `exclusive`, argument groups (`multiple(false)`, `required`). The rules
-//! are clap's own: each role's arguments are written as a command line and
-//! parsed by the struct's clap command, and clap's error is mapped back to
-//! the fields it names, located at their file values.
+//! clap's relations between arguments (SPEC 3.13), held for every role on
+//! every way in (a file's overrides, typed overrides, `apply_overrides`):
+//! `conflicts_with`, `requires`, `required`, `exclusive`, argument groups
+//! (`multiple(false)`, `required`). The rules are clap's own: each role's
+//! arguments are written as a command line and parsed by the struct's clap
+//! command, and clap's error is mapped back to the fields it names, each
+//! located where its value came from (the file, the command line).
 
 use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsString;
@@ -14,10 +15,10 @@ use clap::Command;
 use crate::model::args::MegatronArgs;
 use crate::model::clap_argv::{self, Presence};
 use crate::model::clap_command::{arg_display, ClapArgs};
-use crate::model::error::{Problem, ProblemKind};
+use crate::model::error::{Location, Problem, ProblemKind};
+use crate::model::provenance::Provenance;
 use crate::model::role::Role;
 use crate::model::texts::Texts;
-use crate::resolving::resolve::Provenance;
 
 /// How many of a role's relation problems are looked for: clap reports one
 /// at a time, so each further one needs a parse without the arguments of
@@ -58,15 +59,18 @@ impl RelationCheck {
 
     /// The relation problems of `role`'s `args`, with `check` made once
     /// for every role of a resolution. A problem is the role's when it
-    /// involves a value that differs from `baseline` (the command line
-    /// itself passed clap when it was parsed); a role that changes no
-    /// argument is not checked.
+    /// involves a value that differs from `reference` (the command line the
+    /// role started from, which passed clap when it was parsed); a role that
+    /// changes no argument is not checked. `provenance` says where each
+    /// value came from, and `locate` where an argument is on the command
+    /// line, when that is known, for the report's labels.
     pub(crate) fn check<A: MegatronArgs>(
         check: &mut Option<Option<RelationCheck>>,
         role: A::Role,
-        baseline: &A,
+        reference: &A,
         args: &A,
         provenance: &[Provenance],
+        locate: &dyn Fn(usize) -> Option<Location>,
     ) -> Vec<Problem> {
         let schema = A::__schema();
         let Some(clap) = schema.checks().clap() else { return Vec::new() };
@@ -74,14 +78,15 @@ impl RelationCheck {
             .iter()
             .filter(|info| clap.arg(info.index).is_some())
             // A value with no spelling of its own (`Err`) is not compared.
-            .filter(|info| schema.value(args, info.index).ok() != schema.value(baseline, info.index).ok())
+            .filter(|info| schema.value(args, info.index).ok() != schema.value(reference, info.index).ok())
             .map(|info| info.index)
             .collect();
         if changed.is_empty() {
             return Vec::new();
         }
+        let role_values = RoleValues { provenance, changed: &changed, locate };
         match check.get_or_insert_with(RelationCheck::of::<A>) {
-            Some(check) => check.problems(role, args, provenance, &changed),
+            Some(check) => check.problems(role, args, &role_values),
             None => Vec::new(),
         }
     }
@@ -90,9 +95,9 @@ impl RelationCheck {
         &mut self,
         role: A::Role,
         args: &A,
-        provenance: &[Provenance],
-        changed: &BTreeSet<usize>,
+        values: &RoleValues<'_>,
     ) -> Vec<Problem> {
+        let changed = values.changed;
         let mut problems = Vec::new();
         let mut left_out = BTreeSet::new();
         for _ in 0..MAX_PROBLEMS_PER_ROLE {
@@ -103,7 +108,7 @@ impl RelationCheck {
             }
             let removable: Vec<usize> = involved.iter().copied().filter(|i| given.contains(i)).collect();
             if involved.iter().any(|i| changed.contains(i)) {
-                problems.push(self.problem::<A>(role, &error, &involved, changed, &given, provenance));
+                problems.push(self.problem::<A>(role, &error, &involved, &given, values));
             }
             // The next parse leaves out what this error is about, so that
             // clap reports the next one; the role's own values first.
@@ -210,49 +215,85 @@ impl RelationCheck {
         role: A::Role,
         error: &clap::Error,
         involved: &BTreeSet<usize>,
-        changed: &BTreeSet<usize>,
         given: &BTreeSet<usize>,
-        provenance: &[Provenance],
+        values: &RoleValues<'_>,
     ) -> Problem {
         let infos = A::fields();
-        let at_file = |i: &usize| match &provenance[*i] {
-            Provenance::File(at) if changed.contains(i) => Some(at.clone()),
-            _ => None,
-        };
-        let location = involved.iter().find_map(at_file);
+        let labels: Vec<(usize, Label)> = involved
+            .iter()
+            .map(|&i| {
+                let flag = self.clap.arg(i).map_or_else(|| infos[i].flag.to_string(), arg_display);
+                (i, values.label(i, infos[i].name, role.name(), &flag, given.contains(&i)))
+            })
+            .collect();
+        // At the file value the role changed, else where the command line
+        // gives one of them.
+        let location = labels
+            .iter()
+            .find(|(_, l)| l.in_file)
+            .or_else(|| labels.iter().find(|(_, l)| l.at.is_some()))
+            .and_then(|(_, l)| l.at.clone());
         let keys: Vec<String> = involved.iter().map(|&i| infos[i].name.to_string()).collect();
         let names: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+        let where_set = match labels.iter().any(|(_, l)| l.in_file) {
+            true => "in the file",
+            false => "in the role's overrides",
+        };
         let mut problem = Problem::new(
             ProblemKind::ClapRelation { role: role.name().to_string(), keys },
             format!("clap refuses the arguments of role `{}`: {}", role.name(), reason(error)),
-            location.clone(),
+            location,
             Some(format!(
-                "the command line refuses this combination too: change {} in the file or on the command line",
+                "the command line refuses this combination too: change {} {where_set} or on the command line",
                 names.join(" or ")
             )),
         );
-        for &i in involved {
-            let info = &infos[i];
-            let flag = self.clap.arg(i).map_or_else(|| info.flag.to_string(), arg_display);
-            let (message, at) = match (&provenance[i], changed.contains(&i)) {
-                (Provenance::File(at), true) => (format!("`{}` is set here", info.name), Some(at.clone())),
-                (Provenance::RoleDefault, true) => {
-                    (format!("`{}` is the role default of `{}`", info.name, role.name()), None)
-                }
-                (Provenance::RoleForced, true) => {
-                    (format!("`{}` is forced for role `{}`", info.name, role.name()), None)
-                }
-                (Provenance::Overrides, true) => {
-                    (format!("`{}` is set by the typed overrides", info.name), None)
-                }
-                _ if given.contains(&i) => {
-                    (format!("`{}` is given on the command line ({flag})", info.name), None)
-                }
-                _ => (format!("`{}` is not given ({flag})", info.name), None),
-            };
-            problem = problem.with_note(message, at);
+        for (_, label) in labels {
+            problem = problem.with_note(label.message, label.at);
         }
         problem
+    }
+}
+
+/// What the labels of a role's relation problem are made from.
+struct RoleValues<'a> {
+    provenance: &'a [Provenance],
+    /// The fields whose value the role changed.
+    changed: &'a BTreeSet<usize>,
+    locate: &'a dyn Fn(usize) -> Option<Location>,
+}
+
+/// One involved value's label: what it is, and its place, if it has one.
+struct Label {
+    message: String,
+    at: Option<Location>,
+    /// Whether the place is the file value the role changed.
+    in_file: bool,
+}
+
+impl RoleValues<'_> {
+    /// The label of field `i` (argument `name`, written `flag`), `given` when
+    /// the role's command line has it.
+    fn label(&self, i: usize, name: &str, role: &str, flag: &str, given: bool) -> Label {
+        let note = |message: String| Label { message, at: None, in_file: false };
+        match (&self.provenance[i], self.changed.contains(&i)) {
+            (Provenance::File(at), true) => {
+                Label { message: format!("`{name}` is set here"), at: Some(at.clone()), in_file: true }
+            }
+            (Provenance::RoleDefault, _) => note(format!("`{name}` is the role default of `{role}`")),
+            (Provenance::RoleForced, _) => note(format!("`{name}` is forced for role `{role}`")),
+            (Provenance::Overrides, true) => note(format!("`{name}` is set by the typed overrides")),
+            (Provenance::Derived { from }, true) => {
+                note(format!("`{name}` is derived from {} for role `{role}`", from.join(", ")))
+            }
+            _ if given => match (self.locate)(i) {
+                Some(at) => {
+                    Label { message: format!("`{name}` is given here"), at: Some(at), in_file: false }
+                }
+                None => note(format!("`{name}` is given on the command line ({flag})")),
+            },
+            _ => note(format!("`{name}` is not given ({flag})")),
+        }
     }
 }
 
