@@ -130,3 +130,23 @@ fn an_error_is_built_from_at_least_one_problem() {
     assert_eq!(err.problems().len(), 2);
     assert_eq!(err.problems()[0].notes, [megatron_args::Note::new("here", None)]);
 }
+
+/// What a caller may do with an error: send it to another thread, keep it
+/// in a `Box<dyn Error + Send + Sync>`, hold it across `catch_unwind`.
+fn is_a_well_behaved_error<
+    E: std::error::Error + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe + 'static,
+>() {
+}
+
+#[test]
+fn errors_keep_their_auto_traits_with_an_io_source() {
+    is_a_well_behaved_error::<Error>();
+    is_a_well_behaved_error::<megatron_args::TypeMismatch>();
+    fn plain_data<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+    plain_data::<megatron_args::Problem>();
+
+    // An error that really holds an I/O source, caught across a panic boundary.
+    let error = RoleConfig::<Args>::from_path("no/such/file.yaml").unwrap_err();
+    let source = std::panic::catch_unwind(|| error.source().map(|s| s.to_string())).expect("no panic");
+    assert!(source.is_some(), "the missing file's error has its I/O source");
+}

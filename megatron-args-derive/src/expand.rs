@@ -104,7 +104,8 @@ fn expand_struct(s: &Struct) -> TokenStream {
     let probe_traits = uses_probe.then(|| {
         quote! {
             use #krate::__private::conversion::{
-                NoConversion as _, SharedNoConversion as _, ViaArgValue as _, ViaFromStr as _, ViaValueEnum as _,
+                NoConversion as _, SharedNoConversion as _, ViaArgValue as _, ViaFromStr as _,
+                ViaFromStrOnly as _, ViaValueEnum as _,
             };
         }
     });
@@ -413,7 +414,7 @@ fn register(f: &Field, conversion: Conversion, krate: &Path, b: &Ident) -> Token
             let kind = if class_name(f) == "Shared" { quote!(SharedField) } else { quote!(ArgField) };
             // The probe traits are imported at the top of `__describe`.
             quote_spanned! {leaf.span()=>
-                (&&&#module::Probe::<#leaf, #module::#kind>::new()).codec()
+                (&&&&#module::Probe::<#leaf, #module::#kind>::new()).codec()
             }
         }
     };

@@ -132,7 +132,7 @@ pub use model::provenance::Provenance;
 pub use model::relations::{Broken, Checks, Derivation};
 pub use model::role::{PpoRole, Role};
 pub use model::subcommand::MegatronSubcommand;
-pub use model::value::{ArgValue, TypeMismatch, Value, ValueType};
+pub use model::value::{ArgValue, TypeMismatch, Unwritable, Value, ValueType};
 pub use reading::command_line::{CommandLine, COMMAND_LINE_ORIGIN};
 pub use reading::config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
 pub use reporting::render::Styling;
@@ -155,13 +155,15 @@ pub use resolving::resolve::{resolve, Change, IntoRoles, Resolved, RoleArgs};
 /// let list = Value::List(vec![Value::Int(10), Value::String("20".into())]);
 /// assert_eq!(EvalAt::decode(&list).unwrap(), Some(vec![10, 20]));
 /// assert_eq!(EvalAt::decode(&Value::Null).unwrap(), None);
-/// assert_eq!(EvalAt::encode(&Some(vec![10])), Value::List(vec![Value::Int(10)]));
+/// assert_eq!(EvalAt::encode(&Some(vec![10])), Ok(Value::List(vec![Value::Int(10)])));
 ///
 /// let err = EvalAt::decode(&Value::List(vec![Value::Int(-1)])).unwrap_err();
 /// assert_eq!(err.path, [0]); // the element at index 0
 /// ```
 pub mod codec {
-    pub use crate::model::value::{Codec, EnumCodec, FromStrCodec, OptionCodec, Plain, VecCodec};
+    pub use crate::model::value::{
+        Codec, EnumCodec, FromStrCodec, OptionCodec, ParseOnlyCodec, Plain, VecCodec,
+    };
 }
 
 #[doc = include_str!("docs/attributes.md")]
@@ -177,7 +179,7 @@ pub mod __private {
     pub mod conversion {
         pub use crate::model::conversion::{
             codec, typed, ArgField, CodecToken, NoConversion, Opaque, Probe, SharedField, SharedNoConversion,
-            ViaArgValue, ViaFromStr, ViaValueEnum,
+            ViaArgValue, ViaFromStr, ViaFromStrOnly, ViaValueEnum,
         };
     }
     pub use crate::model::subcommand::{

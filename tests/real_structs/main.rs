@@ -15,6 +15,7 @@ mod chat_cli;
 mod embedding_server;
 mod generated_method_names;
 mod inference_server;
+mod llama_server;
 mod llm_infer;
 mod megatron_port;
 mod mistralrs_server;

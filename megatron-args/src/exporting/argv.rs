@@ -9,6 +9,8 @@ use crate::model::args::MegatronArgs;
 use crate::model::clap_argv::{self, Presence};
 use crate::model::clap_command::ClapArgs;
 use crate::model::error::{Error, Problem, ProblemKind};
+use crate::model::texts::Texts;
+use crate::resolving::resolve::RoleArgs;
 
 /// The command-line arguments (without the program name) that make the clap
 /// struct `A` parse back to `args`, or an error naming every argument that
@@ -82,23 +84,76 @@ use crate::model::error::{Error, Problem, ProblemKind};
 ///
 /// The result is a plain `Vec<String>`: a launcher appends what the struct
 /// does not hold (pass-through arguments, for example) itself.
+///
+/// A field whose type has no spelling of its own (read through `FromStr`
+/// alone, or through the argument's own `value_parser`) cannot be written
+/// from a bare struct, which keeps no record of the text it was read from:
+/// write a resolved role with [`RoleArgs::to_argv`](crate::RoleArgs::to_argv),
+/// which keeps it.
 pub fn to_argv<A: MegatronArgs + Parser>(args: &A) -> Result<Vec<String>, Error> {
+    write_argv(args, Texts::none())
+}
+
+impl<A: MegatronArgs + Parser> RoleArgs<A> {
+    /// The role's command line, as [`to_argv`] writes it, with each value
+    /// whose type has no spelling of its own written as the text it was read
+    /// from (see [`RoleArgs::value`]).
+    ///
+    /// ```
+    /// use clap::Parser;
+    /// use megatron_args::{to_argv, CommandLine, MegatronArgs, PpoRole, RoleConfig};
+    ///
+    /// #[derive(Clone, Debug, PartialEq)]
+    /// enum CacheType { F16, Q8 }
+    /// impl std::str::FromStr for CacheType {
+    ///     type Err = String;
+    ///     fn from_str(s: &str) -> Result<Self, String> {
+    ///         match s { "f16" => Ok(Self::F16), "q8_0" => Ok(Self::Q8), _ => Err(format!("unsupported cache type {s}")) }
+    ///     }
+    /// }
+    ///
+    /// #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    /// struct Args {
+    ///     #[arg(long, default_value = "f16")]
+    ///     cache_type_k: CacheType,
+    ///     #[arg(long, default_value = "f16")]
+    ///     cache_type_v: CacheType,
+    /// }
+    ///
+    /// let argv = ["serve", "--cache-type-v", "q8_0"];
+    /// let baseline = Args::parse_from(argv);
+    /// let config = RoleConfig::<Args>::from_str("megatron:\n  - role: critic\n    overrides: {cache_type_k: q8_0}\n", "r.yaml")?;
+    /// let resolved = config.resolve_with_command_line(&baseline, &CommandLine::new(argv), &[PpoRole::Critic])?;
+    /// let critic = resolved.role(PpoRole::Critic).unwrap();
+    /// assert_eq!(critic.args().cache_type_k, CacheType::Q8);
+    /// // The file's text, and the command line's (its argument, its default).
+    /// assert_eq!(critic.to_argv()?, ["--cache-type-k", "q8_0", "--cache-type-v", "q8_0"]);
+    /// // The bare struct has no record of its texts.
+    /// assert!(to_argv(critic.args()).unwrap_err().to_string().contains("cannot write `cache_type_k`"));
+    /// # Ok::<(), megatron_args::Error>(())
+    /// ```
+    pub fn to_argv(&self) -> Result<Vec<String>, Error> {
+        write_argv(self.args(), self.texts())
+    }
+}
+
+fn write_argv<A: MegatronArgs + Parser>(args: &A, texts: &Texts) -> Result<Vec<String>, Error> {
     let Some(clap) = ClapArgs::of::<A>() else {
         // A `Parser` is a `CommandFactory`: the derive's hook finds its command.
         unreachable!("a clap Parser has a clap command");
     };
-    let written = clap_argv::write(args, &clap, Presence::Complete, |_| true);
+    let written = clap_argv::write(args, texts, &clap, Presence::Complete, |_| true);
     if !written.problems.is_empty() {
         return Err(Error::new(written.problems));
     }
-    match parses_back_to(args, &written.argv, &clap) {
+    match parses_back_to(args, texts, &written.argv, &clap) {
         Ok(()) => Ok(written.argv),
         Err(refused) => {
             // An argument written at its default is given, to clap: its
             // relations apply (`--revision main` conflicting with
             // `--weight-files`). Without the defaults, if clap takes that.
-            let given = clap_argv::write(args, &clap, Presence::Given, |_| true);
-            match given.problems.is_empty() && parses_back_to(args, &given.argv, &clap).is_ok() {
+            let given = clap_argv::write(args, texts, &clap, Presence::Given, |_| true);
+            match given.problems.is_empty() && parses_back_to(args, texts, &given.argv, &clap).is_ok() {
                 true => Ok(given.argv),
                 false => Err(refused),
             }
@@ -110,7 +165,15 @@ pub fn to_argv<A: MegatronArgs + Parser>(args: &A) -> Result<Vec<String>, Error>
 /// argument's value, else an error naming each field it reads differently
 /// (a value whose `Display` another parser reads otherwise, a combination
 /// of values clap refuses).
-fn parses_back_to<A: MegatronArgs + Parser>(args: &A, argv: &[String], clap: &ClapArgs) -> Result<(), Error> {
+///
+/// A value with no spelling of its own is not compared: clap read it from
+/// the text it was written as, which is the text it was read from.
+fn parses_back_to<A: MegatronArgs + Parser>(
+    args: &A,
+    texts: &Texts,
+    argv: &[String],
+    clap: &ClapArgs,
+) -> Result<(), Error> {
     let program = std::iter::once(clap.command.get_name().to_string());
     let parsed = A::try_parse_from(program.chain(argv.iter().cloned())).map_err(|err| {
         let rendered = err.to_string();
@@ -128,7 +191,10 @@ fn parses_back_to<A: MegatronArgs + Parser>(args: &A, argv: &[String], clap: &Cl
         .iter()
         .filter(|info| clap.arg(info.index).is_some())
         .filter_map(|info| {
-            let (written, read) = (schema.value(args, info.index), schema.value(&parsed, info.index));
+            let (Ok(written), Ok(read)) = (schema.value(args, info.index), schema.value(&parsed, info.index))
+            else {
+                return None;
+            };
             // `{:?}` equates NaN with NaN.
             let same = written == read || format!("{written:?}") == format!("{read:?}");
             (!same).then(|| {
@@ -147,7 +213,7 @@ fn parses_back_to<A: MegatronArgs + Parser>(args: &A, argv: &[String], clap: &Cl
     // The subcommand is no field: its value, written again from what clap
     // read, must be the same command line.
     if let (true, Some(field)) = (problems.is_empty(), args.__subcommand()) {
-        let again = clap_argv::write(&parsed, clap, Presence::Complete, |_| true).argv;
+        let again = clap_argv::write(&parsed, texts, clap, Presence::Complete, |_| true).argv;
         if again != argv {
             return Err(Error::from(Problem::new(
                 ProblemKind::NotWritable { key: field.field.to_string() },

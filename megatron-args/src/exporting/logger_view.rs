@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::args::MegatronArgs;
+use crate::model::error::{Error, Problem};
 use crate::model::role::Role;
 use crate::model::value::Value;
 use crate::resolving::resolve::Resolved;
@@ -13,6 +14,11 @@ impl<A: MegatronArgs> Resolved<A> {
     /// hparams, MLflow) expect their configuration. Every field is present,
     /// `None` as [`Value::Null`]; inactive roles have no keys. [`Value`]
     /// serializes with serde, so the map can be logged as JSON directly.
+    ///
+    /// A value whose type has no spelling of its own is shown as the text
+    /// it was read from ([`RoleArgs::value`](crate::RoleArgs::value)); one
+    /// that has no text (set from Rust code) is left out, never guessed:
+    /// [`Resolved::try_logger_view`] refuses the view instead, naming it.
     ///
     /// ```
     /// # use megatron_args::{MegatronArgs, PpoRole, RoleConfig, Value};
@@ -28,14 +34,33 @@ impl<A: MegatronArgs> Resolved<A> {
     /// # Ok::<(), megatron_args::Error>(())
     /// ```
     pub fn logger_view(&self) -> BTreeMap<String, Value> {
-        let schema = A::__schema();
+        self.view().0
+    }
+
+    /// [`Resolved::logger_view`], or an error naming every value that has
+    /// no text to show (see [`crate::Unwritable`]).
+    pub fn try_logger_view(&self) -> Result<BTreeMap<String, Value>, Error> {
+        match self.view() {
+            (view, problems) if problems.is_empty() => Ok(view),
+            (_, problems) => Err(Error::new(problems)),
+        }
+    }
+
+    fn view(&self) -> (BTreeMap<String, Value>, Vec<Problem>) {
         let mut view = BTreeMap::new();
+        let mut problems = Vec::new();
         for role_args in self.roles() {
             let role = role_args.role().name();
             for info in A::fields() {
-                view.insert(format!("{role}/{}", info.name), schema.value(role_args.args(), info.index));
+                let key = format!("{role}/{}", info.name);
+                match role_args.value_of(info.index) {
+                    Ok(value) => {
+                        view.insert(key, value);
+                    }
+                    Err(why) => problems.push(Problem::unwritable(&key, &why)),
+                }
             }
         }
-        view
+        (view, problems)
     }
 }

@@ -19,6 +19,12 @@ use crate::model::role::Role;
 /// header lists the topology, placement and shared arguments, which stay on
 /// the command line.
 ///
+/// An argument whose type has no spelling of its own (read through `FromStr`
+/// alone, or through the argument's own `value_parser`) has no value to show
+/// from `baseline`, a bare struct: its line is `# key: ` with a comment
+/// saying so, to be filled in with the text the argument takes; never a
+/// guessed spelling.
+///
 /// ```
 /// # use megatron_args::{template, MegatronArgs, PpoRole, RoleConfig};
 /// #[derive(MegatronArgs, Clone, Debug, PartialEq)]
@@ -73,7 +79,13 @@ pub fn template<A: MegatronArgs>(baseline: &A) -> String {
                     let _ = writeln!(out, "      # {line}");
                 }
             }
-            let value = schema.value(&args, info.index);
+            let value = match schema.value(&args, info.index) {
+                Ok(value) => value,
+                Err(why) => {
+                    let _ = writeln!(out, "      # {}:   # no value to show: {why}", info.name);
+                    continue;
+                }
+            };
             let forced = schema.is_forced(role, info.index);
             if forced {
                 let _ = writeln!(

@@ -15,7 +15,7 @@ use crate::model::relations::{self, Origin};
 use crate::model::role::Role;
 use crate::model::rules::{self, Nowhere};
 use crate::model::suggest;
-use crate::model::value::Value;
+use crate::model::value::{Unwritable, Value};
 pub(crate) use schema::{Schema, SchemaBuilder};
 
 /// An argument struct whose roles get their own typed copies.
@@ -191,9 +191,54 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     /// assert_eq!(args.get("save_path"), Some(Value::String("/ckpt".into())));
     /// assert_eq!(args.get("nope"), None);
     /// ```
+    ///
+    /// `None` also for a field whose value has no spelling of its own (a
+    /// type read through `FromStr` alone or through the argument's own
+    /// value parser): [`MegatronArgs::try_get`] says why, and a resolved
+    /// role's [`RoleArgs::value`](crate::RoleArgs::value) writes it from
+    /// the text it was read from.
     fn get(&self, name: &str) -> Option<Value> {
+        self.try_get(name).ok()
+    }
+
+    /// The current value of the argument `name` (or alias), or an error
+    /// naming it: no such argument, or a value that has no spelling of its
+    /// own and no record of the text it was read from (a bare struct keeps
+    /// none; see [`crate::Unwritable`]).
+    ///
+    /// ```
+    /// use clap::Parser;
+    /// use megatron_args::{MegatronArgs, Value};
+    ///
+    /// #[derive(Clone, Debug, PartialEq)]
+    /// enum SplitMode { Layer, Row }
+    /// impl std::str::FromStr for SplitMode {
+    ///     type Err = String;
+    ///     fn from_str(s: &str) -> Result<Self, String> {
+    ///         match s { "layer" => Ok(Self::Layer), "row" => Ok(Self::Row), _ => Err(format!("unknown split mode {s}")) }
+    ///     }
+    /// }
+    ///
+    /// #[derive(Parser, MegatronArgs, Clone, Debug)]
+    /// struct Args {
+    ///     #[arg(long, default_value_t = 1)]
+    ///     tensor_split: u32,
+    ///     #[arg(long, default_value = "layer")]
+    ///     split_mode: SplitMode,
+    /// }
+    ///
+    /// let args = Args::parse_from(["serve", "--split-mode", "row"]);
+    /// assert_eq!(args.try_get("tensor_split")?, Value::Int(1));
+    /// let err = args.try_get("split_mode").unwrap_err();
+    /// assert!(err.to_string().contains("cannot write `split_mode`: `SplitMode` implements `FromStr` but not `Display`"));
+    /// assert!(args.try_get("nope").is_err());
+    /// # Ok::<(), megatron_args::Error>(())
+    /// ```
+    fn try_get(&self, name: &str) -> Result<Value, Error> {
         let schema = Self::__schema();
-        schema.index_of(name).map(|i| (schema.access[i].get)(self))
+        let index = schema.index_of(name).ok_or_else(|| unknown_field::<Self>(name))?;
+        let info = &schema.infos[index];
+        (schema.access[index].get)(self).map_err(|why| Error::from(Problem::unwritable(info.name, &why)))
     }
 
     /// Sets the argument `name` (or alias) with the checks of a file value:
@@ -306,6 +351,7 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
         let mut applied = self.clone();
         let mut from_overrides = vec![false; schema.infos.len()];
         let mut problems = Vec::new();
+        problems.extend(unwritable_overrides(overrides));
         for (name, raw) in overrides.entries() {
             let index = schema.index_of(name).expect("typed overrides name their own fields");
             let checked =
@@ -440,7 +486,7 @@ pub trait Overrides: Default + Clone + Debug + PartialEq + Send + Sync + 'static
 
     /// Whether no override is set.
     fn is_empty(&self) -> bool {
-        self.entries().is_empty()
+        self.__values().0.is_empty() && self.__values().1.is_empty()
     }
 
     /// Sets the override of argument `name` with the checks of a file value
@@ -461,6 +507,7 @@ pub trait Overrides: Default + Clone + Debug + PartialEq + Send + Sync + 'static
         }
         // Checked and normalized by the field's codec, as a typed setter's value is.
         let value = rules::check_value::<Self::Args>(index, info.name, &value.into(), &Nowhere)?;
+        self.__values_mut().1.remove(&index);
         self.__values_mut().0.insert(index, value);
         Ok(())
     }
@@ -471,9 +518,32 @@ pub trait Overrides: Default + Clone + Debug + PartialEq + Send + Sync + 'static
 /// one: a struct of a thousand `Option` fields, with their `Clone` and
 /// `Default` and a way to reach each, cost more compile time than the rest
 /// of the derive.
+///
+/// A typed setter's value of a type with no spelling of its own (read
+/// through `FromStr` alone or the argument's own value parser) cannot be
+/// checked as a file value is: it is kept as the reason, and applying the
+/// overrides reports it.
 #[doc(hidden)]
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct OverrideValues(BTreeMap<usize, Value>);
+pub struct OverrideValues(BTreeMap<usize, Value>, BTreeMap<usize, Unwritable>);
+
+/// The problems of typed setters given values that cannot be written
+/// (see [`OverrideValues`]).
+pub(crate) fn unwritable_overrides<O: Overrides>(overrides: &O) -> Vec<Problem> {
+    let infos = &O::Args::__schema().infos;
+    overrides
+        .__values()
+        .1
+        .iter()
+        .map(|(&index, why)| {
+            let name = infos[index].name;
+            let mut problem = Problem::unwritable(name, why);
+            problem.message = format!("the typed override of `{name}` cannot be checked: {why}");
+            problem.help = Some(format!("set it by its text, as the file does: `.set(\"{name}\", \"...\")`"));
+            problem
+        })
+        .collect()
+}
 
 /// A typed setter: member `member` of the arguments (a regular field)
 /// overridden with `value`, of the field's type.
@@ -481,8 +551,17 @@ pub struct OverrideValues(BTreeMap<usize, Value>);
 pub fn set_override<O: Overrides, T: Any>(mut overrides: O, member: usize, value: T) -> O {
     let schema = O::Args::__schema();
     let field = schema.member_fields[member].start;
-    let value = (schema.access[field].encode_any)(&value);
-    overrides.__values_mut().0.insert(field, value);
+    let values = overrides.__values_mut();
+    match (schema.access[field].encode_any)(&value) {
+        Ok(value) => {
+            values.1.remove(&field);
+            values.0.insert(field, value);
+        }
+        Err(why) => {
+            values.0.remove(&field);
+            values.1.insert(field, why);
+        }
+    }
     overrides
 }
 
@@ -495,14 +574,14 @@ pub fn edit_group<O: Overrides, G: Overrides>(
     edit: impl FnOnce(G) -> G,
 ) -> O {
     let fields = O::Args::__schema().member_fields[member].clone();
-    let values = &mut overrides.__values_mut().0;
     let mut group = G::default();
-    let mut after = values.split_off(&fields.start);
-    let rest = after.split_off(&fields.end);
-    group.__values_mut().0 = after.into_iter().map(|(index, value)| (index - fields.start, value)).collect();
+    let values = overrides.__values_mut();
+    let (inner, inner_unwritable) = (take_range(&mut values.0, &fields), take_range(&mut values.1, &fields));
+    *group.__values_mut() = OverrideValues(inner, inner_unwritable);
     let group = edit(group);
-    values.extend(group.__values().0.iter().map(|(index, value)| (index + fields.start, value.clone())));
-    values.extend(rest);
+    let values = overrides.__values_mut();
+    values.0.extend(group.__values().0.iter().map(|(index, value)| (index + fields.start, value.clone())));
+    values.1.extend(group.__values().1.iter().map(|(index, why)| (index + fields.start, why.clone())));
     overrides
 }
 
@@ -529,6 +608,14 @@ pub(crate) fn problem_line(error: &Error) -> String {
         Some(help) => format!("{} (help: {})", problem.message, help.replace('\n', " ")),
         None => problem.message.clone(),
     }
+}
+
+/// The entries of `values` in `fields`, taken out and renumbered from 0.
+fn take_range<V>(values: &mut BTreeMap<usize, V>, fields: &std::ops::Range<usize>) -> BTreeMap<usize, V> {
+    let mut after = values.split_off(&fields.start);
+    let mut rest = after.split_off(&fields.end);
+    values.append(&mut rest);
+    after.into_iter().map(|(index, value)| (index - fields.start, value)).collect()
 }
 
 /// `Debug` of typed overrides: the set overrides by argument name, through

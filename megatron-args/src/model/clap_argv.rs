@@ -11,6 +11,7 @@ use crate::model::clap_command::{arg_display, parse_text, spellings, takes_value
 use crate::model::error::{Problem, ProblemKind};
 use crate::model::field::FieldInfo;
 use crate::model::subcommand::{Payload, SubcommandField};
+use crate::model::texts::Texts;
 use crate::model::value::{short_type_name, Value, ValueType};
 
 /// Which arguments are written.
@@ -42,20 +43,26 @@ pub(crate) struct Written {
 
 /// Writes the fields of `args` that `include` selects, each argument of
 /// `clap`'s command as clap describes it.
+///
+/// A field whose type has no spelling of its own is written from its text in
+/// `texts`; without one, it is a problem naming the field.
 pub(crate) fn write<A: MegatronArgs>(
     args: &A,
+    texts: &Texts,
     clap: &ClapArgs,
     presence: Presence,
     include: impl Fn(usize) -> bool,
 ) -> Written {
-    let schema = A::__schema();
     let mut writer = Writer { presence, ..Writer::default() };
     for info in A::fields() {
         // A field clap does not read (`#[arg(skip)]`) is not on the command
         // line. No argument is lost that way: every argument of the command
         // must be held by a field (`unknown_arguments`).
         if let Some(arg) = clap.arg(info.index).filter(|_| include(info.index)) {
-            writer.field(info, arg, &schema.value(args, info.index));
+            match texts.value(args, info.index) {
+                Ok(value) => writer.field(info, arg, &value),
+                Err(why) => writer.problems.push(Problem::unwritable(info.name, &why)),
+            }
         }
     }
     let subcommand = args.__subcommand();
@@ -79,7 +86,7 @@ pub(crate) fn write_command<A: MegatronArgs>(args: &A) -> Result<Vec<String>, Ve
             None,
         )]);
     };
-    let written = write(args, &clap, Presence::Complete, |_| true);
+    let written = write(args, Texts::none(), &clap, Presence::Complete, |_| true);
     if written.problems.is_empty() {
         Ok(written.argv)
     } else {

@@ -18,6 +18,7 @@ use crate::model::clap_command::{arg_display, ClapArgs};
 use crate::model::error::{Location, Problem, ProblemKind};
 use crate::model::provenance::Provenance;
 use crate::model::role::Role;
+use crate::model::texts::Texts;
 
 /// How many of a role's relation problems are looked for: clap reports one
 /// at a time, so each further one needs a parse without the arguments of
@@ -76,7 +77,8 @@ impl RelationCheck {
         let changed: BTreeSet<usize> = A::fields()
             .iter()
             .filter(|info| clap.arg(info.index).is_some())
-            .filter(|info| schema.value(args, info.index) != schema.value(reference, info.index))
+            // A value with no spelling of its own (`Err`) is not compared.
+            .filter(|info| schema.value(args, info.index).ok() != schema.value(reference, info.index).ok())
             .map(|info| info.index)
             .collect();
         if changed.is_empty() {
@@ -129,7 +131,9 @@ impl RelationCheck {
         left_out: &BTreeSet<usize>,
     ) -> Option<(clap::Error, BTreeSet<usize>)> {
         // A field that cannot be written is left out: `to_argv` reports it.
-        let written = clap_argv::write(args, self.clap, Presence::GivenArguments, |i| !left_out.contains(&i));
+        let written = clap_argv::write(args, Texts::none(), self.clap, Presence::GivenArguments, |i| {
+            !left_out.contains(&i)
+        });
         let program = OsString::from(self.command.get_name());
         let argv = std::iter::once(program).chain(written.argv.into_iter().map(OsString::from));
         let error = self.command.try_get_matches_from_mut(argv).err()?;

@@ -5,19 +5,23 @@
 //! 1. [`ArgValue`]: the built-in scalar types and any type you implement it for;
 //! 2. `clap::ValueEnum`: through the enum's possible-value names;
 //! 3. `FromStr + Display`: through text;
-//! 4. nothing: a compile error on the field saying what to add, except for
+//! 4. `FromStr` alone, for an argument field: read through text, written
+//!    back only from the text it was read from;
+//! 5. nothing: a compile error on the field saying what to add, except for
 //!    shared fields (`#[megatron(skip)]`), which need no conversion.
 //!
-//! The generated code writes `{ use __private::conversion::*; (&&&Probe::<T, K>::new()).codec() }`;
-//! method resolution tries the receiver with three references first, so the
-//! first level whose bounds hold wins.
+//! The generated code writes `{ use __private::conversion::*; (&&&&Probe::<T, K>::new()).codec() }`;
+//! method resolution tries the receiver with four references first, so the
+//! first level whose bounds hold wins. A field pays for the levels only when
+//! its type is not one the derive knows by name.
 
 use std::fmt::Display;
 use std::marker::PhantomData;
 use std::str::FromStr;
 
 use crate::model::value::{
-    ArgValue, Codec, EnumCodec, FromStrCodec, OptionCodec, Plain, TypeMismatch, Value, ValueType, VecCodec,
+    ArgValue, Codec, EnumCodec, FromStrCodec, OptionCodec, ParseOnlyCodec, Plain, TypeMismatch, Unwritable,
+    Value, ValueType, VecCodec,
 };
 
 /// The codec chosen for a field, carried as a value so that a method's return
@@ -68,7 +72,7 @@ pub struct SharedField;
 pub struct Probe<T, K>(PhantomData<fn() -> (T, K)>);
 
 impl<T, K> Probe<T, K> {
-    /// The probe; call `.codec()` on three references to it.
+    /// The probe; call `.codec()` on four references to it.
     pub fn new() -> Self {
         Probe(PhantomData)
     }
@@ -92,7 +96,7 @@ pub trait ViaArgValue<T> {
     /// The chosen codec.
     fn codec(self) -> CodecToken<Plain<T>>;
 }
-impl<T: ArgValue, K> ViaArgValue<T> for &&&Probe<T, K> {
+impl<T: ArgValue, K> ViaArgValue<T> for &&&&Probe<T, K> {
     fn codec(self) -> CodecToken<Plain<T>> {
         CodecToken::new()
     }
@@ -105,7 +109,7 @@ pub trait ViaValueEnum<T> {
 }
 // Without the `clap` feature there is no `ValueEnum` to convert through.
 #[cfg(feature = "clap")]
-impl<T: clap::ValueEnum + Clone + Send + Sync + 'static, K> ViaValueEnum<T> for &&Probe<T, K> {
+impl<T: clap::ValueEnum + Clone + Send + Sync + 'static, K> ViaValueEnum<T> for &&&Probe<T, K> {
     fn codec(self) -> CodecToken<EnumCodec<T>> {
         CodecToken::new()
     }
@@ -116,12 +120,28 @@ pub trait ViaFromStr<T> {
     /// The chosen codec.
     fn codec(self) -> CodecToken<FromStrCodec<T>>;
 }
-impl<T, K> ViaFromStr<T> for &Probe<T, K>
+impl<T, K> ViaFromStr<T> for &&Probe<T, K>
 where
     T: FromStr + Display + Clone + Send + Sync + 'static,
     T::Err: Display,
 {
     fn codec(self) -> CodecToken<FromStrCodec<T>> {
+        CodecToken::new()
+    }
+}
+
+/// Level 4: `FromStr` alone, for an argument field (a shared field's value
+/// is never read from the file, so it is listed as before).
+pub trait ViaFromStrOnly<T> {
+    /// The chosen codec.
+    fn codec(self) -> CodecToken<ParseOnlyCodec<T>>;
+}
+impl<T> ViaFromStrOnly<T> for &Probe<T, ArgField>
+where
+    T: FromStr + Clone + Send + Sync + 'static,
+    T::Err: Display,
+{
+    fn codec(self) -> CodecToken<ParseOnlyCodec<T>> {
         CodecToken::new()
     }
 }
@@ -172,7 +192,9 @@ impl<T: Clone + Send + Sync + 'static> Codec for Opaque<T> {
     fn decode(value: &Value) -> Result<T, TypeMismatch> {
         Err(TypeMismatch::new(Self::value_type(), value))
     }
-    fn encode(_: &T) -> Value {
-        Value::Null
+    fn encode(_: &T) -> Result<Value, Unwritable> {
+        // Listed as `null`, as it always was: the value of a shared field
+        // is never read from the file.
+        Ok(Value::Null)
     }
 }

@@ -370,6 +370,15 @@ impl Note {
 #[derive(Clone, Debug)]
 struct IoError(Arc<std::io::Error>);
 
+// An `io::Error` may hold a custom error that is not unwind-safe, which
+// would make `Problem` and `Error` lose `UnwindSafe` and `RefUnwindSafe`
+// (they had them before the source was kept). It is never mutated after
+// the problem is made, only read through `&`, so a panic cannot leave it
+// half-updated: the reason these traits exist does not apply (anyhow's
+// `Error` says the same).
+impl std::panic::UnwindSafe for IoError {}
+impl std::panic::RefUnwindSafe for IoError {}
+
 impl PartialEq for IoError {
     fn eq(&self, other: &Self) -> bool {
         self.0.kind() == other.0.kind() && self.0.to_string() == other.0.to_string()
@@ -409,6 +418,22 @@ impl Problem {
             format!("invalid value for `{path}`: {mismatch}"),
             location,
             mismatch.help.clone(),
+        )
+    }
+
+    /// The value of argument `name` that cannot be written (see
+    /// [`crate::Unwritable`]), with how to keep its text.
+    pub(crate) fn unwritable(name: &str, why: &crate::model::value::Unwritable) -> Self {
+        Problem::new(
+            ProblemKind::NotWritable { key: name.to_string() },
+            format!("cannot write `{name}`: {why}"),
+            None,
+            Some(format!(
+                "a resolved role writes such a value from the text it was read from (the file's value, the command \
+                 line given to `resolve_with_command_line`, clap's `default_value`); implement `Display` for `{}` to \
+                 write any value",
+                why.type_name
+            )),
         )
     }
 

@@ -20,6 +20,7 @@ pub(crate) mod role;
 pub(crate) mod rules;
 pub(crate) mod subcommand;
 pub(crate) mod suggest;
+pub(crate) mod texts;
 pub(crate) mod value;
 pub(crate) mod value_checks;
 pub(crate) mod value_serde;

@@ -104,9 +104,11 @@ impl<'a, A: MegatronArgs> Derivation<'a, A> {
         if (self.explicit)(index) {
             return;
         }
-        let before = schema.value(self.args, index);
+        // A value with no spelling of its own cannot be compared: it counts
+        // as filled, so that the text it was read from is not kept for it.
+        let before = schema.value(self.args, index).ok();
         fill(self.args);
-        if schema.value(self.args, index) != before {
+        if before.is_none() || schema.value(self.args, index).ok() != before {
             self.filled.retain(|(field, _)| *field != index);
             self.filled.push((index, from));
         }
@@ -294,7 +296,7 @@ impl Broken {
         );
         for (&field, origin) in self.fields.iter().zip(origins) {
             let info = &schema.infos[field];
-            let value = schema.value(args, field);
+            let value = crate::model::value::Shown(schema.value(args, field));
             problem = match origin.location {
                 Some(at) => problem.with_note(format!("`{}` = {value}", info.name), Some(at)),
                 None => problem.with_note(format!("`{}` = {value} ({})", info.name, origin.from), None),

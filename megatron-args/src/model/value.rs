@@ -301,15 +301,18 @@ impl std::error::Error for TypeMismatch {}
 /// Implemented for `bool`, every integer type (`u128`/`i128` included), the
 /// `NonZero*` integers, `f32`, `f64`, `char`, `String`, `OsString`, `PathBuf`,
 /// `Duration`, and `Option<T>` / `Vec<T>` of those. Implement it for your own
-/// field types; clap `ValueEnum`s and `FromStr + Display` types need nothing:
-/// the derive converts them through [`EnumCodec`] and [`FromStrCodec`].
+/// field types; clap `ValueEnum`s and `FromStr` types need nothing: the
+/// derive converts them through [`EnumCodec`], [`FromStrCodec`] (with
+/// `Display`) and [`ParseOnlyCodec`] (`FromStr` alone, written back only
+/// from the text it was read from).
 ///
 /// A complete example of a type of your own, from the file to the resolved
 /// role, is in [the attributes guide](crate::attributes#a-field-type-of-your-own).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no conversion from a role-config value",
     label = "this field's type cannot be read from the file",
-    note = "derive `clap::ValueEnum` for it, implement `FromStr` and `Display`, or implement \
+    note = "derive `clap::ValueEnum` for it, implement `FromStr` (with `Display`, any value can be \
+            written back), give the argument its own `#[arg(value_parser = ...)]`, or implement \
             `megatron_args::ArgValue`",
     note = "if the field is not a command-line argument, mark it `#[arg(skip)]`; if no role may \
             override it, mark it `#[megatron(skip)]`"
@@ -649,7 +652,7 @@ impl<T: ArgValue> ArgValue for Option<T> {
         OptionCodec::<Plain<T>>::decode(value)
     }
     fn to_value(&self) -> Value {
-        OptionCodec::<Plain<T>>::encode(self)
+        self.as_ref().map_or(Value::Null, T::to_value)
     }
 }
 
@@ -661,7 +664,7 @@ impl<T: ArgValue> ArgValue for Vec<T> {
         VecCodec::<Plain<T>>::decode(value)
     }
     fn to_value(&self) -> Value {
-        VecCodec::<Plain<T>>::encode(self)
+        Value::List(self.iter().map(T::to_value).collect())
     }
 }
 
@@ -672,6 +675,12 @@ impl<T: ArgValue> ArgValue for Vec<T> {
 /// your own would be accepted by nothing. To convert a type of your own,
 /// implement [`ArgValue`] (the derive converts it through [`Plain`]); the
 /// codecs can still be called, to convert values as the derive does.
+///
+/// Writing a value back is fallible: a type read through `FromStr` alone
+/// ([`ParseOnlyCodec`]) has no spelling of its own to write. Its value
+/// is written from the text it was read from (a resolved role keeps it,
+/// see [`RoleArgs::value`](crate::RoleArgs::value)); from the value alone,
+/// [`Codec::encode`] says why it cannot ([`Unwritable`]).
 pub trait Codec: sealed::Sealed + 'static {
     /// The field type.
     type Target: Clone + Send + Sync + 'static;
@@ -679,9 +688,68 @@ pub trait Codec: sealed::Sealed + 'static {
     fn value_type() -> ValueType;
     /// Value to field type.
     fn decode(value: &Value) -> Result<Self::Target, TypeMismatch>;
-    /// Field type to value.
-    fn encode(target: &Self::Target) -> Value;
+    /// Field type to value, or why the value has no spelling to write.
+    fn encode(target: &Self::Target) -> Result<Value, Unwritable>;
+    /// A value checked by [`Codec::decode`], in the spelling the field keeps:
+    /// the value encoded again (`"8"` for an integer field becomes `8`), or,
+    /// for a type that cannot be written from its value, the value as given,
+    /// which is the text it was read from.
+    fn normalize(value: &Value) -> Result<Value, TypeMismatch> {
+        let typed = Self::decode(value)?;
+        Ok(Self::encode(&typed).unwrap_or_else(|_| value.clone()))
+    }
 }
+
+/// Why a field's value cannot be written back as a [`Value`]: its type has
+/// no spelling of its own (it implements `FromStr` but not `Display`, or
+/// only the argument's own clap value parser reads it), and the value was
+/// not read from a text that could be written instead (it was set from
+/// Rust code: `role_default`, `role_forced`, a derivation, a typed setter,
+/// or a struct built without a record of its text).
+///
+/// ```
+/// use megatron_args::codec::{Codec, ParseOnlyCodec};
+///
+/// #[derive(Clone, Debug, PartialEq)]
+/// enum SplitMode { Layer, Row }
+/// impl std::str::FromStr for SplitMode {
+///     type Err = String;
+///     fn from_str(s: &str) -> Result<Self, String> {
+///         match s { "layer" => Ok(SplitMode::Layer), "row" => Ok(SplitMode::Row), _ => Err(format!("bad mode {s}")) }
+///     }
+/// }
+/// let row = ParseOnlyCodec::<SplitMode>::decode(&"row".into()).unwrap();
+/// assert_eq!(row, SplitMode::Row);
+/// let why = ParseOnlyCodec::<SplitMode>::encode(&row).unwrap_err();
+/// assert_eq!(why.type_name, "SplitMode");
+/// assert!(why.to_string().contains("implements `FromStr` but not `Display`"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Unwritable {
+    /// The field's type (`SplitMode`).
+    pub type_name: &'static str,
+    /// Why the type has no spelling of its own.
+    pub reason: &'static str,
+}
+
+impl Unwritable {
+    fn of<T>(reason: &'static str) -> Self {
+        Unwritable { type_name: short_type_name::<T>(), reason }
+    }
+}
+
+impl fmt::Display for Unwritable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` {}, and this value was not read from a text to write instead",
+            self.type_name, self.reason
+        )
+    }
+}
+
+impl std::error::Error for Unwritable {}
 
 /// The seal of [`Codec`]: public in a private module, so that no other
 /// crate can name it.
@@ -707,8 +775,8 @@ impl<T: ArgValue> Codec for Plain<T> {
     fn decode(value: &Value) -> Result<T, TypeMismatch> {
         T::from_value(value)
     }
-    fn encode(target: &T) -> Value {
-        target.to_value()
+    fn encode(target: &T) -> Result<Value, Unwritable> {
+        Ok(target.to_value())
     }
 }
 
@@ -749,10 +817,11 @@ impl<T: clap::ValueEnum + Clone + Send + Sync + 'static> Codec for EnumCodec<T> 
                 mismatch
             })
     }
-    fn encode(target: &T) -> Value {
+    fn encode(target: &T) -> Result<Value, Unwritable> {
         match target.to_possible_value() {
-            Some(p) => Value::String(p.get_name().to_string()),
-            None => Value::Null,
+            Some(p) => Ok(Value::String(p.get_name().to_string())),
+            // A variant marked `#[value(skip)]`: clap has no name for it.
+            None => Err(Unwritable::of::<T>("has no clap value name for this variant (`#[value(skip)]`)")),
         }
     }
 }
@@ -770,15 +839,75 @@ where
         ValueType::Other(format!("a `{}` string", short_type_name::<T>()))
     }
     fn decode(value: &Value) -> Result<T, TypeMismatch> {
-        let text = match value {
-            Value::String(s) => s.clone(),
-            Value::Int(_) | Value::Float(_) | Value::Bool(_) => value.to_string(),
-            _ => return Err(TypeMismatch::new(Self::value_type(), value)),
-        };
-        text.parse::<T>().map_err(|e| TypeMismatch::new(Self::value_type(), value).with_help(e.to_string()))
+        parse_scalar(value, Self::value_type())
     }
-    fn encode(target: &T) -> Value {
-        Value::String(target.to_string())
+    fn encode(target: &T) -> Result<Value, Unwritable> {
+        Ok(Value::String(target.to_string()))
+    }
+}
+
+/// A scalar's text parsed with `FromStr`, as clap parses an argument.
+fn parse_scalar<T>(value: &Value, expected: ValueType) -> Result<T, TypeMismatch>
+where
+    T: std::str::FromStr,
+    T::Err: fmt::Display,
+{
+    let text = match value {
+        Value::String(s) => s.clone(),
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) => value.to_string(),
+        _ => return Err(TypeMismatch::new(expected, value)),
+    };
+    text.parse::<T>().map_err(|e| TypeMismatch::new(expected, value).with_help(e.to_string()))
+}
+
+/// Converts through `FromStr` alone, for a type without `Display` (as clap
+/// needs nothing more to parse it). The value is read from the file's text;
+/// it is written back only from that text ([`Codec::encode`] is an
+/// [`Unwritable`] error: a value has no spelling of its own).
+pub struct ParseOnlyCodec<T>(PhantomData<fn() -> T>);
+
+impl<T> sealed::Sealed for ParseOnlyCodec<T> {}
+
+impl<T> Codec for ParseOnlyCodec<T>
+where
+    T: std::str::FromStr + Clone + Send + Sync + 'static,
+    T::Err: fmt::Display,
+{
+    type Target = T;
+    fn value_type() -> ValueType {
+        ValueType::Other(format!("a `{}` string", short_type_name::<T>()))
+    }
+    fn decode(value: &Value) -> Result<T, TypeMismatch> {
+        parse_scalar(value, Self::value_type())
+    }
+    fn encode(_: &T) -> Result<Value, Unwritable> {
+        Err(Unwritable::of::<T>("implements `FromStr` but not `Display`"))
+    }
+}
+
+/// A value as a report shows it: a value with no spelling of its own (and
+/// no text) is named by its type, never guessed.
+#[derive(Clone, Debug)]
+pub(crate) struct Shown(pub(crate) Result<Value, Unwritable>);
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Ok(value) => write!(f, "{value}"),
+            Err(why) => write!(f, "a `{}` value with no text to show", why.type_name),
+        }
+    }
+}
+
+/// Two values with no text are taken as equal: they are of the same field,
+/// and neither can be told apart from the other.
+impl PartialEq for Shown {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Ok(a), Ok(b)) => a == b,
+            (Err(_), Err(_)) => true,
+            _ => false,
+        }
     }
 }
 
@@ -806,8 +935,19 @@ impl<C: Codec> Codec for OptionCodec<C> {
             }),
         }
     }
-    fn encode(target: &Self::Target) -> Value {
-        target.as_ref().map_or(Value::Null, C::encode)
+    fn encode(target: &Self::Target) -> Result<Value, Unwritable> {
+        target.as_ref().map_or(Ok(Value::Null), C::encode)
+    }
+    fn normalize(value: &Value) -> Result<Value, TypeMismatch> {
+        match value {
+            Value::Null => Ok(Value::Null),
+            other => C::normalize(other).map_err(|mut e| {
+                if e.path.is_empty() {
+                    e.expected = Self::value_type().to_string();
+                }
+                e
+            }),
+        }
     }
 }
 
@@ -828,8 +968,19 @@ impl<C: Codec> Codec for VecCodec<C> {
                 .with_help("write a YAML list, for example `[a, b]`")),
         }
     }
-    fn encode(target: &Self::Target) -> Value {
-        Value::List(target.iter().map(C::encode).collect())
+    fn encode(target: &Self::Target) -> Result<Value, Unwritable> {
+        target.iter().map(C::encode).collect::<Result<_, _>>().map(Value::List)
+    }
+    fn normalize(value: &Value) -> Result<Value, TypeMismatch> {
+        match value {
+            Value::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| C::normalize(item).map_err(|e| e.at_index(i)))
+                .collect::<Result<_, _>>()
+                .map(Value::List),
+            other => Self::decode(other).map(|_| other.clone()),
+        }
     }
 }
 

@@ -77,6 +77,12 @@ impl CommandLine {
         &self.source
     }
 
+    /// The words, as given.
+    #[cfg(feature = "clap")]
+    pub(crate) fn words(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(|w| w.text.as_str())
+    }
+
     /// Where the argument `field` is given, with its values: its last
     /// occurrence (the one that counts), `--flag value...` or
     /// `--flag=value`. `None` when it is not given (its value is the

@@ -299,6 +299,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
         let mut problems = Vec::new();
         for (index, (role, typed)) in overrides.into_iter().enumerate() {
             let mut checked = Vec::new();
+            problems.extend(crate::model::args::unwritable_overrides(&typed));
             for (name, raw) in typed.entries() {
                 let field = schema.index_of(name).expect("typed overrides name their own fields");
                 match rules::check_override::<A>(Some(role), field, name, &raw, &Nowhere) {

@@ -2,4 +2,5 @@
 //! one typed copy of the arguments per active role. Imports the model and
 //! reading.
 
+pub(crate) mod baseline_texts;
 pub(crate) mod resolve;

@@ -17,9 +17,11 @@ use crate::model::provenance::Provenance;
 use crate::model::relations::{self, Broken, Origin};
 use crate::model::role::Role;
 use crate::model::rules;
-use crate::model::value::Value;
+use crate::model::texts::Texts;
+use crate::model::value::{Shown, Unwritable, Value};
 use crate::reading::command_line::CommandLine;
 use crate::reading::config::RoleConfig;
+use crate::resolving::baseline_texts;
 
 /// One role's resolved arguments and where each value came from.
 #[derive(Clone, Debug)]
@@ -27,6 +29,8 @@ pub struct RoleArgs<A: MegatronArgs> {
     role: A::Role,
     args: A,
     provenance: Vec<Provenance>,
+    /// The texts of the values whose type has no spelling of its own.
+    texts: Texts,
 }
 
 impl<A: MegatronArgs> RoleArgs<A> {
@@ -48,6 +52,32 @@ impl<A: MegatronArgs> RoleArgs<A> {
     /// Where the value of argument `name` came from.
     pub fn provenance(&self, name: &str) -> Option<&Provenance> {
         A::field(name).map(|f| &self.provenance[f.index])
+    }
+
+    /// The value of argument `name` (or alias), as [`MegatronArgs::try_get`]
+    /// gives it, except that a value whose type has no spelling of its own
+    /// (read through `FromStr` alone, or through the argument's own clap
+    /// value parser) is written as the text it was read from: the file's
+    /// value, or, for a value of the command line, the text clap parsed
+    /// (its argument, or its `default_value`) when the resolution was given
+    /// the command line ([`RoleConfig::resolve_with_command_line`]). A value
+    /// set from Rust code (`role_default`, `role_forced`, a derivation) has
+    /// no text: an error naming the field and why.
+    pub fn value(&self, name: &str) -> Result<Value, Error> {
+        let schema = A::__schema();
+        let index = schema.index_of(name).ok_or_else(|| crate::model::args::unknown_field::<A>(name))?;
+        self.value_of(index).map_err(|why| Error::from(Problem::unwritable(schema.infos[index].name, &why)))
+    }
+
+    /// The value of field `index`, written from its text when it has one.
+    pub(crate) fn value_of(&self, index: usize) -> Result<Value, Unwritable> {
+        self.texts.value(&self.args, index)
+    }
+
+    /// The texts of the values whose type has no spelling of its own.
+    #[cfg(feature = "clap")]
+    pub(crate) fn texts(&self) -> &Texts {
+        &self.texts
     }
 }
 
@@ -112,6 +142,8 @@ pub struct Change {
 #[derive(Clone, Debug)]
 pub struct Resolved<A: MegatronArgs> {
     baseline: A,
+    /// The texts of the baseline's values whose type has no spelling of its own.
+    baseline_texts: Texts,
     roles: Vec<RoleArgs<A>>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -180,13 +212,13 @@ impl<A: MegatronArgs> Resolved<A> {
         schema
             .infos
             .iter()
-            .zip(&schema.access)
-            .filter_map(|(info, access)| {
+            .filter_map(|info| {
                 if follows_command_line::<A>(&resolved.provenance, info.index, schema.infos.len()) {
                     return None;
                 }
-                let value = (access.get)(&resolved.args);
-                let baseline = (access.get)(&self.baseline);
+                // A value with no text to show (see `Unwritable`) is left out.
+                let value = resolved.value_of(info.index).ok()?;
+                let baseline = self.baseline_texts.value(&self.baseline, info.index).ok()?;
                 (value != baseline).then(|| Change {
                     field: info,
                     baseline,
@@ -368,15 +400,18 @@ impl<A: MegatronArgs> RoleConfig<A> {
             ));
         }
 
+        let baseline_texts = baseline_texts::of(baseline, command_line);
         let mut roles = Vec::with_capacity(active.len());
         #[cfg(feature = "clap")]
         let mut relation_check = None;
         let mut broken: Vec<(Broken, Vec<usize>)> = Vec::new();
         for &role in &active {
             let mut args = baseline.clone();
+            let mut texts = baseline_texts.clone();
             let mut provenance = vec![Provenance::Baseline; schema.infos.len()];
             for rv in schema.role_values.iter().filter(|rv| rv.role == role) {
                 (rv.apply)(&mut args);
+                texts.forget(rv.field);
                 provenance[rv.field] = match rv.kind {
                     RoleValueKind::Default => Provenance::RoleDefault,
                     RoleValueKind::Forced => Provenance::RoleForced,
@@ -385,6 +420,8 @@ impl<A: MegatronArgs> RoleConfig<A> {
             for o in self.entry(role).into_iter().flat_map(|e| &e.overrides) {
                 match (schema.access[o.field].set)(&mut args, &o.value) {
                     Ok(()) => {
+                        // The checked value is the text it was read from.
+                        texts.read(o.field, o.value.clone());
                         provenance[o.field] = match &o.value_location {
                             Some(at) => Provenance::File(at.clone()),
                             None => Provenance::Overrides,
@@ -397,6 +434,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
             }
             let explicit = |field: usize| !matches!(provenance[field], Provenance::Baseline);
             for (field, from) in relations::derive(role, &mut args, &explicit) {
+                texts.forget(field);
                 provenance[field] = Provenance::Derived { from };
             }
             problems.extend(rules::validate(role, &args, |field| {
@@ -426,7 +464,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
                         let first: &RoleArgs<A> = &roles[in_roles[0]];
                         b.fields().iter().all(|&f| {
                             first.provenance[f] == provenance[f]
-                                && schema.value(&first.args, f) == schema.value(&args, f)
+                                && first.texts.value(&first.args, f).ok() == texts.value(&args, f).ok()
                         })
                     }
                 });
@@ -435,7 +473,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
                     None => broken.push((b, vec![role_index])),
                 }
             }
-            roles.push(RoleArgs { role, args, provenance });
+            roles.push(RoleArgs { role, args, provenance, texts });
         }
         for (b, in_roles) in &broken {
             let first = &roles[in_roles[0]];
@@ -450,7 +488,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
         for diagnostic in diagnostics.iter().skip(self.diagnostics().len()) {
             diagnostic.emit();
         }
-        Ok(Resolved { baseline: baseline.clone(), roles, diagnostics })
+        Ok(Resolved { baseline: baseline.clone(), baseline_texts, roles, diagnostics })
     }
 }
 
@@ -485,12 +523,14 @@ fn check_topology<A: MegatronArgs>(
         groups.entry(r.role.topology_group()).or_default().push(r);
     }
     for (group, members) in &groups {
-        for (info, access) in schema.infos.iter().zip(&schema.access) {
+        for info in &schema.infos {
             if info.class != FieldClass::Topology {
                 continue;
             }
-            let values: Vec<(A::Role, Value, &Provenance)> =
-                members.iter().map(|r| (r.role, (access.get)(&r.args), &r.provenance[info.index])).collect();
+            let values: Vec<(A::Role, Shown, &Provenance)> = members
+                .iter()
+                .map(|r| (r.role, Shown(r.value_of(info.index)), &r.provenance[info.index]))
+                .collect();
             let file_locations: Vec<&Location> = values
                 .iter()
                 .filter_map(|(_, _, p)| match p {

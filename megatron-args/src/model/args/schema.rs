@@ -21,10 +21,10 @@ use crate::model::conversion::CodecToken;
 use crate::model::field::{CliArg, FieldInfo, MetadataReader, RoleValueKind};
 use crate::model::relations::{Checks, Derivation};
 use crate::model::role::Role;
-use crate::model::value::{ArgValue, Codec, Plain, TypeMismatch, Value};
+use crate::model::value::{ArgValue, Codec, Plain, TypeMismatch, Unwritable, Value};
 use crate::model::value_checks::ValueChecks;
 
-type Getter<A> = Box<dyn Fn(&A) -> Value + Send + Sync>;
+type Getter<A> = Box<dyn Fn(&A) -> Result<Value, Unwritable> + Send + Sync>;
 type Setter<A> = Box<dyn Fn(&mut A, &Value) -> Result<(), TypeMismatch> + Send + Sync>;
 type Validator<A> = Box<dyn Fn(&A) -> Result<(), String> + Send + Sync>;
 /// `#[megatron(derive_with = path)]`.
@@ -38,7 +38,7 @@ pub(crate) struct FieldAccess<A: MegatronArgs> {
     pub(crate) set: Setter<A>,
     pub(crate) normalize: fn(&Value) -> Result<Value, TypeMismatch>,
     /// The typed setter's value (`&C::Target`) as a value.
-    pub(crate) encode_any: fn(&dyn Any) -> Value,
+    pub(crate) encode_any: fn(&dyn Any) -> Result<Value, Unwritable>,
     pub(crate) validator: Option<Validator<A>>,
 }
 
@@ -106,8 +106,9 @@ impl<A: MegatronArgs> Schema<A> {
             .any(|rv| rv.role == role && rv.field == field && rv.kind == RoleValueKind::Forced)
     }
 
-    /// The value of field `index` in `args`.
-    pub(crate) fn value(&self, args: &A, index: usize) -> Value {
+    /// The value of field `index` in `args`, or why it has no spelling of
+    /// its own (see [`Codec::encode`]).
+    pub(crate) fn value(&self, args: &A, index: usize) -> Result<Value, Unwritable> {
         (self.access[index].get)(args)
     }
 
@@ -191,7 +192,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
                 *member_mut::<A, C::Target>(args, index) = C::decode(value)?;
                 Ok(())
             }),
-            normalize: |value| C::decode(value).map(|typed| C::encode(&typed)),
+            normalize: C::normalize,
             encode_any: |value| match value.downcast_ref::<C::Target>() {
                 Some(typed) => C::encode(typed),
                 None => type_mismatch::<A, C::Target>("a typed setter's value"),
