@@ -7,6 +7,7 @@ real PPO launch line takes from process start to printed result.
     python3 scripts/ppo_train_bench.py                      # 3 runs each, all measures
     python3 scripts/ppo_train_bench.py --runs 1 --skip release
     python3 scripts/ppo_train_bench.py --skip check,dev,release --process-runs 50
+    python3 scripts/ppo_train_bench.py --skip check,dev,release --compare 390fab3 --instructions
 
 Build times: a temporary workspace with two binary crates, `surface_clap`
 (the generated groups with `clap::Args` / `clap::Parser` only) and
@@ -25,13 +26,18 @@ Process time: the example (`cargo build --example ppo_train`, release unless
 file, run M times with `PPO_TRAIN_TIMINGS=1`: the wall time of the process
 (measured here), and the phases the example reports on stderr: clap's parse
 (with the pass-through split and upstream's validation), the file load, the
-resolution of both roles and the printing.
+resolution of both roles and the printing. With `--compare CHECKOUT` (a
+folder, or a revision checked out in a temporary `git worktree`), that
+checkout's example is built too and the two run the line alternately, each
+run's pair back to back: before, after, their ratio.
 
 With `--instructions`, the same `cargo check` of each crate is also
 counted in instructions executed by rustc (valgrind's cachegrind, from
 Debian's `valgrind`): a count, not a time, so repeatable on a loaded machine;
 it is how the derive's compile-time cost was taken apart, one generated item
-at a time.
+at a time. The PPO line is then also counted (callgrind, one run each), per
+phase: the profile is dumped before each clock read of the example's
+timings, which are at the phases' edges.
 
 The machine is usually shared: compare the ratios measured in one run, not
 absolute seconds across runs. Standard library only.
@@ -185,14 +191,21 @@ def ppo_argv():
     return [arg.replace("@@MEGATRON_CONFIG_PATH@@", PPO_CONFIG) for arg in text.rstrip("\n").split("\n")]
 
 
-def measure_process(runs, profile):
+def build_example(checkout, profile, target_dir=None, keep_copy_in=None):
+    """Builds the example of `checkout` and returns its executable; with
+    `keep_copy_in`, a copy there. Two checkouts never share a target dir:
+    cargo names a path package's artifacts by its path inside the workspace
+    and judges them fresh by their sources' times, so one checkout's build
+    would pass for the other's."""
     args = ["build", "--example", "ppo_train", "--message-format=json-render-diagnostics"]
     if profile == "release":
         args.append("--release")
-    print(f"building the example ({profile}) ...", file=sys.stderr, flush=True)
-    built = subprocess.run(["cargo", *args], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    print(f"building the example of {checkout} ({profile}) ...", file=sys.stderr, flush=True)
+    target_dir = target_dir or os.environ.get("CARGO_TARGET_DIR") or os.path.join(checkout, "target")
+    env = dict(os.environ, CARGO_TARGET_DIR=target_dir)
+    built = subprocess.run(["cargo", *args], cwd=checkout, env=env, stdout=subprocess.PIPE, text=True)
     if built.returncode != 0:
-        sys.exit("cargo build --example ppo_train failed")
+        sys.exit(f"cargo build --example ppo_train failed in {checkout}")
     binary = None
     for line in built.stdout.splitlines():
         match = re.search(r'"executable":"([^"]+)"', line)
@@ -200,30 +213,144 @@ def measure_process(runs, profile):
             binary = match.group(1)
     if not binary:
         sys.exit("cargo reported no executable for the example")
+    if keep_copy_in:
+        copy = os.path.join(keep_copy_in, "ppo_train")
+        shutil.copy2(binary, copy)
+        return copy
+    return binary
 
-    argv = [binary, *ppo_argv()]
+
+def compared_checkout(compare, scratch):
+    """The checkout to compare with: `compare` itself when it is a folder,
+    else a revision of this repository checked out in a temporary
+    `git worktree` under `scratch`."""
+    if os.path.isdir(compare):
+        return os.path.abspath(compare), None
+    place = os.path.join(scratch, "checkout")
+    done = subprocess.run(["git", "worktree", "add", "--detach", place, compare], cwd=REPO,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        sys.exit(f"git worktree add {compare} failed:\n{done.stderr}")
+    return place, place
+
+
+def run_ppo_line(binary):
+    """(wall seconds, {phase: ms}) of one run of the PPO line."""
     env = dict(os.environ, PPO_TRAIN_TIMINGS="1")
-    walls, phases = [], {}
-    for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        walls.append(time.perf_counter() - start)
-        if done.returncode != 0 or not done.stdout.startswith("role config:"):
-            sys.exit(f"the PPO line failed:\n{done.stderr}")
-        for phase, ms in re.findall(r"^timing: (\w+) ([0-9.]+) ms", done.stderr, re.M):
-            phases.setdefault(phase, []).append(float(ms))
-    print(f"\nPPO line ({os.path.basename(PPO_LINE)}, {len(argv) - 1} arguments), {profile} build of the "
-          f"example, milliseconds (median of {runs}):\n")
-    print("| phase | median | min | max |")
-    print("|---|---:|---:|---:|")
-    labels = {"parse": "clap parse (+ pass-through split, upstream validation)", "load": "file load",
-              "resolve": "resolution (actor and critic)", "print": "printing the result"}
-    for phase, values in phases.items():
-        print(f"| {labels.get(phase, phase)} | {statistics.median(values):.2f} | {min(values):.2f} | "
-              f"{max(values):.2f} |")
-    ms = [w * 1e3 for w in walls]
-    print(f"| process, start to exit (measured outside) | {statistics.median(ms):.2f} | {min(ms):.2f} | "
-          f"{max(ms):.2f} |")
+    start = time.perf_counter()
+    done = subprocess.run([binary, *ppo_argv()], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode != 0 or not done.stdout.startswith("role config:"):
+        sys.exit(f"the PPO line failed with {binary}:\n{done.stderr}")
+    phases = {phase: float(ms) for phase, ms in re.findall(r"^timing: (\w+) ([0-9.]+) ms", done.stderr, re.M)}
+    return wall, phases
+
+
+PHASE_LABELS = {"parse": "clap parse (+ pass-through split, upstream validation)", "load": "file load",
+                "resolve": "resolution (actor and critic)", "print": "printing the result"}
+
+
+def ppo_line_instructions(binary, scratch):
+    """Instructions of one run of the PPO line (callgrind), in total and per
+    phase. The example reads the clock at its start and at the end of each
+    phase (`PPO_TRAIN_TIMINGS`), so a profile dumped before each
+    `clock_gettime` splits the run at the phases' edges: process start,
+    parse, load, resolve, print, exit."""
+    out = os.path.join(scratch, "callgrind.out")
+    env = dict(os.environ, PPO_TRAIN_TIMINGS="1")
+    done = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                           "--dump-before=clock_gettime*", "--dump-before=__clock_gettime*", binary, *ppo_argv()],
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        sys.exit(f"valgrind failed (is Debian's valgrind installed?):\n{done.stderr[-2000:]}")
+    parts = []
+    for name in os.listdir(scratch):
+        match = re.fullmatch(r"callgrind\.out(?:\.(\d+))?", name)
+        if not match:
+            continue
+        with open(os.path.join(scratch, name), encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        os.remove(os.path.join(scratch, name))
+        part = re.search(r"^part: (\d+)", text, re.M)
+        total = re.search(r"^(?:totals|summary): (\d+)", text, re.M)
+        parts.append((int(part.group(1)) if part else 0, int(total.group(1)) if total else 0))
+    counts = [count for _, count in sorted(parts)]
+    phases = ["startup", "parse", "load", "resolve", "print", "exit"]
+    by_phase = dict(zip(phases, counts)) if len(counts) == len(phases) else {}
+    return sum(counts), by_phase
+
+
+def measure_process(runs, profile, compare=None, instructions=False):
+    scratch = tempfile.mkdtemp(prefix="megatron-args-ppo-line-")
+    worktree = None
+    try:
+        binaries = {}
+        if compare:
+            checkout, worktree = compared_checkout(compare, scratch)
+            os.makedirs(os.path.join(scratch, "before"))
+            # Its own target dir, kept between runs (the dependencies are
+            # built once); its sources are checked out anew, so newer than
+            # what an earlier run built there.
+            binaries["before"] = build_example(checkout, profile, os.path.join(REPO, "target", "ppo-compare"),
+                                               os.path.join(scratch, "before"))
+        binaries["after" if compare else "this checkout"] = build_example(REPO, profile)
+        labels = list(binaries)
+        walls, phases = {b: [] for b in labels}, {b: {} for b in labels}
+        for run in range(runs):
+            # Alternating which goes first, so that both see the same load.
+            for label in labels if run % 2 == 0 else labels[::-1]:
+                wall, timed = run_ppo_line(binaries[label])
+                walls[label].append(wall * 1e3)
+                for phase, ms in timed.items():
+                    phases[label].setdefault(phase, []).append(ms)
+        counted = {}
+        if instructions:
+            print("counting the PPO line's instructions (callgrind) ...", file=sys.stderr, flush=True)
+            counted = {label: ppo_line_instructions(binaries[label], scratch) for label in labels}
+    finally:
+        if worktree:
+            subprocess.run(["git", "worktree", "remove", "--force", worktree], cwd=REPO)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    print(f"\nPPO line ({os.path.basename(PPO_LINE)}, {len(ppo_argv())} arguments), {profile} build of the "
+          f"example, milliseconds (median of {runs}{', alternating' if compare else ''}):\n")
+    rows = [(PHASE_LABELS.get(phase, phase), {b: phases[b].get(phase, []) for b in labels})
+            for phase in phases[labels[-1]]]
+    rows.append(("process, start to exit (measured outside)", walls))
+    if compare:
+        print("| phase | before: median (min - max) | after: median (min - max) | after / before | paired |")
+        print("|---|---:|---:|---:|---:|")
+        for name, series in rows:
+            before, after = series["before"], series["after"]
+            if not before or not after:
+                continue
+            ratio = statistics.median(after) / statistics.median(before)
+            # Each run times the two back to back: the ratio within a run.
+            paired = statistics.median(a / b for a, b in zip(after, before) if b > 0)
+            print(f"| {name} | {statistics.median(before):.2f} ({min(before):.2f} - {max(before):.2f}) | "
+                  f"{statistics.median(after):.2f} ({min(after):.2f} - {max(after):.2f}) | {ratio:.2f} | "
+                  f"{paired:.2f} |")
+    else:
+        print("| phase | median | min | max |")
+        print("|---|---:|---:|---:|")
+        for name, series in rows:
+            values = series[labels[0]]
+            print(f"| {name} | {statistics.median(values):.2f} | {min(values):.2f} | {max(values):.2f} |")
+    if counted:
+        print("\nInstructions of one run of the PPO line (callgrind; the same for the same binary and input):\n")
+        print("| phase | " + " | ".join(labels) + (" | after / before |" if compare else " |"))
+        print("|---|" + "---:|" * (len(labels) + (1 if compare else 0)))
+        phase_names = ["startup", "parse", "load", "resolve", "print", "exit"]
+        if all(counted[b][1] for b in labels):
+            names = [(p, PHASE_LABELS.get(p, p)) for p in phase_names]
+        else:
+            names = []  # the run did not split at the phases' edges
+        names.append(("total", "the whole process"))
+        for key, name in names:
+            values = [counted[b][0] if key == "total" else counted[b][1][key] for b in labels]
+            cells = " | ".join(f"{v / 1e6:.2f} M" for v in values)
+            ratio = f" | {values[1] / values[0]:.3f} |" if compare and values[0] else " |"
+            print(f"| {name} | {cells}{ratio}")
 
 
 def main():
@@ -236,7 +363,12 @@ def main():
                         help="the scratch crates' target dir, kept between runs (default target/ppo-surface)")
     parser.add_argument("--keep", metavar="DIR", help="generate the scratch workspace in DIR and keep it")
     parser.add_argument("--instructions", action="store_true",
-                        help="also count rustc's instructions for `cargo check` of each crate (needs valgrind)")
+                        help="also count instructions (needs valgrind): rustc's for `cargo check` of each crate, "
+                             "and the PPO line's, per phase")
+    parser.add_argument("--compare", metavar="CHECKOUT",
+                        help="also run the PPO line with the example of CHECKOUT (a folder, or a revision of this "
+                             "repository, checked out in a temporary git worktree), alternating with this "
+                             "checkout's: before / after")
     args = parser.parse_args()
     skip = {s for s in args.skip.split(",") if s}
     unknown = skip - set(MEASURES) - {"process"}
@@ -248,7 +380,9 @@ def main():
         times = measure_builds(measures, args.runs, os.path.abspath(args.target_dir), args.keep, args.instructions)
         report_builds(measures, times, args.runs)
     if "process" not in skip:
-        measure_process(args.process_runs, args.example_profile)
+        measure_process(args.process_runs, args.example_profile, args.compare, args.instructions)
+    elif args.compare:
+        sys.exit("--compare compares the PPO line: do not skip `process`")
 
 
 if __name__ == "__main__":
