@@ -228,3 +228,21 @@ fn a_typed_override_of_such_a_value_is_refused_and_its_text_is_taken() {
     assert_eq!(resolved.get(PpoRole::Critic).unwrap().split_mode, SplitMode::Row);
     assert_eq!(round_trip(&resolved, PpoRole::Critic)[2..4], ["--split-mode", "row"]);
 }
+
+#[test]
+fn the_template_shows_no_guessed_spelling_for_such_a_value() {
+    let text = megatron_args::template(&Args::parse_from(ARGV));
+    assert!(
+        text.contains(
+            "      # split_mode:   # no value to show: `SplitMode` implements `FromStr` but not `Display`, and this \
+             value was not read from a text to write instead\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("      # port: 8080\n"), "{text}");
+    // Filled in with a text the argument takes, the line is a role's value.
+    let edited = text.replacen("# split_mode:   # no value", "split_mode: row   # no value", 1);
+    let config = load::<Args>(&edited).unwrap_or_else(|e| panic!("{e}\n{edited}"));
+    let resolved = config.resolve(&Args::parse_from(ARGV), &[PpoRole::Actor]).unwrap();
+    assert_eq!(resolved.get(PpoRole::Actor).unwrap().split_mode, SplitMode::Row);
+}

@@ -71,8 +71,12 @@ struct ServeArgs {
     #[arg(long)]
     model: String,
 
+    /// Serve LoRA adapters.
+    #[arg(long)]
+    enable_lora: bool,
+
     /// A LoRA adapter, `NAME=PATH`; repeat for several.
-    #[arg(long = "lora", value_parser = parse_lora)]
+    #[arg(long = "lora", value_parser = parse_lora, requires = "enable_lora")]
     lora_modules: Vec<LoraAdapter>,
 
     /// The adapter requests use when they name none.
@@ -88,7 +92,7 @@ struct ServeArgs {
     max_num_seqs: usize,
 }
 
-const ARGV: [&str; 5] = ["serve", "--model", "qwen-7b", "--lora", "sql=/adapters/sql"];
+const ARGV: [&str; 6] = ["serve", "--model", "qwen-7b", "--enable-lora", "--lora", "sql=/adapters/sql"];
 
 fn resolved(yaml: &str) -> Resolved<ServeArgs> {
     let baseline = ServeArgs::parse_from(ARGV);
@@ -149,6 +153,7 @@ fn a_role_writes_the_texts_its_values_were_read_from() {
         [
             "--model",
             "qwen-7b",
+            "--enable-lora",
             "--lora",
             "sql=/adapters/sql",
             "--default-adapter",
@@ -165,6 +170,7 @@ fn a_role_writes_the_texts_its_values_were_read_from() {
         [
             "--model",
             "qwen-7b",
+            "--enable-lora",
             "--lora",
             "sql=/adapters/sql",
             "--default-adapter",
@@ -194,4 +200,23 @@ fn without_a_record_of_its_text_a_value_is_an_error_naming_the_field() {
 #[test]
 fn fields_agree_with_clap() {
     crate::clap_agreement::parser::<ServeArgs>();
+}
+
+#[test]
+fn a_relation_broken_by_such_a_file_value_is_a_problem_at_that_value() {
+    // `--lora` requires `--enable-lora`; a role's file gives adapters only.
+    let argv = ["serve", "--model", "qwen-7b"];
+    let baseline = ServeArgs::parse_from(argv);
+    let err = load::<ServeArgs>(
+        "megatron:\n  - role: critic\n    overrides:\n      lora_modules: [math=/adapters/math]\n",
+    )
+    .unwrap()
+    .resolve_with_command_line(&baseline, &CommandLine::new(argv), &[PpoRole::Actor, PpoRole::Critic])
+    .unwrap_err();
+    assert_eq!(err.problems().len(), 1, "{err}");
+    let problem = &err.problems()[0];
+    let at = problem.location.as_ref().map(|l| (l.line(), l.column()));
+    assert_eq!(at, Some((4, 21)), "{err}");
+    assert!(problem.message.contains("--enable-lora"), "{err}");
+    insta::assert_snapshot!(err.render(megatron_args::Styling::Plain));
 }

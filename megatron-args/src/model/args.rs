@@ -395,8 +395,8 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
             problems.extend(crate::model::clap_relations::RelationCheck::check(
                 &mut None,
                 role,
-                self,
-                &applied,
+                (self, crate::model::texts::Texts::none()),
+                (&applied, crate::model::texts::Texts::none()),
                 &provenance,
                 &|_| None,
             ));

@@ -67,24 +67,28 @@ impl RelationCheck {
     pub(crate) fn check<A: MegatronArgs>(
         check: &mut Option<Option<RelationCheck>>,
         role: A::Role,
-        reference: &A,
-        args: &A,
+        reference: (&A, &Texts),
+        args: (&A, &Texts),
         provenance: &[Provenance],
         locate: &dyn Fn(usize) -> Option<Location>,
     ) -> Vec<Problem> {
+        let ((reference, reference_texts), (args, texts)) = (reference, args);
         let schema = A::__schema();
         let Some(clap) = schema.checks().clap() else { return Vec::new() };
         let changed: BTreeSet<usize> = A::fields()
             .iter()
             .filter(|info| clap.arg(info.index).is_some())
-            // A value with no spelling of its own (`Err`) is not compared.
-            .filter(|info| schema.value(args, info.index).ok() != schema.value(reference, info.index).ok())
+            // A value with no spelling of its own is compared by its text;
+            // one with no text (`Err`) is not compared.
+            .filter(|info| {
+                texts.value(args, info.index).ok() != reference_texts.value(reference, info.index).ok()
+            })
             .map(|info| info.index)
             .collect();
         if changed.is_empty() {
             return Vec::new();
         }
-        let role_values = RoleValues { provenance, changed: &changed, locate };
+        let role_values = RoleValues { provenance, changed: &changed, locate, texts };
         match check.get_or_insert_with(RelationCheck::of::<A>) {
             Some(check) => check.problems(role, args, &role_values),
             None => Vec::new(),
@@ -101,10 +105,18 @@ impl RelationCheck {
         let mut problems = Vec::new();
         let mut left_out = BTreeSet::new();
         for _ in 0..MAX_PROBLEMS_PER_ROLE {
-            let Some((error, given)) = self.refusal(args, &left_out) else { break };
+            let Some((error, given)) = self.refusal(args, values.texts, &left_out) else { break };
             let mut involved = self.named_fields(&error);
             if involved.len() < 2 {
-                involved.extend(self.fields_behind(args, &left_out, &error, &given, changed, &involved));
+                involved.extend(self.fields_behind(
+                    args,
+                    values.texts,
+                    &left_out,
+                    &error,
+                    &given,
+                    changed,
+                    &involved,
+                ));
             }
             let removable: Vec<usize> = involved.iter().copied().filter(|i| given.contains(i)).collect();
             if involved.iter().any(|i| changed.contains(i)) {
@@ -128,12 +140,13 @@ impl RelationCheck {
     fn refusal<A: MegatronArgs>(
         &mut self,
         args: &A,
+        texts: &Texts,
         left_out: &BTreeSet<usize>,
     ) -> Option<(clap::Error, BTreeSet<usize>)> {
-        // A field that cannot be written is left out: `to_argv` reports it.
-        let written = clap_argv::write(args, Texts::none(), self.clap, Presence::GivenArguments, |i| {
-            !left_out.contains(&i)
-        });
+        // A field that cannot be written (a value with no spelling of its
+        // own and no text) is left out: `to_argv` reports it.
+        let written =
+            clap_argv::write(args, texts, self.clap, Presence::GivenArguments, |i| !left_out.contains(&i));
         let program = OsString::from(self.command.get_name());
         let argv = std::iter::once(program).chain(written.argv.into_iter().map(OsString::from));
         let error = self.command.try_get_matches_from_mut(argv).err()?;
@@ -184,9 +197,11 @@ impl RelationCheck {
     /// The role's given fields behind an error that does not name them (an
     /// argument that `requires` the missing one): those whose absence makes
     /// clap's error go away or change, found by parsing without each.
+    #[allow(clippy::too_many_arguments)]
     fn fields_behind<A: MegatronArgs>(
         &mut self,
         args: &A,
+        texts: &Texts,
         left_out: &BTreeSet<usize>,
         error: &clap::Error,
         given: &BTreeSet<usize>,
@@ -205,7 +220,7 @@ impl RelationCheck {
             .filter(|&candidate| {
                 let mut without = left_out.clone();
                 without.insert(candidate);
-                self.refusal(args, &without).is_none_or(|(other, _)| reason(&other) != before)
+                self.refusal(args, texts, &without).is_none_or(|(other, _)| reason(&other) != before)
             })
             .collect()
     }
@@ -261,6 +276,8 @@ struct RoleValues<'a> {
     /// The fields whose value the role changed.
     changed: &'a BTreeSet<usize>,
     locate: &'a dyn Fn(usize) -> Option<Location>,
+    /// The texts of the role's values that have no spelling of their own.
+    texts: &'a Texts,
 }
 
 /// One involved value's label: what it is, and its place, if it has one.

@@ -450,8 +450,8 @@ impl<A: MegatronArgs> RoleConfig<A> {
             problems.extend(clap_relations::RelationCheck::check(
                 &mut relation_check,
                 role,
-                baseline,
-                &args,
+                (baseline, &baseline_texts),
+                (&args, &texts),
                 &provenance,
                 &|field| command_line.and_then(|line| line.locate(&schema.infos[field])),
             ));
