@@ -105,7 +105,7 @@ fn expand_struct(s: &Struct) -> TokenStream {
         quote! {
             use #krate::__private::conversion::{
                 NoConversion as _, SharedNoConversion as _, ViaArgValue as _, ViaFromStr as _,
-                ViaFromStrOnly as _, ViaValueEnum as _,
+                ViaFromStrOnly as _, ViaValueEnum as _, ViaValueParser as _,
             };
         }
     });
@@ -411,7 +411,14 @@ fn register(f: &Field, conversion: Conversion, krate: &Path, b: &Ident) -> Token
             return quote_spanned!(ty.span()=> #b.plain::<#ty>());
         }
         Conversion::Probe => {
-            let kind = if class_name(f) == "Shared" { quote!(SharedField) } else { quote!(ArgField) };
+            // An argument with its own `value_parser` can be read by it.
+            let kind = if class_name(f) == "Shared" {
+                quote!(SharedField)
+            } else if f.attrs.clap.value_parser.is_some() {
+                quote!(ParsedField)
+            } else {
+                quote!(ArgField)
+            };
             // The probe traits are imported at the top of `__describe`.
             quote_spanned! {leaf.span()=>
                 (&&&&#module::Probe::<#leaf, #module::#kind>::new()).codec()

@@ -176,10 +176,11 @@ pub mod __private {
     pub use crate::model::args::{
         debug_overrides, deserialize_overrides, edit_group, serialize_overrides, set_override, OverrideValues,
     };
+    pub use crate::model::value::FieldParser;
     pub mod conversion {
         pub use crate::model::conversion::{
-            codec, typed, ArgField, CodecToken, NoConversion, Opaque, Probe, SharedField, SharedNoConversion,
-            ViaArgValue, ViaFromStr, ViaFromStrOnly, ViaValueEnum,
+            codec, typed, ArgField, CodecToken, NoConversion, Opaque, ParsedField, Probe, SharedField,
+            SharedNoConversion, ViaArgValue, ViaFromStr, ViaFromStrOnly, ViaValueEnum, ViaValueParser,
         };
     }
     pub use crate::model::subcommand::{

@@ -207,3 +207,24 @@ fn without_a_record_of_its_text_a_value_is_an_error_naming_the_field() {
 fn fields_agree_with_clap() {
     crate::clap_agreement::parser::<Args>();
 }
+
+#[test]
+fn a_typed_override_of_such_a_value_is_refused_and_its_text_is_taken() {
+    use megatron_args::{Overrides as _, RoleConfig};
+    // From Rust code, the value has no text to check with clap or to write.
+    let typed = ArgsOverrides::default().split_mode(SplitMode::Row).port(9000);
+    let err = RoleConfig::<Args>::from_overrides([(PpoRole::Critic, typed)]).unwrap_err();
+    assert_eq!(err.problems().len(), 1, "{err}");
+    let message = err.to_string();
+    assert!(message.contains("the typed override of `split_mode` cannot be checked"), "{message}");
+    assert!(message.contains(".set(\"split_mode\""), "{message}");
+    // By its text, it is read as the file's value is.
+    let mut typed = ArgsOverrides::default();
+    typed.set("split_mode", "row").unwrap();
+    let config = RoleConfig::<Args>::from_overrides([(PpoRole::Critic, typed)]).unwrap();
+    let baseline = Args::parse_from(ARGV);
+    let resolved =
+        config.resolve_with_command_line(&baseline, &CommandLine::new(ARGV), &[PpoRole::Critic]).unwrap();
+    assert_eq!(resolved.get(PpoRole::Critic).unwrap().split_mode, SplitMode::Row);
+    assert_eq!(round_trip(&resolved, PpoRole::Critic)[2..4], ["--split-mode", "row"]);
+}

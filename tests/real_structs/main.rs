@@ -17,6 +17,7 @@ mod generated_method_names;
 mod inference_server;
 mod llama_server;
 mod llm_infer;
+mod lora_server;
 mod megatron_port;
 mod mistralrs_server;
 mod trainer_launcher;

@@ -280,6 +280,29 @@ pub(crate) fn parse_text(arg: &'static Arg, text: &str) -> Result<(), Rejection>
     }
 }
 
+/// `arg`'s value parser run on `text`, and its typed value (clap's
+/// `AnyValue`, taken as a `T`), or clap's reason for refusing the text.
+pub(crate) fn parse_typed<T: std::any::Any + Clone + Send + Sync + 'static>(
+    arg: &'static Arg,
+    text: &str,
+) -> Result<T, String> {
+    with_probe(arg, |probe| {
+        let mut matches = probe
+            .try_get_matches_from_mut([OsString::from("--"), OsString::from(text)])
+            .map_err(|err| clap_reason(&err))?;
+        match matches.try_remove_one::<T>("value") {
+            Ok(Some(value)) => Ok(value),
+            Ok(None) => Err("the value parser gave no value".to_string()),
+            // The parser gives another type than the field's (`Vec<T>` for
+            // an argument clap reads as `T` is peeled already).
+            Err(err) => Err(format!(
+                "the argument's value parser does not give a `{}`: {err}",
+                std::any::type_name::<T>()
+            )),
+        }
+    })
+}
+
 /// Runs `parse` with the built probe command of `arg`: one positional
 /// argument with the same value parser. `ValueParser::parse_ref` is private
 /// to clap, so a value is parsed through a command, after `--` so that a

@@ -21,7 +21,7 @@ use std::str::FromStr;
 
 use crate::model::value::{
     ArgValue, Codec, EnumCodec, FromStrCodec, OptionCodec, ParseOnlyCodec, Plain, TypeMismatch, Unwritable,
-    Value, ValueType, VecCodec,
+    Value, ValueParserCodec, ValueType, VecCodec,
 };
 
 /// The codec chosen for a field, carried as a value so that a method's return
@@ -65,6 +65,8 @@ pub fn typed<T, C: Codec<Target = T>>(token: CodecToken<C>) -> CodecToken<C> {
 
 /// A field of one of the classes that take values from the file.
 pub struct ArgField;
+/// An argument field with its own `#[arg(value_parser = ...)]`.
+pub struct ParsedField;
 /// A shared field (`#[megatron(skip)]`): its type needs no conversion.
 pub struct SharedField;
 
@@ -142,6 +144,19 @@ where
     T::Err: Display,
 {
     fn codec(self) -> CodecToken<ParseOnlyCodec<T>> {
+        CodecToken::new()
+    }
+}
+
+/// Level 4 of an argument with its own value parser: that parser reads any
+/// type clap's typed value can be (it is taken before `FromStr` alone, which
+/// the parser may read differently).
+pub trait ViaValueParser<T> {
+    /// The chosen codec.
+    fn codec(self) -> CodecToken<ValueParserCodec<T>>;
+}
+impl<T: Clone + Send + Sync + 'static> ViaValueParser<T> for &Probe<T, ParsedField> {
+    fn codec(self) -> CodecToken<ValueParserCodec<T>> {
         CodecToken::new()
     }
 }

@@ -303,8 +303,9 @@ impl std::error::Error for TypeMismatch {}
 /// `Duration`, and `Option<T>` / `Vec<T>` of those. Implement it for your own
 /// field types; clap `ValueEnum`s and `FromStr` types need nothing: the
 /// derive converts them through [`EnumCodec`], [`FromStrCodec`] (with
-/// `Display`) and [`ParseOnlyCodec`] (`FromStr` alone, written back only
-/// from the text it was read from).
+/// `Display`) and [`ParseOnlyCodec`] (`FromStr` alone), and a type only its
+/// argument's own `value_parser` reads through [`ValueParserCodec`]; the
+/// last two are written back only from the text a value was read from.
 ///
 /// A complete example of a type of your own, from the file to the resolved
 /// role, is in [the attributes guide](crate::attributes#a-field-type-of-your-own).
@@ -677,7 +678,8 @@ impl<T: ArgValue> ArgValue for Vec<T> {
 /// codecs can still be called, to convert values as the derive does.
 ///
 /// Writing a value back is fallible: a type read through `FromStr` alone
-/// ([`ParseOnlyCodec`]) has no spelling of its own to write. Its value
+/// ([`ParseOnlyCodec`]) or through the argument's own clap value parser
+/// ([`ValueParserCodec`]) has no spelling of its own to write. Its value
 /// is written from the text it was read from (a resolved role keeps it,
 /// see [`RoleArgs::value`](crate::RoleArgs::value)); from the value alone,
 /// [`Codec::encode`] says why it cannot ([`Unwritable`]).
@@ -690,13 +692,46 @@ pub trait Codec: sealed::Sealed + 'static {
     fn decode(value: &Value) -> Result<Self::Target, TypeMismatch>;
     /// Field type to value, or why the value has no spelling to write.
     fn encode(target: &Self::Target) -> Result<Value, Unwritable>;
+    /// [`Codec::decode`] for a field whose clap argument is `parser`: what
+    /// the derive's generated table calls. Only [`ValueParserCodec`] needs
+    /// the argument.
+    #[doc(hidden)]
+    fn __decode(value: &Value, parser: FieldParser) -> Result<Self::Target, TypeMismatch> {
+        let _ = parser;
+        Self::decode(value)
+    }
     /// A value checked by [`Codec::decode`], in the spelling the field keeps:
     /// the value encoded again (`"8"` for an integer field becomes `8`), or,
     /// for a type that cannot be written from its value, the value as given,
     /// which is the text it was read from.
-    fn normalize(value: &Value) -> Result<Value, TypeMismatch> {
-        let typed = Self::decode(value)?;
+    #[doc(hidden)]
+    fn __normalize(value: &Value, parser: FieldParser) -> Result<Value, TypeMismatch> {
+        let typed = Self::__decode(value, parser)?;
         Ok(Self::encode(&typed).unwrap_or_else(|_| value.clone()))
+    }
+}
+
+/// The clap argument of the field being converted, found only when a codec
+/// asks for it (a lookup per struct, not per field).
+#[doc(hidden)]
+#[derive(Clone, Copy, Default)]
+pub struct FieldParser {
+    #[cfg(feature = "clap")]
+    field: usize,
+    #[cfg(feature = "clap")]
+    arg_of: Option<fn(usize) -> Option<&'static clap::Arg>>,
+}
+
+impl FieldParser {
+    /// Field `field` of a struct whose arguments `arg_of` finds.
+    #[cfg(feature = "clap")]
+    pub(crate) fn new(field: usize, arg_of: fn(usize) -> Option<&'static clap::Arg>) -> Self {
+        FieldParser { field, arg_of: Some(arg_of) }
+    }
+
+    #[cfg(feature = "clap")]
+    fn arg(self) -> Option<&'static clap::Arg> {
+        self.arg_of.and_then(|arg_of| arg_of(self.field))
     }
 }
 
@@ -852,12 +887,57 @@ where
     T: std::str::FromStr,
     T::Err: fmt::Display,
 {
-    let text = match value {
-        Value::String(s) => s.clone(),
-        Value::Int(_) | Value::Float(_) | Value::Bool(_) => value.to_string(),
-        _ => return Err(TypeMismatch::new(expected, value)),
-    };
+    let text = scalar_text(value, &expected)?;
     text.parse::<T>().map_err(|e| TypeMismatch::new(expected, value).with_help(e.to_string()))
+}
+
+/// The text of a scalar, as a command-line argument would give it.
+fn scalar_text(value: &Value, expected: &ValueType) -> Result<String, TypeMismatch> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) => Ok(value.to_string()),
+        _ => Err(TypeMismatch::new(expected, value)),
+    }
+}
+
+/// Converts a type that only the argument's own clap value parser reads
+/// (`#[arg(value_parser = parse_lora)]`, a type with neither `FromStr` nor
+/// `ValueEnum`): the file's text is parsed by that parser, exactly as on the
+/// command line, and clap's typed value is the field's. Like
+/// [`ParseOnlyCodec`], a value is written back only from the text it was
+/// read from.
+pub struct ValueParserCodec<T>(PhantomData<fn() -> T>);
+
+impl<T> sealed::Sealed for ValueParserCodec<T> {}
+
+impl<T: Clone + Send + Sync + 'static> Codec for ValueParserCodec<T> {
+    type Target = T;
+    fn value_type() -> ValueType {
+        ValueType::Other(format!(
+            "a `{}` string (read by the argument's value parser)",
+            short_type_name::<T>()
+        ))
+    }
+    /// Without the field's clap argument there is no parser to run: an error.
+    fn decode(value: &Value) -> Result<T, TypeMismatch> {
+        Self::__decode(value, FieldParser::default())
+    }
+    fn encode(_: &T) -> Result<Value, Unwritable> {
+        Err(Unwritable::of::<T>("is read only by its argument's own value parser"))
+    }
+    fn __decode(value: &Value, parser: FieldParser) -> Result<T, TypeMismatch> {
+        let text = scalar_text(value, &Self::value_type())?;
+        #[cfg(feature = "clap")]
+        if let Some(arg) = parser.arg() {
+            return crate::model::clap_command::parse_typed::<T>(arg, &text)
+                .map_err(|reason| TypeMismatch::new(Self::value_type(), value).with_help(reason));
+        }
+        let _ = (text, parser);
+        Err(TypeMismatch::new(Self::value_type(), value).with_help(
+            "only the argument's own clap value parser reads this type, and the field has no clap argument here \
+             (megatron-args' `clap` feature is off, or the struct is not a clap `Parser`/`Args`)",
+        ))
+    }
 }
 
 /// Converts through `FromStr` alone, for a type without `Display` (as clap
@@ -925,9 +1005,15 @@ impl<C: Codec> Codec for OptionCodec<C> {
         ValueType::Optional(Box::new(C::value_type()))
     }
     fn decode(value: &Value) -> Result<Self::Target, TypeMismatch> {
+        Self::__decode(value, FieldParser::default())
+    }
+    fn encode(target: &Self::Target) -> Result<Value, Unwritable> {
+        target.as_ref().map_or(Ok(Value::Null), C::encode)
+    }
+    fn __decode(value: &Value, parser: FieldParser) -> Result<Self::Target, TypeMismatch> {
         match value {
             Value::Null => Ok(None),
-            other => C::decode(other).map(Some).map_err(|mut e| {
+            other => C::__decode(other, parser).map(Some).map_err(|mut e| {
                 if e.path.is_empty() {
                     e.expected = Self::value_type().to_string();
                 }
@@ -935,13 +1021,10 @@ impl<C: Codec> Codec for OptionCodec<C> {
             }),
         }
     }
-    fn encode(target: &Self::Target) -> Result<Value, Unwritable> {
-        target.as_ref().map_or(Ok(Value::Null), C::encode)
-    }
-    fn normalize(value: &Value) -> Result<Value, TypeMismatch> {
+    fn __normalize(value: &Value, parser: FieldParser) -> Result<Value, TypeMismatch> {
         match value {
             Value::Null => Ok(Value::Null),
-            other => C::normalize(other).map_err(|mut e| {
+            other => C::__normalize(other, parser).map_err(|mut e| {
                 if e.path.is_empty() {
                     e.expected = Self::value_type().to_string();
                 }
@@ -960,26 +1043,31 @@ impl<C: Codec> Codec for VecCodec<C> {
         ValueType::List(Box::new(C::value_type()))
     }
     fn decode(value: &Value) -> Result<Self::Target, TypeMismatch> {
-        match value {
-            Value::List(items) => {
-                items.iter().enumerate().map(|(i, item)| C::decode(item).map_err(|e| e.at_index(i))).collect()
-            }
-            other => Err(TypeMismatch::new(Self::value_type(), other)
-                .with_help("write a YAML list, for example `[a, b]`")),
-        }
+        Self::__decode(value, FieldParser::default())
     }
     fn encode(target: &Self::Target) -> Result<Value, Unwritable> {
         target.iter().map(C::encode).collect::<Result<_, _>>().map(Value::List)
     }
-    fn normalize(value: &Value) -> Result<Value, TypeMismatch> {
+    fn __decode(value: &Value, parser: FieldParser) -> Result<Self::Target, TypeMismatch> {
         match value {
             Value::List(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| C::normalize(item).map_err(|e| e.at_index(i)))
+                .map(|(i, item)| C::__decode(item, parser).map_err(|e| e.at_index(i)))
+                .collect(),
+            other => Err(TypeMismatch::new(Self::value_type(), other)
+                .with_help("write a YAML list, for example `[a, b]`")),
+        }
+    }
+    fn __normalize(value: &Value, parser: FieldParser) -> Result<Value, TypeMismatch> {
+        match value {
+            Value::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| C::__normalize(item, parser).map_err(|e| e.at_index(i)))
                 .collect::<Result<_, _>>()
                 .map(Value::List),
-            other => Self::decode(other).map(|_| other.clone()),
+            other => Self::__decode(other, parser).map(|_| other.clone()),
         }
     }
 }

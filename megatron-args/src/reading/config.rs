@@ -732,7 +732,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
         };
         // SPEC 2.8: slime's reader must give the argument the same value.
         if let Some((node, scalar, reading)) = value.first_read_otherwise() {
-            let normalize = self.schema.access[index].normalize;
+            let normalize = &self.schema.access[index].normalize;
             let ours = normalize(&raw);
             let slime = value.to_value_yaml11().and_then(|v| normalize(&v).ok());
             // Where both readings fail the field's check, the type error says enough.

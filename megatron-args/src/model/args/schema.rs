@@ -21,12 +21,13 @@ use crate::model::conversion::CodecToken;
 use crate::model::field::{CliArg, FieldInfo, MetadataReader, RoleValueKind};
 use crate::model::relations::{Checks, Derivation};
 use crate::model::role::Role;
-use crate::model::value::{ArgValue, Codec, Plain, TypeMismatch, Unwritable, Value};
+use crate::model::value::{ArgValue, Codec, FieldParser, Plain, TypeMismatch, Unwritable, Value};
 use crate::model::value_checks::ValueChecks;
 
 type Getter<A> = Box<dyn Fn(&A) -> Result<Value, Unwritable> + Send + Sync>;
 type Setter<A> = Box<dyn Fn(&mut A, &Value) -> Result<(), TypeMismatch> + Send + Sync>;
 type Validator<A> = Box<dyn Fn(&A) -> Result<(), String> + Send + Sync>;
+type Normalizer = Box<dyn Fn(&Value) -> Result<Value, TypeMismatch> + Send + Sync>;
 /// `#[megatron(derive_with = path)]`.
 pub(crate) type DeriveFn<A> = fn(&mut Derivation<'_, A>);
 /// `#[megatron(check = path)]`.
@@ -36,7 +37,7 @@ pub(crate) type CheckFn<A> = fn(&mut Checks<'_, A>);
 pub(crate) struct FieldAccess<A: MegatronArgs> {
     pub(crate) get: Getter<A>,
     pub(crate) set: Setter<A>,
-    pub(crate) normalize: fn(&Value) -> Result<Value, TypeMismatch>,
+    pub(crate) normalize: Normalizer,
     /// The typed setter's value (`&C::Target`) as a value.
     pub(crate) encode_any: fn(&dyn Any) -> Result<Value, Unwritable>,
     pub(crate) validator: Option<Validator<A>>,
@@ -182,6 +183,8 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
     /// Adds the next field, converted by codec `C` (chosen by the derive,
     /// see `conversion.rs`), whose type is `C::Target`.
     pub fn field<C: Codec>(&mut self, _codec: CodecToken<C>) -> FieldBuilder<'_, A, C> {
+        let field = self.infos.len();
+        let parser = field_parser::<A>(field);
         let index = self.take_member(1);
         let mut info = self.metadata.next_field(self.infos.len(), C::value_type());
         info.cli = self.number_positional(info.cli);
@@ -189,10 +192,10 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
         self.access.push(FieldAccess {
             get: Box::new(move |args| C::encode(member::<A, C::Target>(args, index))),
             set: Box::new(move |args, value| {
-                *member_mut::<A, C::Target>(args, index) = C::decode(value)?;
+                *member_mut::<A, C::Target>(args, index) = C::__decode(value, parser)?;
                 Ok(())
             }),
-            normalize: C::normalize,
+            normalize: Box::new(move |value| C::__normalize(value, parser)),
             encode_any: |value| match value.downcast_ref::<C::Target>() {
                 Some(typed) => C::encode(typed),
                 None => type_mismatch::<A, C::Target>("a typed setter's value"),
@@ -229,7 +232,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             self.access.push(FieldAccess {
                 get: Box::new(move |args| (access.get)(member::<A, I>(args, index))),
                 set: Box::new(move |args, value| (access.set)(member_mut::<A, I>(args, index), value)),
-                normalize: access.normalize,
+                normalize: Box::new(move |value| (access.normalize)(value)),
                 encode_any: access.encode_any,
                 validator: access.validator.as_ref().map(|inner_validate| {
                     Box::new(move |args: &A| inner_validate(member::<A, I>(args, index))) as Validator<A>
@@ -313,6 +316,19 @@ macro_rules! plain_fields {
 }
 
 plain_fields!(T0 T1 T2 T3 T4 T5 T6 T7 T8 T9 T10 T11 T12 T13 T14 T15);
+
+/// Field `field` of `A`'s clap argument, for a codec that runs its value
+/// parser: looked up when the codec asks, in the table's clap arguments.
+#[cfg_attr(not(feature = "clap"), allow(clippy::extra_unused_type_parameters))]
+fn field_parser<A: MegatronArgs>(field: usize) -> FieldParser {
+    #[cfg(feature = "clap")]
+    return FieldParser::new(field, |field| A::__schema().checks().clap().and_then(|clap| clap.arg(field)));
+    #[cfg(not(feature = "clap"))]
+    {
+        let _ = field;
+        FieldParser::default()
+    }
+}
 
 /// Member `index` of `args`, which the derive gave type `T`.
 fn member<A: MegatronArgs, T: Any>(args: &A, index: usize) -> &T {
