@@ -162,7 +162,7 @@ pub use resolving::resolve::{resolve, Change, IntoRoles, Resolved, RoleArgs};
 /// ```
 pub mod codec {
     pub use crate::model::value::{
-        Codec, EnumCodec, FromStrCodec, OptionCodec, ParseOnlyCodec, Plain, VecCodec,
+        Codec, EnumCodec, FromStrCodec, OptionCodec, ParseOnlyCodec, Plain, ValueParserCodec, VecCodec,
     };
 }
 

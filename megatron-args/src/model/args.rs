@@ -393,7 +393,6 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
             // arguments, as for a role of a file.
             #[cfg(feature = "clap")]
             problems.extend(crate::model::clap_relations::RelationCheck::check(
-                &mut None,
                 role,
                 (self, crate::model::texts::Texts::none()),
                 (&applied, crate::model::texts::Texts::none()),

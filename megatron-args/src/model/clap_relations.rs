@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsString;
+use std::sync::Mutex;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::Command;
@@ -16,6 +17,7 @@ use crate::model::args::MegatronArgs;
 use crate::model::clap_argv::{self, Presence};
 use crate::model::clap_command::{arg_display, ClapArgs};
 use crate::model::error::{Location, Problem, ProblemKind};
+use crate::model::per_type::per_type;
 use crate::model::provenance::Provenance;
 use crate::model::role::Role;
 use crate::model::texts::Texts;
@@ -34,8 +36,10 @@ const MAX_CANDIDATES: usize = 32;
 /// arguments alone (subcommands are written and checked by their own
 /// structs).
 ///
-/// Made when a role first needs it: a resolution in which no role changes
-/// an argument costs nothing here.
+/// Made when a role first needs it (a resolution in which no role changes
+/// an argument costs nothing here), and kept for the program's life: a
+/// command of a thousand arguments costs more to clone than to parse a
+/// role's few.
 pub(crate) struct RelationCheck {
     clap: &'static ClapArgs,
     command: Command,
@@ -57,15 +61,13 @@ impl RelationCheck {
         Some(RelationCheck { clap, command, by_display })
     }
 
-    /// The relation problems of `role`'s `args`, with `check` made once
-    /// for every role of a resolution. A problem is the role's when it
+    /// The relation problems of `role`'s `args`. A problem is the role's when it
     /// involves a value that differs from `reference` (the command line the
     /// role started from, which passed clap when it was parsed); a role that
     /// changes no argument is not checked. `provenance` says where each
     /// value came from, and `locate` where an argument is on the command
     /// line, when that is known, for the report's labels.
     pub(crate) fn check<A: MegatronArgs>(
-        check: &mut Option<Option<RelationCheck>>,
         role: A::Role,
         reference: (&A, &Texts),
         args: (&A, &Texts),
@@ -89,7 +91,17 @@ impl RelationCheck {
             return Vec::new();
         }
         let role_values = RoleValues { provenance, changed: &changed, locate, texts };
-        match check.get_or_insert_with(RelationCheck::of::<A>) {
+        // One parse at a time per struct: clap's parser takes its command
+        // mutably.
+        let kept = per_type::<A, Mutex<Option<RelationCheck>>>(|| Mutex::new(RelationCheck::of::<A>()));
+        let mut guard = kept.lock().unwrap_or_else(|poisoned| {
+            // A parse panicked: its command may be half built.
+            let mut guard = poisoned.into_inner();
+            *guard = RelationCheck::of::<A>();
+            kept.clear_poison();
+            guard
+        });
+        match &mut *guard {
             Some(check) => check.problems(role, args, &role_values),
             None => Vec::new(),
         }

@@ -402,8 +402,6 @@ impl<A: MegatronArgs> RoleConfig<A> {
 
         let baseline_texts = baseline_texts::of(baseline, command_line);
         let mut roles = Vec::with_capacity(active.len());
-        #[cfg(feature = "clap")]
-        let mut relation_check = None;
         let mut broken: Vec<(Broken, Vec<usize>)> = Vec::new();
         for &role in &active {
             let mut args = baseline.clone();
@@ -448,7 +446,6 @@ impl<A: MegatronArgs> RoleConfig<A> {
             // final values.
             #[cfg(feature = "clap")]
             problems.extend(clap_relations::RelationCheck::check(
-                &mut relation_check,
                 role,
                 (baseline, &baseline_texts),
                 (&args, &texts),
