@@ -72,7 +72,7 @@ PPO_CONFIG = os.path.join(REPO, "tests", "data", "slime_argv", "megatron_ppo_tes
 
 def generate_workspace(root):
     write_workspace_root(root, [f"surface_{v}" for v in VARIANTS])
-    rows = gen_ppo_args.read_rows(gen_ppo_args.find_tsv())
+    rows = gen_ppo_args.read_rows(gen_ppo_args.TSV)
     for variant in VARIANTS:
         crate = os.path.join(root, f"surface_{variant}")
         write(os.path.join(crate, "Cargo.toml"), f"""[package]
@@ -96,8 +96,18 @@ fn main() {{
     std::hint::black_box(&args);
 }}
 """)
-        for name, text in gen_ppo_args.render(rows, variant).items():
+        files = gen_ppo_args.render(rows, variant)
+        for name, text in files.items():
             write(os.path.join(crate, "src", "args", name), text)
+        # The struct's derivation and checks are the example's own code, not
+        # the derive's: empty ones, so that only the derive's wiring counts.
+        if any("super::rules::" in text for text in files.values()):
+            write(os.path.join(crate, "src", "rules.rs"), """//! Empty stand-ins for the example's rules.
+pub fn derive(_: &mut megatron_args::Derivation<'_, super::args::TrainArgs>) {}
+pub fn check(_: &mut megatron_args::Checks<'_, super::args::TrainArgs>) {}
+""")
+            with open(os.path.join(crate, "src", "main.rs"), "a", encoding="utf-8") as f:
+                f.write("\nmod rules;\n")
 
 
 def time_build(root, env, variant, cargo_args):

@@ -628,3 +628,57 @@ fn fields_agree_with_clap() {
     clap_agreement::group::<repeated_through_flatten::Actor>();
     clap_agreement::parser::<plain_field_runs::Wide>();
 }
+
+/// A value with no spelling of its own, set from Rust code, has no text: it
+/// is written nowhere, and each writer names the field and says why.
+mod no_spelling_set_from_rust {
+    use clap::Parser;
+    use megatron_args::{CommandLine, MegatronArgs, PpoRole, RoleConfig};
+
+    /// A type only its argument's own parser reads.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Endpoint(String);
+
+    fn parse_endpoint(text: &str) -> Result<Endpoint, String> {
+        text.strip_prefix("http://")
+            .map(|host| Endpoint(host.to_string()))
+            .ok_or_else(|| "not http://".into())
+    }
+
+    #[derive(Parser, MegatronArgs, Clone, Debug)]
+    struct Args {
+        #[arg(long, value_parser = parse_endpoint, default_value = "http://localhost:8000")]
+        #[megatron(role_default(critic = Endpoint("critic:8000".into())))]
+        reward_endpoint: Endpoint,
+        #[arg(long, default_value_t = 1)]
+        seed: u32,
+    }
+
+    #[test]
+    fn a_role_default_of_such_a_value_is_an_error_where_it_is_written() {
+        let argv = ["train"];
+        let resolved = RoleConfig::<Args>::from_str("megatron: []\n", "r.yaml")
+            .unwrap()
+            .resolve_with_command_line(
+                &Args::parse_from(argv),
+                &CommandLine::new(argv),
+                &[PpoRole::Actor, PpoRole::Critic],
+            )
+            .unwrap();
+        let critic = resolved.role(PpoRole::Critic).unwrap();
+        assert_eq!(critic.args().reward_endpoint, Endpoint("critic:8000".into()));
+        let err = critic.to_argv().unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "cannot write `reward_endpoint`: `Endpoint` is read only by its argument's own value parser"
+            ),
+            "{err}"
+        );
+        assert!(critic.value("reward_endpoint").is_err());
+        // The actor's value is clap's default, whose text is kept.
+        let actor = resolved.role(PpoRole::Actor).unwrap();
+        assert_eq!(actor.to_argv().unwrap(), ["--reward-endpoint", "http://localhost:8000", "--seed", "1"]);
+        let view_err = resolved.try_logger_view().unwrap_err().to_string();
+        assert!(view_err.contains("critic/reward_endpoint") && !view_err.contains("actor/"), "{view_err}");
+    }
+}
