@@ -670,7 +670,9 @@ def main():
         # clap's command for them takes ~0.4 s a process in a debug build,
         # which over ten thousand files would take an hour on CI.
         subprocess.run(["cargo", "build", "--quiet", "--release", "--example", "ppo_train"], cwd=ROOT, check=True)
-        binary = os.path.join(ROOT, "target", "release", "examples", "ppo_train")
+        # Where cargo put it: CARGO_TARGET_DIR when set (.ci/run shares one).
+        target_dir = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+        binary = os.path.join(os.path.abspath(os.path.join(ROOT, target_dir)), "release", "examples", "ppo_train")
     fields = schema_fields(binary)
     base = baseline(binary)
     files = corpus(fields, args.seed, args.mutations)
