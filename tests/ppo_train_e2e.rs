@@ -452,14 +452,19 @@ fn strip_ansi(text: &str) -> String {
     out
 }
 
-#[test]
-fn readme_bad_file_output_is_what_the_trainer_prints() {
+/// The README's `text` block that follows the paragraph ending in `intro`.
+fn readme_block(intro: &str) -> &'static str {
     let readme = include_str!("../README.md");
     let after = readme
-        .split_once("lists every problem on stderr:\n\n```text\n")
-        .expect("the README shows a bad file")
+        .split_once(&format!("{intro}\n\n```text\n"))
+        .unwrap_or_else(|| panic!("the README has a text block after {intro:?}"))
         .1;
-    let shown = after.split_once("```").expect("the block ends").0;
+    after.split_once("```").expect("the block ends").0
+}
+
+#[test]
+fn readme_bad_file_output_is_what_the_trainer_prints() {
+    let shown = readme_block("lists every problem on stderr:");
     // The file the README's output is of: the critic's lr is not a number, and kl_coef is forced.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -500,12 +505,7 @@ fn derived_values_are_per_role_in_json_and_with_their_provenance_in_text() {
 
 #[test]
 fn readme_relation_output_is_what_the_trainer_prints() {
-    let readme = include_str!("../README.md");
-    let after = readme
-        .split_once("`CommandLine::new(argv)`, to `config.resolve_with_command_line(...)`):\n\n```text\n")
-        .expect("the README shows a broken relation")
-        .1;
-    let shown = after.split_once("```").expect("the block ends").0;
+    let shown = readme_block("`CommandLine::new(argv)`, to `config.resolve_with_command_line(...)`):");
     let dir = folder_with_config("megatron:\n  - role: actor\n    overrides:\n      kl_loss_coef: 0.01\n");
     let run = run_in(dir.path(), &["--kl-coef", "0.1", "--megatron-config-path", "megatron_ppo.yaml"]);
     run.assert_rejected();
