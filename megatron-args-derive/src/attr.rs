@@ -13,7 +13,7 @@ use crate::ctxt::Ctxt;
 
 const STRUCT_KEYS: &str = "`roles`, `crate`, `overrides`, `derive_with`, `check`";
 const FIELD_KEYS: &str = "`topology`, `placement`, `skip`, `rename`, `alias`, `flatten`, \
-     `role_default`, `role_forced`, `validate`, `value_enum`, `from_str`";
+     `role_default`, `role_forced`, `validate`, `value_enum`, `from_str`, `secret`";
 const ROLE_ENUM_KEYS: &str = "`crate`, `no_display`";
 const ROLE_VARIANT_KEYS: &str = "`rename`, `topology_group`";
 
@@ -46,6 +46,8 @@ pub struct FieldAttrs {
     pub validate: Option<Path>,
     pub value_enum: Option<Span>,
     pub from_str: Option<Span>,
+    /// `secret`: the value is masked wherever the library shows it.
+    pub secret: Option<Span>,
     /// Every megatron key given except `flatten`, for "flatten with X".
     pub keys: Vec<(&'static str, Span)>,
     /// What clap's own attributes say.
@@ -165,6 +167,10 @@ impl FieldAttrs {
             "from_str" => {
                 flag(cx, &mut self.from_str);
                 "from_str"
+            }
+            "secret" => {
+                flag(cx, &mut self.secret);
+                "secret"
             }
             "rename" => {
                 let lit: LitStr = meta.value()?.parse()?;

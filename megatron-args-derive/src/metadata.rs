@@ -30,6 +30,7 @@ pub fn encode<'a>(fields: impl Iterator<Item = &'a Field<'a>>) -> LitStr {
         out.item(f.action().variant());
         out.list(f.attrs.clap.value_delimiter.map(String::from));
         out.item(&f.clap_id());
+        out.item(if f.attrs.secret.is_some() { "1" } else { "0" });
     }
     LitStr::new(&out.text, Span::call_site())
 }

@@ -127,7 +127,7 @@ pub use megatron_args_derive::{MegatronArgs, MegatronSubcommand, Role};
 pub use model::args::{MegatronArgs, Overrides};
 pub use model::diagnostic::{Diagnostic, DiagnosticKind, Level};
 pub use model::error::{Error, Location, Note, Problem, ProblemKind, Source};
-pub use model::field::{CliAction, CliArg, FieldClass, FieldInfo};
+pub use model::field::{CliAction, CliArg, FieldClass, FieldInfo, SECRET_MASK};
 pub use model::provenance::Provenance;
 pub use model::relations::{Broken, Checks, Derivation};
 pub use model::role::{PpoRole, Role};

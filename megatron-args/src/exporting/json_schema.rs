@@ -165,8 +165,13 @@ fn field_schema<A: MegatronArgs>(info: &FieldInfo) -> Json {
     let doc = if info.doc.is_empty() { String::new() } else { format!("{}\n\n", info.doc) };
     let typed = |rule: String| {
         let mut schema = value_schema(&info.value_type);
-        let description = format!("{doc}{rule}Type: {} (`{}`).", info.value_type, info.rust_type);
+        let secret = if info.secret { " A secret: never shown by the library." } else { "" };
+        let description = format!("{doc}{rule}Type: {} (`{}`).{secret}", info.value_type, info.rust_type);
         schema.insert("description".to_string(), json!(description));
+        if info.secret {
+            // JSON Schema's annotation for a value that is written, never read back.
+            schema.insert("writeOnly".to_string(), json!(true));
+        }
         Json::Object(schema)
     };
     match info.class {

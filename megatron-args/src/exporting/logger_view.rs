@@ -15,6 +15,9 @@ impl<A: MegatronArgs> Resolved<A> {
     /// `None` as [`Value::Null`]; inactive roles have no keys. [`Value`]
     /// serializes with serde, so the map can be logged as JSON directly.
     ///
+    /// The value of a `#[megatron(secret)]` argument is shown as
+    /// [`SECRET_MASK`](crate::SECRET_MASK) (`null` when unset).
+    ///
     /// A value whose type has no spelling of its own is shown as the text
     /// it was read from ([`RoleArgs::value`](crate::RoleArgs::value)); one
     /// that has no text (set from Rust code) is left out, never guessed:
@@ -55,7 +58,7 @@ impl<A: MegatronArgs> Resolved<A> {
                 let key = format!("{role}/{}", info.name);
                 match role_args.value_of(info.index) {
                     Ok(value) => {
-                        view.insert(key, value);
+                        view.insert(key, info.shown(value));
                     }
                     Err(why) => problems.push(Problem::unwritable(&key, &why)),
                 }

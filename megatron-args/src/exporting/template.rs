@@ -19,6 +19,9 @@ use crate::model::role::Role;
 /// header lists the topology, placement and shared arguments, which stay on
 /// the command line.
 ///
+/// The value of a `#[megatron(secret)]` argument is shown as
+/// [`SECRET_MASK`](crate::SECRET_MASK).
+///
 /// An argument whose type has no spelling of its own (read through `FromStr`
 /// alone, or through the argument's own `value_parser`) has no value to show
 /// from `baseline`, a bare struct: its line is `# key: ` with a comment
@@ -80,7 +83,7 @@ pub fn template<A: MegatronArgs>(baseline: &A) -> String {
                 }
             }
             let value = match schema.value(&args, info.index) {
-                Ok(value) => value,
+                Ok(value) => info.shown(value),
                 Err(why) => {
                     let _ = writeln!(out, "      # {}:   # no value to show: {why}", info.name);
                     continue;

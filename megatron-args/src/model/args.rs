@@ -379,7 +379,7 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
                     provenance[field] = Provenance::Overrides;
                 }
             }
-            let explicit = |field: usize| !matches!(provenance[field], Provenance::Baseline);
+            let explicit = |field: usize| !provenance[field].is_baseline();
             for (field, from) in relations::derive(role, &mut applied, &explicit) {
                 provenance[field] = Provenance::Derived { from };
             }

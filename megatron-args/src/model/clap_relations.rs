@@ -115,7 +115,11 @@ impl RelationCheck {
     ) -> Vec<Problem> {
         let changed = values.changed;
         let mut problems = Vec::new();
-        let mut left_out = BTreeSet::new();
+        // A derived value, like a default, is not given (SPEC 4.7a): clap
+        // never counts a value the user did not write.
+        let mut left_out: BTreeSet<usize> = (0..values.provenance.len())
+            .filter(|&i| matches!(values.provenance[i], Provenance::Derived { .. }))
+            .collect();
         for _ in 0..MAX_PROBLEMS_PER_ROLE {
             let Some((error, given)) = self.refusal(args, values.texts, &left_out) else { break };
             let mut involved = self.named_fields(&error);
@@ -306,8 +310,11 @@ impl RoleValues<'_> {
     fn label(&self, i: usize, name: &str, role: &str, flag: &str, given: bool) -> Label {
         let note = |message: String| Label { message, at: None, in_file: false };
         match (&self.provenance[i], self.changed.contains(&i)) {
-            (Provenance::File(at), true) => {
+            (Provenance::File(at) | Provenance::CommandLine(at), true) => {
                 Label { message: format!("`{name}` is set here"), at: Some(at.clone()), in_file: true }
+            }
+            (Provenance::Environment { variable }, _) if given => {
+                note(format!("`{name}` is given by environment variable {variable}"))
             }
             (Provenance::RoleDefault, _) => note(format!("`{name}` is the role default of `{role}`")),
             (Provenance::RoleForced, _) => note(format!("`{name}` is forced for role `{role}`")),

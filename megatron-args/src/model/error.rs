@@ -11,10 +11,13 @@ use crate::model::value::TypeMismatch;
 
 /// A loaded file's name and text, shared by every location in it so that a
 /// report can show the offending line.
-#[derive(Debug)]
 pub struct Source {
     origin: String,
     text: String,
+    /// The text with the values of `#[megatron(secret)]` arguments masked
+    /// (each byte of such a value a `*`, so that every place in it stays
+    /// where it was): what [`Source::text`] shows once set.
+    masked: std::sync::OnceLock<String>,
     /// Byte offset of the start of every line, so that [`Source::line`] is
     /// O(1): a file with many problems renders in linear time.
     line_starts: Vec<usize>,
@@ -25,7 +28,30 @@ impl Source {
     pub fn new(origin: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
         let text = text.into();
         let line_starts = line_starts(&text);
-        Arc::new(Source { origin: origin.into(), text, line_starts })
+        Arc::new(Source { origin: origin.into(), text, line_starts, masked: std::sync::OnceLock::new() })
+    }
+
+    /// Masks the byte ranges `secrets` (values of `#[megatron(secret)]`
+    /// arguments) in the text every report shows; line breaks stay. Once
+    /// masked, a source stays masked; a second call masks nothing more.
+    pub(crate) fn mask(&self, secrets: &[Range<usize>]) {
+        if secrets.is_empty() || self.masked.get().is_some() {
+            return;
+        }
+        let mut bytes = self.text.clone().into_bytes();
+        for range in secrets {
+            let Some(part) = bytes.get_mut(range.clone()) else { continue };
+            for b in part.iter_mut().filter(|b| !matches!(b, b'\n' | b'\r')) {
+                *b = b'*';
+            }
+        }
+        // Whole characters were replaced byte by byte: still UTF-8, but a
+        // range that cut a character would not be; such a range masks the
+        // whole line instead.
+        let masked = String::from_utf8(bytes).unwrap_or_else(|_| {
+            self.text.chars().map(|c| if matches!(c, '\n' | '\r') { c } else { '*' }).collect()
+        });
+        let _ = self.masked.set(masked);
     }
 
     /// The file name or label.
@@ -33,15 +59,16 @@ impl Source {
         &self.origin
     }
 
-    /// The text.
+    /// The text (with the values of `#[megatron(secret)]` arguments masked,
+    /// once they are known).
     pub fn text(&self) -> &str {
-        &self.text
+        self.masked.get().unwrap_or(&self.text)
     }
 
     /// The 1-based line `line`, without its line break. Lines end at `\n`,
     /// `\r\n` or a lone `\r`, as the YAML parser counts them.
     pub fn line(&self, line: usize) -> Option<&str> {
-        self.line_span(line).map(|span| &self.text[span])
+        self.line_span(line).map(|span| &self.text()[span])
     }
 
     /// How many lines the text has.
@@ -58,6 +85,12 @@ impl Source {
         let text = text.strip_suffix('\n').unwrap_or(text);
         let text = text.strip_suffix('\r').unwrap_or(text);
         Some(start..start + text.len())
+    }
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Source").field("origin", &self.origin).field("text", &self.text()).finish_non_exhaustive()
     }
 }
 
@@ -299,6 +332,12 @@ pub enum ProblemKind {
         /// The argument names involved, in field order.
         keys: Vec<String>,
     },
+    /// The command line given to a resolution ([`crate::CommandLine::new`])
+    /// does not parse with the argument struct alone (the program's own
+    /// flags, a subcommand): its values' texts, sources and places cannot be
+    /// read from it; [`crate::CommandLine::from_matches`] takes the
+    /// program's own parse.
+    CommandLineNotParsed,
     /// Active roles disagree on a topology field.
     TopologyMismatch {
         /// The argument name.
@@ -435,6 +474,29 @@ impl Problem {
                 why.type_name
             )),
         )
+    }
+
+    /// This problem about the value of a `#[megatron(secret)]` argument,
+    /// without the value: a problem that may quote it (a type error, a
+    /// rejected or doubly read value, a validator's message) keeps its
+    /// kind and location, and says what is wrong without showing it.
+    pub(crate) fn secret_masked(self) -> Self {
+        let what = match &self.kind {
+            ProblemKind::Type { path } | ProblemKind::ClapRejected { path, .. } => {
+                format!("invalid value for `{path}`")
+            }
+            ProblemKind::ReadDifferently { path } => {
+                format!("`{path}` means two things: slime's YAML reader reads it otherwise")
+            }
+            ProblemKind::Validation { key, role } => format!("invalid `{key}` for role `{role}`"),
+            _ => return self,
+        };
+        Problem {
+            message: format!("{what} (a secret: its value is not shown)"),
+            help: Some("check the value where it is written".to_string()),
+            notes: Vec::new(),
+            ..self
+        }
     }
 
     /// Adds a note.

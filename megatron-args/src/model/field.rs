@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::model::value::ValueType;
+use crate::model::value::{Value, ValueType};
 
 /// How a field takes part in per-role resolution.
 ///
@@ -73,6 +73,25 @@ pub struct FieldInfo {
     pub value_type: ValueType,
     /// How the argument is written on the command line.
     pub cli: CliArg,
+    /// `#[megatron(secret)]`: the value is shown as [`SECRET_MASK`]
+    /// wherever the library shows it (the logger view, changes, problems,
+    /// source lines, the template, the schema); `to_argv` writes it.
+    pub secret: bool,
+}
+
+/// What the library shows in place of a `#[megatron(secret)]` value.
+pub const SECRET_MASK: &str = "<secret>";
+
+impl FieldInfo {
+    /// `value` as the library shows it: [`SECRET_MASK`] for a secret's
+    /// value (an unset one, `null`, stays `null`: it tells nothing).
+    pub(crate) fn shown(&self, value: Value) -> Value {
+        match value {
+            Value::Null => Value::Null,
+            _ if self.secret => Value::String(SECRET_MASK.to_string()),
+            value => value,
+        }
+    }
 }
 
 /// How an argument is written on the command line, as the struct's clap
@@ -138,7 +157,7 @@ pub enum CliAction {
 /// A field is, in order: name, ident, flag, aliases (list), class, Rust type,
 /// doc, long (optional), short (optional), positional (`0`/`1`), long aliases
 /// (list), short aliases (one item of characters), action, value delimiter
-/// (optional), clap id.
+/// (optional), clap id, secret (`0`/`1`).
 pub(crate) struct MetadataReader {
     rest: &'static str,
 }
@@ -183,6 +202,7 @@ impl MetadataReader {
         };
         let value_delimiter = self.optional().and_then(|s| s.chars().next());
         let id = self.item();
+        let secret = self.item() == "1";
         let cli = CliArg {
             id,
             long,
@@ -193,7 +213,7 @@ impl MetadataReader {
             action,
             value_delimiter,
         };
-        FieldInfo { index, name, ident, flag, aliases, class, rust_type, doc, value_type, cli }
+        FieldInfo { index, name, ident, flag, aliases, class, rust_type, doc, value_type, cli, secret }
     }
 
     /// Whether every field has been read.

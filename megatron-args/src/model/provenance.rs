@@ -10,7 +10,8 @@ use crate::model::error::Location;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Provenance {
-    /// The command line (the shared baseline).
+    /// The shared baseline: given on the command line (when the resolution
+    /// knows the command line), or the baseline struct as it was given.
     Baseline,
     /// The field's `role_default` for this role.
     RoleDefault,
@@ -26,6 +27,35 @@ pub enum Provenance {
         /// The arguments it was derived from (`hidden_size`).
         from: Vec<&'static str>,
     },
+    /// The baseline's value, read by clap from the argument's environment
+    /// variable (`#[arg(env = "TRAIN_LR")]`), not from the command line.
+    Environment {
+        /// The variable's name.
+        variable: String,
+    },
+    /// The baseline's value is the argument's default: not given on the
+    /// command line nor by an environment variable.
+    Default,
+    /// A per-role value given on the command line (`critic.lr=1e-5`, SPEC
+    /// 3.14), at the item's place.
+    CommandLine(Location),
+}
+
+impl Provenance {
+    /// Whether the value is the baseline's (the command line, an
+    /// environment variable, a default): not given by the role.
+    pub(crate) fn is_baseline(&self) -> bool {
+        matches!(self, Provenance::Baseline | Provenance::Environment { .. } | Provenance::Default)
+    }
+
+    /// Where the role's own value is written, in the file or on the command
+    /// line (`ROLE.KEY=VALUE`).
+    pub(crate) fn written_at(&self) -> Option<&Location> {
+        match self {
+            Provenance::File(at) | Provenance::CommandLine(at) => Some(at),
+            _ => None,
+        }
+    }
 }
 
 impl std::fmt::Display for Provenance {
@@ -37,6 +67,9 @@ impl std::fmt::Display for Provenance {
             Provenance::File(at) => write!(f, "{}:{}", at.origin(), at.line()),
             Provenance::Overrides => f.write_str("typed overrides"),
             Provenance::Derived { from } => write!(f, "derived from {}", from.join(", ")),
+            Provenance::Environment { variable } => write!(f, "environment variable {variable}"),
+            Provenance::Default => f.write_str("default"),
+            Provenance::CommandLine(at) => write!(f, "{}:{}:{}", at.origin(), at.line(), at.column()),
         }
     }
 }

@@ -100,10 +100,18 @@ pub(crate) fn check_value<A: MegatronArgs>(
     place: &impl Place,
 ) -> Result<Value, Error> {
     let schema = A::__schema();
-    let value = (schema.access[index].normalize)(raw)
-        .map_err(|mismatch| Problem::type_mismatch(key_path, &mismatch, place.value(&mismatch.path)))?;
-    schema.checks().check(index, key_path, &value, raw, |path| place.value(path))?;
-    Ok(value)
+    let checked = (schema.access[index].normalize)(raw)
+        .map_err(|mismatch| Error::from(Problem::type_mismatch(key_path, &mismatch, place.value(&mismatch.path))))
+        .and_then(|value| {
+            schema.checks().check(index, key_path, &value, raw, |path| place.value(path))?;
+            Ok(value)
+        });
+    match checked {
+        Err(error) if schema.infos[index].secret => {
+            Err(Error::new(error.into_problems().into_iter().map(Problem::secret_masked).collect()))
+        }
+        checked => checked,
+    }
 }
 
 /// Runs every field validator on `role`'s arguments. `origin` says where a
@@ -119,12 +127,13 @@ pub(crate) fn validate<A: MegatronArgs>(
         let Some(validate) = &access.validator else { continue };
         if let Err(message) = validate(args) {
             let (location, from) = origin(info.index);
-            problems.push(Problem::new(
+            let problem = Problem::new(
                 ProblemKind::Validation { key: info.name.to_string(), role: role.name().to_string() },
                 format!("invalid `{}` for role `{}`: {message} (value from {from})", info.name, role.name()),
                 location,
                 None,
-            ));
+            );
+            problems.push(if info.secret { problem.secret_masked() } else { problem });
         }
     }
     problems

@@ -243,8 +243,10 @@ impl<A: MegatronArgs> RoleConfig<A> {
             problems: Vec::new(),
             diagnostics: Vec::new(),
             entries: Vec::new(),
+            secrets: Vec::new(),
         };
         loader.document(doc.as_ref());
+        source.mask(&loader.secrets);
         // Problems are found entry by entry (a duplicate role only after its
         // entry's overrides); report them in file order. The sort is stable.
         loader.problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line(), l.column())));
@@ -429,6 +431,8 @@ struct Loader<'a, A: MegatronArgs> {
     problems: Vec<Problem>,
     diagnostics: Vec<Diagnostic>,
     entries: Vec<RoleEntry<A::Role>>,
+    /// Where the values of `#[megatron(secret)]` arguments are in the text.
+    secrets: Vec<std::ops::Range<usize>>,
 }
 
 impl<A: MegatronArgs> Loader<'_, A> {
@@ -674,7 +678,16 @@ impl<A: MegatronArgs> Loader<'_, A> {
                 );
                 continue;
             }
-            let Some(o) = self.override_entry(role, path, key, value) else { continue };
+            let secret = self.schema.index_of(text).is_some_and(|i| self.schema.infos[i].secret);
+            let problems_before = self.problems.len();
+            let o = self.override_entry(role, path, key, value);
+            if secret {
+                self.secrets.push(self.at(value).span());
+                for problem in &mut self.problems[problems_before..] {
+                    *problem = problem.clone().secret_masked();
+                }
+            }
+            let Some(o) = o else { continue };
             // An alias and its argument name (`mbs`, `micro_batch_size`) are
             // the same key: the second one would silently win.
             if let Some(first) = found.iter().position(|f: &FileOverride| f.field == o.field) {

@@ -1,53 +1,103 @@
-//! The texts of the baseline's values whose type has no spelling of its own
-//! (see [`crate::Unwritable`]): what clap parsed them from, read back from
-//! clap itself by parsing the command line again.
+//! What the resolution knows of the baseline's values from the command line
+//! it was parsed from: the texts of the values whose type has no spelling of
+//! its own (see [`crate::Unwritable`]), and where each value came from (the
+//! command line, an environment variable, a default). Read from the
+//! program's own clap parse ([`CommandLine::from_matches`]), or from a parse
+//! of the command line with the struct alone ([`CommandLine::new`]).
 
 use crate::model::args::MegatronArgs;
+use crate::model::error::Error;
+use crate::model::provenance::Provenance;
 use crate::model::texts::Texts;
 use crate::reading::command_line::CommandLine;
 
-/// The texts of `baseline`'s values that need one, when the command line it
-/// was parsed from is known: each argument's raw values as clap took them
-/// (from the command line, or clap's `default_value`). Without the command
-/// line, none: such a value is then an error where it is written.
-pub(crate) fn of<A: MegatronArgs>(baseline: &A, command_line: Option<&CommandLine>) -> Texts {
+/// The baseline's texts and provenance.
+pub(crate) struct BaselineValues {
+    /// The texts of the values that need one: each argument's raw values as
+    /// clap took them (from the command line, an environment variable, or
+    /// clap's `default_value`).
+    pub(crate) texts: Texts,
+    /// Where each field's value came from.
+    pub(crate) provenance: Vec<Provenance>,
+}
+
+/// The texts and provenance of `baseline`'s values. Without the command
+/// line: no texts (such a value is then an error where it is written) and
+/// every value the baseline's. A command line made by [`CommandLine::new`]
+/// that the struct alone does not parse is an error that says what to use.
+pub(crate) fn of<A: MegatronArgs>(baseline: &A, command_line: Option<&CommandLine>) -> Result<BaselineValues, Error> {
+    let fields = A::__schema().infos.len();
+    let mut values = BaselineValues { texts: Texts::default(), provenance: vec![Provenance::Baseline; fields] };
     #[cfg(feature = "clap")]
     if let Some(command_line) = command_line {
-        let mut texts = Texts::default();
-        read_from_clap(baseline, command_line, &mut texts);
-        return texts;
+        read_from_clap(baseline, command_line, &mut values)?;
     }
     #[cfg(not(feature = "clap"))]
     let _ = (baseline, command_line);
-    Texts::default()
+    Ok(values)
 }
 
 #[cfg(feature = "clap")]
-fn read_from_clap<A: MegatronArgs>(baseline: &A, command_line: &CommandLine, texts: &mut Texts) {
-    use crate::model::value::Value;
+fn read_from_clap<A: MegatronArgs>(
+    baseline: &A,
+    command_line: &CommandLine,
+    values: &mut BaselineValues,
+) -> Result<(), Error> {
+    use crate::model::error::{Problem, ProblemKind};
+    use crate::model::value::{short_type_name, Value};
+    use crate::reading::command_line::{ArgSource, Parsed};
 
     let schema = A::__schema();
-    let needed: Vec<usize> =
-        (0..schema.infos.len()).filter(|&i| schema.value(baseline, i).is_err()).collect();
-    if needed.is_empty() {
-        return;
-    }
-    let Some(clap) = crate::model::clap_command::ClapArgs::of::<A>() else { return };
-    // The command line parses (the baseline was parsed from it); if it does
-    // not, it is not the baseline's, and no text is taken from it.
-    let Ok(matches) = clap.command.clone().try_get_matches_from(command_line.words()) else { return };
-    for index in needed {
-        let Some(arg) = clap.arg(index) else { continue };
-        let Ok(Some(raw)) = matches.try_get_raw(arg.get_id().as_str()) else { continue };
-        let words: Vec<Value> = raw.map(|word| Value::String(word.to_string_lossy().into_owned())).collect();
-        let is_list = schema.infos[index].rust_type.starts_with("Vec<")
-            || schema.infos[index].rust_type.starts_with("Option<Vec<");
+    let Some(clap) = crate::model::clap_command::ClapArgs::of::<A>() else { return Ok(()) };
+    let reparsed;
+    let parsed = match command_line.parsed() {
+        Some(parsed) => parsed,
+        None => match clap.command.clone().try_get_matches_from(command_line.words()) {
+            Ok(matches) => {
+                reparsed = Parsed::of(&matches);
+                &reparsed
+            }
+            Err(error) => {
+                let reason = error.to_string();
+                let reason = reason.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
+                return Err(Error::from(Problem::new(
+                    ProblemKind::CommandLineNotParsed,
+                    format!(
+                        "the command line given to the resolution does not parse with `{}` alone: {reason}",
+                        short_type_name::<A>()
+                    ),
+                    None,
+                    Some(
+                        "when the struct is part of the program's own command line (flattened into it, or \
+                         under a subcommand), give its parse: `CommandLine::from_matches(argv, &matches)`, \
+                         with the `ArgMatches` that hold the struct's arguments"
+                            .to_string(),
+                    ),
+                )));
+            }
+        },
+    };
+    for info in &schema.infos {
+        let Some(arg) = clap.arg(info.index) else { continue };
+        let given = parsed.get(arg.get_id().as_str());
+        values.provenance[info.index] = match given.map(|g| g.source) {
+            Some(ArgSource::CommandLine) => Provenance::Baseline,
+            Some(ArgSource::Environment) => Provenance::Environment {
+                variable: arg.get_env().map(|v| v.to_string_lossy().into_owned()).unwrap_or_default(),
+            },
+            Some(ArgSource::Default) | None => Provenance::Default,
+        };
+        // Only the values with no spelling of their own need their text.
+        let Some(given) = given.filter(|_| schema.value(baseline, info.index).is_err()) else { continue };
+        let words: Vec<Value> = given.raw.iter().map(|word| Value::String(word.clone())).collect();
+        let is_list = info.rust_type.starts_with("Vec<") || info.rust_type.starts_with("Option<Vec<");
         let text = match (is_list, words.len()) {
             (true, _) => Value::List(words),
             (false, 1) => words.into_iter().next().expect("one word"),
             // A scalar given several values: not a text this field reads.
             (false, _) => continue,
         };
-        texts.read(index, text);
+        values.texts.read(info.index, text);
     }
+    Ok(())
 }

@@ -90,9 +90,9 @@ impl<A: MegatronArgs> RoleArgs<A> {
 pub struct Change {
     /// The field.
     pub field: &'static FieldInfo,
-    /// The baseline value.
+    /// The baseline value ([`SECRET_MASK`](crate::SECRET_MASK) for a secret).
     pub baseline: Value,
-    /// The role's value.
+    /// The role's value ([`SECRET_MASK`](crate::SECRET_MASK) for a secret).
     pub value: Value,
     /// Where the role's value came from.
     pub provenance: Provenance,
@@ -204,6 +204,8 @@ impl<A: MegatronArgs> Resolved<A> {
     }
 
     /// The arguments of `role` that differ from the baseline, in field order.
+    /// The values of a `#[megatron(secret)]` argument are shown as
+    /// [`SECRET_MASK`](crate::SECRET_MASK).
     /// A value derived only from command-line values is what the command
     /// line means for every role, not a change of the role, and is left out.
     pub fn changes(&self, role: A::Role) -> Vec<Change> {
@@ -221,8 +223,8 @@ impl<A: MegatronArgs> Resolved<A> {
                 let baseline = self.baseline_texts.value(&self.baseline, info.index).ok()?;
                 (value != baseline).then(|| Change {
                     field: info,
-                    baseline,
-                    value,
+                    baseline: info.shown(baseline),
+                    value: info.shown(value),
                     provenance: resolved.provenance[info.index].clone(),
                 })
             })
@@ -235,7 +237,7 @@ impl<A: MegatronArgs> Resolved<A> {
 /// derivations).
 fn follows_command_line<A: MegatronArgs>(provenance: &[Provenance], field: usize, depth: usize) -> bool {
     match &provenance[field] {
-        Provenance::Baseline => true,
+        p if p.is_baseline() => true,
         Provenance::Derived { from } => {
             depth > 0
                 && from.iter().all(|name| {
@@ -400,13 +402,20 @@ impl<A: MegatronArgs> RoleConfig<A> {
             ));
         }
 
-        let baseline_texts = baseline_texts::of(baseline, command_line);
+        let baseline_values = baseline_texts::of(baseline, command_line)?;
+        let baseline_texts = baseline_values.texts;
+        if let Some(line) = command_line {
+            // What a report shows of the command line hides the secrets.
+            let secrets: Vec<_> =
+                schema.infos.iter().filter(|info| info.secret).flat_map(|info| line.value_spans(info)).collect();
+            line.source().mask(&secrets);
+        }
         let mut roles = Vec::with_capacity(active.len());
         let mut broken: Vec<(Broken, Vec<usize>)> = Vec::new();
         for &role in &active {
             let mut args = baseline.clone();
             let mut texts = baseline_texts.clone();
-            let mut provenance = vec![Provenance::Baseline; schema.infos.len()];
+            let mut provenance = baseline_values.provenance.clone();
             for rv in schema.role_values.iter().filter(|rv| rv.role == role) {
                 (rv.apply)(&mut args);
                 texts.forget(rv.field);
@@ -430,17 +439,13 @@ impl<A: MegatronArgs> RoleConfig<A> {
                     }
                 }
             }
-            let explicit = |field: usize| !matches!(provenance[field], Provenance::Baseline);
+            let explicit = |field: usize| !provenance[field].is_baseline();
             for (field, from) in relations::derive(role, &mut args, &explicit) {
                 texts.forget(field);
                 provenance[field] = Provenance::Derived { from };
             }
             problems.extend(rules::validate(role, &args, |field| {
-                let location = match &provenance[field] {
-                    Provenance::File(at) => Some(at.clone()),
-                    _ => None,
-                };
-                (location, provenance[field].to_string())
+                (provenance[field].written_at().cloned(), provenance[field].to_string())
             }));
             // clap's relations between arguments (SPEC 3.13), on the role's
             // final values.
@@ -494,15 +499,14 @@ impl<A: MegatronArgs> RoleConfig<A> {
 /// there and the command line is known.
 fn origin<A: MegatronArgs>(role: &RoleArgs<A>, field: usize, command_line: Option<&CommandLine>) -> Origin {
     match &role.provenance[field] {
-        Provenance::File(at) => Origin { location: Some(at.clone()), in_file: true, from: String::new() },
+        Provenance::File(at) | Provenance::CommandLine(at) => {
+            Origin { location: Some(at.clone()), in_file: true, from: String::new() }
+        }
         Provenance::Baseline => {
             let located = command_line.and_then(|line| line.locate(&A::__schema().infos[field]));
-            let from = match command_line {
-                Some(_) => "the default: not on the command line",
-                None => "command line",
-            };
-            Origin { location: located, in_file: false, from: from.to_string() }
+            Origin { location: located, in_file: false, from: "command line".to_string() }
         }
+        Provenance::Default => Origin { location: None, in_file: false, from: "the default".to_string() },
         other => Origin { location: None, in_file: false, from: other.to_string() },
     }
 }
@@ -530,10 +534,7 @@ fn check_topology<A: MegatronArgs>(
                 .collect();
             let file_locations: Vec<&Location> = values
                 .iter()
-                .filter_map(|(_, _, p)| match p {
-                    Provenance::File(at) => Some(at),
-                    _ => None,
-                })
+                .filter_map(|(_, _, p)| p.written_at())
                 .collect();
             let agree = values.windows(2).all(|w| w[0].1 == w[1].1);
             if agree {
@@ -561,11 +562,9 @@ fn check_topology<A: MegatronArgs>(
                 )),
             );
             for (role, value, provenance) in &values {
-                problem = match provenance {
-                    Provenance::File(at) => {
-                        problem.with_note(format!("{}: {value}", role.name()), Some((*at).clone()))
-                    }
-                    other => problem.with_note(format!("{}: {value} ({other})", role.name()), None),
+                problem = match provenance.written_at() {
+                    Some(at) => problem.with_note(format!("{}: {value}", role.name()), Some(at.clone())),
+                    None => problem.with_note(format!("{}: {value} ({provenance})", role.name()), None),
                 };
             }
             problems.push(problem);
