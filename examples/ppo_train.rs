@@ -41,7 +41,9 @@ use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
 use clap::{CommandFactory, FromArgMatches, Parser};
-use megatron_args::{CommandLine, MegatronArgs, PpoRole, Provenance, Resolved, Role, RoleConfig, Styling};
+use megatron_args::{
+    CommandLine, FieldInfo, MegatronArgs, PpoRole, Provenance, Resolved, Role, RoleConfig, Styling, Value, SECRET_MASK,
+};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 // Generated from the table of upstream arguments (scripts/gen_ppo_args.py);
@@ -135,10 +137,13 @@ fn run(argv: Vec<OsString>) -> ExitCode {
     // The words as given, for reports that point at a command-line value;
     // the program by its name, not its path.
     let program = argv.first().map(|p| Path::new(p).file_name().unwrap_or(p).to_os_string());
-    let command_line = CommandLine::new(program.into_iter().chain(argv.iter().skip(1).cloned()));
+    let words: Vec<OsString> = program.into_iter().chain(argv.iter().skip(1).cloned()).collect();
     // Help and version print to stdout and exit 0; a bad command line prints
     // clap's message to stderr and exits 2.
-    let cli = parse_command_line(argv).unwrap_or_else(|error| error.exit());
+    let (cli, matches) = parse_command_line(argv).unwrap_or_else(|error| error.exit());
+    // The program's own parse: each training argument's text, source
+    // (command line, environment variable, default) and place.
+    let command_line = CommandLine::from_matches(words, &matches);
     timings.lap("parse");
     let args = &cli.train;
 
@@ -202,7 +207,7 @@ fn run(argv: Vec<OsString>) -> ExitCode {
 /// Reads the command line as slime does: SGLang's own arguments split off
 /// and kept, `--no-X` of the `BooleanOptionalAction` arguments, then what
 /// slime's validation derives (the critic and its placement).
-fn parse_command_line(argv: Vec<OsString>) -> Result<Cli, clap::Error> {
+fn parse_command_line(argv: Vec<OsString>) -> Result<(Cli, clap::ArgMatches), clap::Error> {
     let mut command = with_negations(Cli::command());
     let known_flags: HashSet<String> =
         command.get_arguments().filter_map(|arg| arg.get_long().map(|long| format!("--{long}"))).collect();
@@ -216,7 +221,7 @@ fn parse_command_line(argv: Vec<OsString>) -> Result<Cli, clap::Error> {
         }
     }
     apply_upstream_validation(train);
-    Ok(cli)
+    Ok((cli, matches))
 }
 
 /// Adds the hidden `--no-X` flag of every `BooleanOptionalAction` argument;
@@ -373,6 +378,24 @@ fn render_text(resolved: &Resolved<TrainArgs>) -> String {
     }
     .unwrap();
 
+    // The command line's values that are not on it: read from environment variables.
+    let from_environment: Vec<(&str, String, &Provenance)> = TrainArgs::fields()
+        .iter()
+        .filter_map(|field| match resolved.baseline_provenance(field.name)? {
+            p @ Provenance::Environment { .. } => {
+                let value = shown(field, resolved.baseline().get(field.name)).unwrap_or(Value::Null);
+                Some((field.name, value.to_string(), p))
+            }
+            _ => None,
+        })
+        .collect();
+    if !from_environment.is_empty() {
+        writeln!(out, "\nfrom the environment:").unwrap();
+        for (name, value, provenance) in from_environment {
+            writeln!(out, "  {name} = {value}  (from {provenance})").unwrap();
+        }
+    }
+
     for role in resolved.roles() {
         let changes = resolved.changes(role.role());
         let name = role.role().name();
@@ -388,7 +411,7 @@ fn render_text(resolved: &Resolved<TrainArgs>) -> String {
             .iter()
             .map(|change| {
                 let from = match &change.provenance {
-                    Provenance::File(_) => format!("from {}", change.provenance),
+                    Provenance::File(_) | Provenance::Environment { .. } => format!("from {}", change.provenance),
                     other => other.to_string(),
                 };
                 (change.field.name, change.value.to_string(), from)
@@ -407,8 +430,19 @@ fn render_text(resolved: &Resolved<TrainArgs>) -> String {
     out
 }
 
+/// A value as the program shows it: a secret's (`#[megatron(secret)]`) as
+/// the mask.
+fn shown(field: &FieldInfo, value: Option<Value>) -> Option<Value> {
+    match value {
+        Some(value) if field.secret && value != Value::Null => Some(Value::String(SECRET_MASK.to_string())),
+        value => value,
+    }
+}
+
 /// SPEC 6.3: `{"roles": {ROLE: {ARG: VALUE, ...}}, "diagnostics": [...]}`,
-/// arguments in declaration order.
+/// arguments in declaration order (a secret's value masked), and where each
+/// role's value came from, for every argument not at its default:
+/// `"provenance": {ROLE: {ARG: "command line" | "environment variable NAME" | "FILE:LINE" | ...}}`.
 fn render_json(resolved: &Resolved<TrainArgs>) -> String {
     let mut json = serde_json::to_string_pretty(&JsonOutput(resolved)).expect("values always serialize");
     json.push('\n');
@@ -422,9 +456,10 @@ struct JsonDiagnostics<'a>(&'a Resolved<TrainArgs>);
 
 impl Serialize for JsonOutput<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(2))?;
+        let mut map = serializer.serialize_map(Some(3))?;
         map.serialize_entry("roles", &JsonRoles(self.0))?;
         map.serialize_entry("diagnostics", &JsonDiagnostics(self.0))?;
+        map.serialize_entry("provenance", &JsonProvenance(self.0))?;
         map.end()
     }
 }
@@ -445,7 +480,27 @@ impl Serialize for JsonArgs<'_> {
         let fields = TrainArgs::fields();
         let mut map = serializer.serialize_map(Some(fields.len()))?;
         for field in fields {
-            map.serialize_entry(field.name, &self.0.get(field.name))?;
+            map.serialize_entry(field.name, &shown(field, self.0.get(field.name)))?;
+        }
+        map.end()
+    }
+}
+
+struct JsonProvenance<'a>(&'a Resolved<TrainArgs>);
+
+impl Serialize for JsonProvenance<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let roles = self.0.roles();
+        let mut map = serializer.serialize_map(Some(roles.len()))?;
+        for role in roles {
+            let sources: serde_json::Map<String, serde_json::Value> = TrainArgs::fields()
+                .iter()
+                .filter_map(|field| match role.provenance(field.name)? {
+                    Provenance::Default => None,
+                    other => Some((field.name.to_string(), other.to_string().into())),
+                })
+                .collect();
+            map.serialize_entry(role.role().name(), &sources)?;
         }
         map.end()
     }

@@ -90,6 +90,12 @@ PASSTHROUGH = "sglang_passthrough"
 # Shared arguments: no role may override them (`#[megatron(skip)]`).
 SHARED = {"megatron_config_path", "use_critic", "advantage_estimator"}
 
+# The credentials of the upstream table (SPEC 4.9; slime's `--wandb-key` is
+# its only one): `#[megatron(secret)]`, masked wherever the library shows
+# them (`to_argv` writes them), each also read, as clap's `env`, from the
+# variable its service reads.
+SECRETS = {"wandb_key": "WANDB_API_KEY"}
+
 # The critic specialization of the upstream trainer (SPEC 6.1).
 SPECIALIZATION = {
     "kl_coef": "role_forced(critic = 0.0)",
@@ -498,6 +504,9 @@ def finish(arg):
         arg.megatron.append("skip")
     if arg.name in SPECIALIZATION:
         arg.megatron.append(SPECIALIZATION[arg.name])
+    if arg.name in SECRETS:
+        arg.clap.append(f"env = {rust_str(SECRETS[arg.name])}")
+        arg.megatron.append("secret")
 
 
 # ----- Rust output -----

@@ -35,7 +35,8 @@ pub struct SlimeWandb {
     #[arg(long = "wandb-host")]
     pub wandb_host: Option<String>,
 
-    #[arg(long = "wandb-key")]
+    #[arg(long = "wandb-key", env = "WANDB_API_KEY")]
+    #[megatron(secret)]
     pub wandb_key: Option<String>,
 
     #[arg(long = "wandb-mode", value_enum)]

@@ -440,6 +440,18 @@ impl<A: MegatronArgs> Loader<'_, A> {
         location(self.source, node.mark)
     }
 
+    /// Records where the scalars of `node`, a secret's value, are in the text.
+    fn secret_spans(&mut self, node: &Node) {
+        match &node.kind {
+            NodeKind::Scalar(_) => self.secrets.push(self.at(node).span()),
+            NodeKind::Seq(items) => items.iter().for_each(|item| self.secret_spans(item)),
+            NodeKind::Map(pairs) => pairs.iter().for_each(|(key, value)| {
+                self.secret_spans(key);
+                self.secret_spans(value);
+            }),
+        }
+    }
+
     fn problem(&mut self, kind: ProblemKind, message: impl Into<String>, node: &Node, help: Option<String>) {
         let problem = Problem::new(kind, message, Some(self.at(node)), help);
         self.problems.push(problem);
@@ -682,7 +694,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
             let problems_before = self.problems.len();
             let o = self.override_entry(role, path, key, value);
             if secret {
-                self.secrets.push(self.at(value).span());
+                self.secret_spans(value);
                 for problem in &mut self.problems[problems_before..] {
                     *problem = problem.clone().secret_masked();
                 }

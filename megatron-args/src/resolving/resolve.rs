@@ -144,6 +144,8 @@ pub struct Resolved<A: MegatronArgs> {
     baseline: A,
     /// The texts of the baseline's values whose type has no spelling of its own.
     baseline_texts: Texts,
+    /// Where each baseline value came from.
+    baseline_provenance: Vec<Provenance>,
     roles: Vec<RoleArgs<A>>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -167,6 +169,16 @@ impl<A: MegatronArgs> Resolved<A> {
     /// The baseline every role started from.
     pub fn baseline(&self) -> &A {
         &self.baseline
+    }
+
+    /// Where the baseline's value of argument `name` came from: the command
+    /// line ([`Provenance::Baseline`]), an environment variable
+    /// ([`Provenance::Environment`]) or a default ([`Provenance::Default`])
+    /// when the resolution was given the command line
+    /// ([`RoleConfig::resolve_with_command_line`]), else
+    /// [`Provenance::Baseline`].
+    pub fn baseline_provenance(&self, name: &str) -> Option<&Provenance> {
+        A::field(name).map(|f| &self.baseline_provenance[f.index])
     }
 
     /// Warnings and notes, in file order.
@@ -490,7 +502,13 @@ impl<A: MegatronArgs> RoleConfig<A> {
         for diagnostic in diagnostics.iter().skip(self.diagnostics().len()) {
             diagnostic.emit();
         }
-        Ok(Resolved { baseline: baseline.clone(), baseline_texts, roles, diagnostics })
+        Ok(Resolved {
+            baseline: baseline.clone(),
+            baseline_texts,
+            baseline_provenance: baseline_values.provenance,
+            roles,
+            diagnostics,
+        })
     }
 }
 
