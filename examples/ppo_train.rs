@@ -84,6 +84,12 @@ struct Cli {
     #[arg(long, conflicts_with = "print_argv")]
     print_template: bool,
 
+    /// One role's value of one argument, on top of the role-config file: `ROLE.KEY=VALUE`
+    /// (`critic.lr=1e-5`), repeatable. Read and checked as the file's values are, and winning over
+    /// the file's value of the same role and key.
+    #[arg(long = "megatron-override", value_name = "ROLE.KEY=VALUE", action = clap::ArgAction::Append)]
+    megatron_override: Vec<String>,
+
     /// Colour error reports: `auto` when stderr is a terminal (honouring `NO_COLOR` and
     /// `CLICOLOR_FORCE`), `always` or `never`, as cargo's `--color`.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
@@ -163,6 +169,8 @@ fn run(argv: Vec<OsString>) -> ExitCode {
         Some(path) => RoleConfig::<TrainArgs>::from_path(path),
         None => Ok(RoleConfig::empty()),
     };
+    // `--megatron-override ROLE.KEY=VALUE`: each at its place on the command line.
+    let config = config.and_then(|config| config.with_command_line_overrides(&command_line, "--megatron-override"));
     timings.lap("load");
     let resolved =
         config.and_then(|config| config.resolve_with_command_line(args, &command_line, &active_roles(args)));
@@ -411,7 +419,9 @@ fn render_text(resolved: &Resolved<TrainArgs>) -> String {
             .iter()
             .map(|change| {
                 let from = match &change.provenance {
-                    Provenance::File(_) | Provenance::Environment { .. } => format!("from {}", change.provenance),
+                    Provenance::File(_) | Provenance::Environment { .. } | Provenance::CommandLine(_) => {
+                        format!("from {}", change.provenance)
+                    }
                     other => other.to_string(),
                 };
                 (change.field.name, change.value.to_string(), from)

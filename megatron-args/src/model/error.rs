@@ -338,6 +338,9 @@ pub enum ProblemKind {
     /// read from it; [`crate::CommandLine::from_matches`] takes the
     /// program's own parse.
     CommandLineNotParsed,
+    /// A per-role value given on the command line is not `ROLE.KEY=VALUE`
+    /// ([`crate::RoleConfig::with_command_line_overrides`]).
+    CommandLineOverride,
     /// Active roles disagree on a topology field.
     TopologyMismatch {
         /// The argument name.

@@ -207,6 +207,36 @@ impl CommandLine {
         self.parsed.as_deref()
     }
 
+    /// Every value given to the flag `flag` (`--megatron-override ITEM` or
+    /// `--megatron-override=ITEM`), in order, each with where its text
+    /// starts (1-based column, in characters) and its byte range in the
+    /// text. A quoted word's value is located as a whole: its offsets in the
+    /// text are those of the quoted word.
+    pub(crate) fn flag_values(&self, flag: &str) -> Vec<FlagValue> {
+        let mut values = Vec::new();
+        let mut words = self.words.iter().skip(1).peekable();
+        while let Some(word) = words.next() {
+            let (text, skip) = if word.text == flag {
+                match words.next() {
+                    Some(value) => (value, 0),
+                    None => continue,
+                }
+            } else if word.text.strip_prefix(flag).is_some_and(|rest| rest.starts_with('=')) {
+                (word, flag.len() + 1)
+            } else {
+                continue;
+            };
+            let plain = text.bytes == text.text.len();
+            let item = text.text[skip..].to_string();
+            let (column, bytes) = match plain {
+                true => (text.column + skip, text.offset + skip..text.offset + text.bytes),
+                false => (text.column, text.offset..text.offset + text.bytes),
+            };
+            values.push(FlagValue { text: item, column, bytes, exact: plain });
+        }
+        values
+    }
+
     /// The byte ranges, in the text, of every value given to the argument
     /// `field` (every occurrence): what masks a secret.
     pub(crate) fn value_spans(&self, field: &FieldInfo) -> Vec<std::ops::Range<usize>> {
@@ -279,6 +309,16 @@ impl CommandLine {
     }
 }
 
+/// Masks, in what reports show of `line`, the values given to the secret
+/// arguments of `A` (`#[megatron(secret)]`) and the byte ranges `more`.
+pub(crate) fn mask_secrets<A: crate::model::args::MegatronArgs>(line: &CommandLine, more: Vec<std::ops::Range<usize>>) {
+    let mut secrets = more;
+    for info in A::__schema().infos.iter().filter(|info| info.secret) {
+        secrets.extend(line.value_spans(info));
+    }
+    line.source().mask(&secrets);
+}
+
 /// Whether `word` is the flag of the argument `cli`: `Some(true)` when
 /// the flag and its value are one word (`--lr=1e-5`, `-n4`).
 fn is_flag_of(cli: &CliArg, word: &str) -> Option<bool> {
@@ -294,6 +334,18 @@ fn is_flag_of(cli: &CliArg, word: &str) -> Option<bool> {
     let short = chars.next()?;
     let matches = cli.short == Some(short) || cli.short_aliases.contains(&short);
     matches.then_some(chars.next().is_some())
+}
+
+/// A value given to a flag of the program's own ([`CommandLine::flag_values`]).
+pub(crate) struct FlagValue {
+    pub(crate) text: String,
+    /// Where the value starts in the text (1-based, in characters).
+    pub(crate) column: usize,
+    /// Its byte range in the text.
+    pub(crate) bytes: std::ops::Range<usize>,
+    /// Whether the text shows the value as it is (not quoted): a place in
+    /// it is then exact.
+    pub(crate) exact: bool,
 }
 
 /// Whether a word after a flag is one of its values: not a flag itself

@@ -85,8 +85,12 @@ pub struct FileOverride {
     pub value: Value,
     /// Where the key is in the file (`None` for a typed override).
     pub key_location: Option<Location>,
-    /// Where the value is in the file (`None` for a typed override).
+    /// Where the value is in the file (`None` for a typed override), or on
+    /// the command line for a per-role value given there
+    /// ([`RoleConfig::with_command_line_overrides`]).
     pub value_location: Option<Location>,
+    /// Given on the command line (`ROLE.KEY=VALUE`), not in the file.
+    pub(crate) on_command_line: bool,
 }
 
 /// One entry of the `megatron` list.
@@ -138,8 +142,8 @@ pub struct RoleEntry<R> {
 /// ```
 #[derive(Clone)]
 pub struct RoleConfig<A: MegatronArgs> {
-    entries: Vec<RoleEntry<A::Role>>,
-    diagnostics: Vec<Diagnostic>,
+    pub(crate) entries: Vec<RoleEntry<A::Role>>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     _args: PhantomData<fn() -> A>,
 }
 
@@ -232,6 +236,15 @@ impl<A: MegatronArgs> RoleConfig<A> {
 
     /// [`RoleConfig::from_str`] with options.
     pub fn from_str_with(text: &str, origin: &str, options: LoadOptions) -> Result<Self, Error> {
+        let config = Self::load(text, origin, options)?;
+        for diagnostic in &config.diagnostics {
+            diagnostic.emit();
+        }
+        Ok(config)
+    }
+
+    /// [`RoleConfig::from_str_with`], without emitting the diagnostics.
+    pub(crate) fn load(text: &str, origin: &str, options: LoadOptions) -> Result<Self, Error> {
         A::__schema().check_definition()?;
         let source = Source::new(origin, text);
         let doc = yaml::parse(text)
@@ -254,9 +267,6 @@ impl<A: MegatronArgs> RoleConfig<A> {
             // Checks run per entry and per rule; report in file order.
             loader.problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line(), l.column())));
             return Err(Error::new(loader.problems));
-        }
-        for diagnostic in &loader.diagnostics {
-            diagnostic.emit();
         }
         Ok(RoleConfig { entries: loader.entries, diagnostics: loader.diagnostics, _args: PhantomData })
     }
@@ -311,6 +321,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
                         value,
                         key_location: None,
                         value_location: None,
+                        on_command_line: false,
                     }),
                     Err(error) => problems.extend(error.into_problems()),
                 }
@@ -790,6 +801,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
                     value: value_norm,
                     key_location: place.key(),
                     value_location: place.value(&[]),
+                    on_command_line: false,
                 })
             }
             Err(error) => {

@@ -4,4 +4,5 @@
 
 pub(crate) mod command_line;
 pub(crate) mod config;
+pub(crate) mod command_line_overrides;
 pub(crate) mod yaml;

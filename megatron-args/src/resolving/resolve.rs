@@ -418,9 +418,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
         let baseline_texts = baseline_values.texts;
         if let Some(line) = command_line {
             // What a report shows of the command line hides the secrets.
-            let secrets: Vec<_> =
-                schema.infos.iter().filter(|info| info.secret).flat_map(|info| line.value_spans(info)).collect();
-            line.source().mask(&secrets);
+            crate::reading::command_line::mask_secrets::<A>(line, Vec::new());
         }
         let mut roles = Vec::with_capacity(active.len());
         let mut broken: Vec<(Broken, Vec<usize>)> = Vec::new();
@@ -442,6 +440,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
                         // The checked value is the text it was read from.
                         texts.read(o.field, o.value.clone());
                         provenance[o.field] = match &o.value_location {
+                            Some(at) if o.on_command_line => Provenance::CommandLine(at.clone()),
                             Some(at) => Provenance::File(at.clone()),
                             None => Provenance::Overrides,
                         }
