@@ -463,6 +463,67 @@ fn readme_block(intro: &str) -> &'static str {
 }
 
 #[test]
+fn readme_sources_output_is_what_the_trainer_prints() {
+    let shown = readme_block("prints, per role, where each value came from:");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("examples")).unwrap();
+    std::fs::write(dir.path().join("examples/megatron_ppo.yaml"), SAMPLE_CONFIG).unwrap();
+    let args = [
+        "--advantage-estimator",
+        "ppo",
+        "--megatron-config-path",
+        "examples/megatron_ppo.yaml",
+        "--megatron-override",
+        "critic.lr=2e-5",
+        "--megatron-override",
+        "actor.wandb_key=fedcba9876543210",
+    ];
+    let run = Run::with_env(example_binary(), dir.path(), &args, &[("WANDB_API_KEY", "0123456789abcdef")]);
+    run.assert_ok();
+    assert_eq!(run.stdout, shown, "README.md's sources output is out of date");
+    assert!(!run.stdout.contains("0123456789abcdef") && !run.stdout.contains("fedcba9876543210"));
+
+    // `--format json` masks the secrets too, and says where each value came from.
+    let json = Run::with_env(example_binary(), dir.path(), &[&args[..], &["--format", "json"]].concat(), &[(
+        "WANDB_API_KEY",
+        "0123456789abcdef",
+    )])
+    .json();
+    assert_eq!(json["roles"]["actor"]["wandb_key"], "<secret>");
+    assert_eq!(json["roles"]["critic"]["wandb_key"], "<secret>");
+    assert_eq!(json["provenance"]["critic"]["wandb_key"], "environment variable WANDB_API_KEY");
+    assert_eq!(json["provenance"]["critic"]["lr"], "command line:1:117");
+    assert_eq!(json["provenance"]["critic"]["advantage_estimator"], "command line");
+    assert!(!json.to_string().contains("0123456789abcdef") && !json.to_string().contains("fedcba9876543210"));
+
+    // The launch writes the real values, the role's own; never the program's flag.
+    for (role, key) in [("actor", "fedcba9876543210"), ("critic", "0123456789abcdef")] {
+        let run = Run::with_env(example_binary(), dir.path(), &[&args[..], &["--print-argv", role]].concat(), &[(
+            "WANDB_API_KEY",
+            "0123456789abcdef",
+        )]);
+        run.assert_ok();
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert!(lines.windows(2).any(|w| w == ["--wandb-key", key]), "{role}: {lines:?}");
+        assert!(!run.stdout.contains("megatron-override"), "{}", run.stdout);
+    }
+}
+
+#[test]
+fn a_bad_per_role_value_on_the_command_line_is_reported_at_the_item_and_a_secret_is_not_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run_in(
+        dir.path(),
+        &["--megatron-override", "actor.lr=fast", "--megatron-override", "actor.wandb_key=42", "--color", "never"],
+    );
+    run.assert_rejected();
+    assert!(run.stderr.contains("invalid value for `actor.lr`"), "{}", run.stderr);
+    assert!(run.stderr.contains(" --> command line:1:40"), "{}", run.stderr);
+    assert!(run.stderr.contains("invalid value for `actor.wandb_key` (a secret: its value is not shown)"), "{}", run.stderr);
+    assert!(!run.stderr.contains("=42") && !run.stderr.contains("found 42"), "{}", run.stderr);
+}
+
+#[test]
 fn readme_bad_file_output_is_what_the_trainer_prints() {
     let shown = readme_block("lists every problem on stderr:");
     // The file the README's output is of: the critic's lr is not a number, and kl_coef is forced.
@@ -505,7 +566,7 @@ fn derived_values_are_per_role_in_json_and_with_their_provenance_in_text() {
 
 #[test]
 fn readme_relation_output_is_what_the_trainer_prints() {
-    let shown = readme_block("`CommandLine::new(argv)`, to `config.resolve_with_command_line(...)`):");
+    let shown = readme_block("`CommandLine::from_matches(argv, &matches)`, to `config.resolve_with_command_line(...)`):");
     let dir = folder_with_config("megatron:\n  - role: actor\n    overrides:\n      kl_loss_coef: 0.01\n");
     let run = run_in(dir.path(), &["--kl-coef", "0.1", "--megatron-config-path", "megatron_ppo.yaml"]);
     run.assert_rejected();

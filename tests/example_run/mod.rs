@@ -79,10 +79,18 @@ pub struct Run {
 }
 
 impl Run {
-    /// Runs `binary` with `args` in `dir`.
+    /// Runs `binary` with `args` in `dir`, without the developer's
+    /// `WANDB_API_KEY` (the PPO example reads `wandb_key` from it).
     pub fn of<S: AsRef<OsStr>>(binary: &Path, dir: &Path, args: &[S]) -> Run {
-        let output =
-            Command::new(binary).args(args).current_dir(dir).output().expect("cannot run the example");
+        Run::with_env(binary, dir, args, &[])
+    }
+
+    /// [`Run::of`] with the environment variables `env` set.
+    pub fn with_env<S: AsRef<OsStr>>(binary: &Path, dir: &Path, args: &[S], env: &[(&str, &str)]) -> Run {
+        let mut command = Command::new(binary);
+        command.args(args).current_dir(dir).env_remove("WANDB_API_KEY");
+        command.envs(env.iter().copied());
+        let output = command.output().expect("cannot run the example");
         Run {
             status: output.status.code(),
             stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
