@@ -90,7 +90,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
     /// let err = RoleConfig::<Train>::empty()
     ///     .with_command_line_overrides(&CommandLine::new(argv), "--megatron-override")
     ///     .unwrap_err();
-    /// assert!(err.to_string().contains("command line:1:38"), "{err}");
+    /// assert!(err.to_string().contains("command line:1:37"), "{err}");
     /// assert!(err.to_string().contains("invalid value for `critic.lr`"), "{err}");
     /// # Ok::<(), megatron_args::Error>(())
     /// ```
