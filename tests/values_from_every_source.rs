@@ -31,8 +31,9 @@ impl FromStr for Ramp {
     }
 }
 
-/// The trainer's arguments, flattened into the program's command line.
-#[derive(clap::Args, MegatronArgs, Clone, Debug, PartialEq)]
+/// The trainer's arguments, flattened into the program's command line (a
+/// `Parser` too, for `to_argv`).
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
 #[megatron(derive_with = warmup_iters)]
 struct Trainer {
     #[arg(long, default_value_t = 1e-6, env = "MEGATRON_ARGS_TEST27_LR")]

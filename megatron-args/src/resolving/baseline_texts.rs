@@ -48,7 +48,7 @@ fn read_from_clap<A: MegatronArgs>(
     use crate::reading::command_line::{ArgSource, Parsed};
 
     let schema = A::__schema();
-    let Some(clap) = crate::model::clap_command::ClapArgs::of::<A>() else { return Ok(()) };
+    let Some(clap) = crate::clap_adapter::command::ClapArgs::of::<A>() else { return Ok(()) };
     let reparsed;
     let parsed = match command_line.parsed() {
         Some(parsed) => parsed,
