@@ -208,20 +208,20 @@ fn a_secret_is_masked_everywhere_the_library_shows_it_and_written_by_to_argv() {
 fn a_bad_secret_value_is_reported_without_echoing_it() {
     #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
     struct Keyed {
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1000..))]
+        #[arg(long, value_parser = clap::value_parser!(u64).range(100_000..))]
         #[megatron(secret)]
         pin: Option<u64>,
         #[arg(long)]
         #[megatron(secret)]
         token: Option<String>,
     }
-    let text = "megatron:\n  - role: actor\n    overrides:\n      pin: 12  # too short\n      token: [abc, def]\n";
+    let text = "megatron:\n  - role: actor\n    overrides:\n      pin: 54321  # too short\n      token: [abc, def]\n";
     let err = RoleConfig::<Keyed>::from_str(text, "r.yaml").unwrap_err();
     let report = err.to_string();
     assert_eq!(err.problems().len(), 2, "{report}");
     assert!(report.contains("invalid value for `megatron[0].overrides.pin` (a secret: its value is not shown)"), "{report}");
     assert!(report.contains("r.yaml:4:12"), "{report}");
-    for secret in ["12", "abc", "def"] {
+    for secret in ["54321", "abc", "def"] {
         assert!(!report.contains(secret), "`{secret}` is shown:\n{report}");
     }
     assert!(!format!("{err:?}").contains("abc"), "the Debug form shows it");
@@ -264,7 +264,7 @@ fn per_role_values_on_the_command_line_win_over_the_file_and_are_located() {
     // Every role's launch command line parses back to its arguments, with
     // none of the program's own flags.
     for role in resolved.roles() {
-        let launch = megatron_args::to_argv(role.args()).unwrap();
+        let launch = role.to_argv().unwrap();
         assert!(!launch.iter().any(|a| a.contains("megatron-override")), "{launch:?}");
         let back = Program::try_parse_from(std::iter::once("train".to_string()).chain(launch)).unwrap();
         assert_eq!(&back.trainer, role.args());
