@@ -177,6 +177,7 @@ fn a_secret_is_masked_everywhere_the_library_shows_it_and_written_by_to_argv() {
         "r.yaml",
     )
     .unwrap();
+    assert!(!format!("{config:?}").contains("hunter2"), "{config:?}");
     let resolved = config.resolve_with_command_line(&trainer, &command_line, BOTH).unwrap();
 
     let view = resolved.logger_view();

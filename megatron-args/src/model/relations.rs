@@ -296,7 +296,7 @@ impl Broken {
         );
         for (&field, origin) in self.fields.iter().zip(origins) {
             let info = &schema.infos[field];
-            let value = crate::model::value::Shown(schema.value(args, field));
+            let value = crate::model::value::Shown(schema.value(args, field).map(|v| info.shown(v)));
             problem = match origin.location {
                 Some(at) => problem.with_note(format!("`{}` = {value}", info.name), Some(at)),
                 None => problem.with_note(format!("`{}` = {value} ({})", info.name, origin.from), None),

@@ -75,7 +75,7 @@ impl LoadOptions {
 ///
 /// Read-only: loading makes them (non-exhaustive, so that a later version
 /// may add to them).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FileOverride {
     /// Index of the field in [`MegatronArgs::fields`].
@@ -92,6 +92,21 @@ pub struct FileOverride {
     pub value_location: Option<Location>,
     /// Given on the command line (`ROLE.KEY=VALUE`), not in the file.
     pub(crate) on_command_line: bool,
+    /// The value of a `#[megatron(secret)]` argument: `Debug` masks it.
+    pub(crate) secret: bool,
+}
+
+impl std::fmt::Debug for FileOverride {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let masked = Value::String(crate::model::field::SECRET_MASK.to_string());
+        f.debug_struct("FileOverride")
+            .field("field", &self.field)
+            .field("name", &self.name)
+            .field("value", if self.secret { &masked } else { &self.value })
+            .field("key_location", &self.key_location)
+            .field("value_location", &self.value_location)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One entry of the `megatron` list.
@@ -323,6 +338,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
                         key_location: None,
                         value_location: None,
                         on_command_line: false,
+                        secret: schema.infos[field].secret,
                     }),
                     Err(error) => problems.extend(error.into_problems()),
                 }
@@ -803,6 +819,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
                     key_location: place.key(),
                     value_location: place.value(&[]),
                     on_command_line: false,
+                    secret: self.schema.infos[index].secret,
                 })
             }
             Err(error) => {

@@ -521,6 +521,7 @@ fn origin<A: MegatronArgs>(role: &RoleArgs<A>, field: usize, command_line: Optio
             Origin { location: located, in_file: false, from: "command line".to_string() }
         }
         Provenance::Default => Origin { location: None, in_file: false, from: "the default".to_string() },
+        Provenance::Environment { .. } => Origin { location: None, in_file: false, from: format!("from {}", role.provenance[field]) },
         other => Origin { location: None, in_file: false, from: other.to_string() },
     }
 }
@@ -544,7 +545,7 @@ fn check_topology<A: MegatronArgs>(
             }
             let values: Vec<(A::Role, Shown, &Provenance)> = members
                 .iter()
-                .map(|r| (r.role, Shown(r.value_of(info.index)), &r.provenance[info.index]))
+                .map(|r| (r.role, Shown(r.value_of(info.index).map(|v| info.shown(v))), &r.provenance[info.index]))
                 .collect();
             let file_locations: Vec<&Location> = values
                 .iter()
