@@ -42,7 +42,8 @@ use std::process::ExitCode;
 use clap::builder::PossibleValuesParser;
 use clap::{CommandFactory, FromArgMatches, Parser};
 use megatron_args::{
-    CommandLine, FieldInfo, MegatronArgs, PpoRole, Provenance, Resolved, Role, RoleConfig, Styling, Value, SECRET_MASK,
+    CommandLine, FieldInfo, MegatronArgs, PpoRole, Provenance, Resolved, Role, RoleConfig, Styling, Value,
+    SECRET_MASK,
 };
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -170,7 +171,8 @@ fn run(argv: Vec<OsString>) -> ExitCode {
         None => Ok(RoleConfig::empty()),
     };
     // `--megatron-override ROLE.KEY=VALUE`: each at its place on the command line.
-    let config = config.and_then(|config| config.with_command_line_overrides(&command_line, "--megatron-override"));
+    let config =
+        config.and_then(|config| config.with_command_line_overrides(&command_line, "--megatron-override"));
     timings.lap("load");
     let resolved =
         config.and_then(|config| config.resolve_with_command_line(args, &command_line, &active_roles(args)));

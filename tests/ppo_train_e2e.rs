@@ -484,10 +484,12 @@ fn readme_sources_output_is_what_the_trainer_prints() {
     assert!(!run.stdout.contains("0123456789abcdef") && !run.stdout.contains("fedcba9876543210"));
 
     // `--format json` masks the secrets too, and says where each value came from.
-    let json = Run::with_env(example_binary(), dir.path(), &[&args[..], &["--format", "json"]].concat(), &[(
-        "WANDB_API_KEY",
-        "0123456789abcdef",
-    )])
+    let json = Run::with_env(
+        example_binary(),
+        dir.path(),
+        &[&args[..], &["--format", "json"]].concat(),
+        &[("WANDB_API_KEY", "0123456789abcdef")],
+    )
     .json();
     assert_eq!(json["roles"]["actor"]["wandb_key"], "<secret>");
     assert_eq!(json["roles"]["critic"]["wandb_key"], "<secret>");
@@ -498,10 +500,12 @@ fn readme_sources_output_is_what_the_trainer_prints() {
 
     // The launch writes the real values, the role's own; never the program's flag.
     for (role, key) in [("actor", "fedcba9876543210"), ("critic", "0123456789abcdef")] {
-        let run = Run::with_env(example_binary(), dir.path(), &[&args[..], &["--print-argv", role]].concat(), &[(
-            "WANDB_API_KEY",
-            "0123456789abcdef",
-        )]);
+        let run = Run::with_env(
+            example_binary(),
+            dir.path(),
+            &[&args[..], &["--print-argv", role]].concat(),
+            &[("WANDB_API_KEY", "0123456789abcdef")],
+        );
         run.assert_ok();
         let lines: Vec<&str> = run.stdout.lines().collect();
         assert!(lines.windows(2).any(|w| w == ["--wandb-key", key]), "{role}: {lines:?}");
@@ -514,12 +518,23 @@ fn a_bad_per_role_value_on_the_command_line_is_reported_at_the_item_and_a_secret
     let dir = tempfile::tempdir().unwrap();
     let run = run_in(
         dir.path(),
-        &["--megatron-override", "actor.lr=fast", "--megatron-override", "actor.wandb_key=42", "--color", "never"],
+        &[
+            "--megatron-override",
+            "actor.lr=fast",
+            "--megatron-override",
+            "actor.wandb_key=42",
+            "--color",
+            "never",
+        ],
     );
     run.assert_rejected();
     assert!(run.stderr.contains("invalid value for `actor.lr`"), "{}", run.stderr);
     assert!(run.stderr.contains(" --> command line:1:40"), "{}", run.stderr);
-    assert!(run.stderr.contains("invalid value for `actor.wandb_key` (a secret: its value is not shown)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("invalid value for `actor.wandb_key` (a secret: its value is not shown)"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("=42") && !run.stderr.contains("found 42"), "{}", run.stderr);
 }
 
@@ -566,7 +581,9 @@ fn derived_values_are_per_role_in_json_and_with_their_provenance_in_text() {
 
 #[test]
 fn readme_relation_output_is_what_the_trainer_prints() {
-    let shown = readme_block("`CommandLine::from_matches(argv, &matches)`, to `config.resolve_with_command_line(...)`):");
+    let shown = readme_block(
+        "`CommandLine::from_matches(argv, &matches)`, to `config.resolve_with_command_line(...)`):",
+    );
     let dir = folder_with_config("megatron:\n  - role: actor\n    overrides:\n      kl_loss_coef: 0.01\n");
     let run = run_in(dir.path(), &["--kl-coef", "0.1", "--megatron-config-path", "megatron_ppo.yaml"]);
     run.assert_rejected();

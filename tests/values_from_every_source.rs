@@ -94,7 +94,8 @@ fn a_flattened_struct_keeps_its_texts_with_the_programs_own_parse() {
     let argv = ["train", "--format", "json", "--batch-ramp", "8->64@100", "--print-argv", "--kl-coef", "0.1"];
     let (trainer, command_line) = parse(&argv);
     assert_eq!(trainer.batch_ramp, Some(Ramp { from: 8, to: 64, steps: 100 }));
-    let resolved = RoleConfig::<Trainer>::empty().resolve_with_command_line(&trainer, &command_line, BOTH).unwrap();
+    let resolved =
+        RoleConfig::<Trainer>::empty().resolve_with_command_line(&trainer, &command_line, BOTH).unwrap();
 
     // The `FromStr`-only value is written as it was given.
     let view = resolved.try_logger_view().expect("every value has a text");
@@ -128,8 +129,9 @@ fn a_value_from_an_environment_variable_is_named_so_and_a_default_is_a_default()
     std::env::remove_var("MEGATRON_ARGS_TEST27_LR");
     assert_eq!(trainer.lr, 3e-6);
 
-    let config = RoleConfig::<Trainer>::from_str("megatron:\n  - role: critic\n    overrides: {save: /c}\n", "r.yaml")
-        .unwrap();
+    let config =
+        RoleConfig::<Trainer>::from_str("megatron:\n  - role: critic\n    overrides: {save: /c}\n", "r.yaml")
+            .unwrap();
     let resolved = config.resolve_with_command_line(&trainer, &command_line, BOTH).unwrap();
     let critic = resolved.role(PpoRole::Critic).unwrap();
     let lr = critic.provenance("lr").unwrap();
@@ -185,7 +187,10 @@ fn a_secret_is_masked_everywhere_the_library_shows_it_and_written_by_to_argv() {
     assert_eq!(view["critic/wandb_key"], Value::String(SECRET_MASK.into()));
     let changes = resolved.changes(PpoRole::Critic);
     let change = changes.iter().find(|c| c.field.name == "wandb_key").expect("the critic's key differs");
-    assert_eq!((&change.baseline, &change.value), (&Value::String(SECRET_MASK.into()), &Value::String(SECRET_MASK.into())));
+    assert_eq!(
+        (&change.baseline, &change.value),
+        (&Value::String(SECRET_MASK.into()), &Value::String(SECRET_MASK.into()))
+    );
     assert!(Trainer::field("wandb_key").unwrap().secret);
 
     // The launch needs the real value.
@@ -220,7 +225,10 @@ fn a_bad_secret_value_is_reported_without_echoing_it() {
     let err = RoleConfig::<Keyed>::from_str(text, "r.yaml").unwrap_err();
     let report = err.to_string();
     assert_eq!(err.problems().len(), 2, "{report}");
-    assert!(report.contains("invalid value for `megatron[0].overrides.pin` (a secret: its value is not shown)"), "{report}");
+    assert!(
+        report.contains("invalid value for `megatron[0].overrides.pin` (a secret: its value is not shown)"),
+        "{report}"
+    );
     assert!(report.contains("r.yaml:4:12"), "{report}");
     for secret in ["54321", "abc", "def"] {
         assert!(!report.contains(secret), "`{secret}` is shown:\n{report}");

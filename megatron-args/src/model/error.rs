@@ -90,7 +90,10 @@ impl Source {
 
 impl fmt::Debug for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Source").field("origin", &self.origin).field("text", &self.text()).finish_non_exhaustive()
+        f.debug_struct("Source")
+            .field("origin", &self.origin)
+            .field("text", &self.text())
+            .finish_non_exhaustive()
     }
 }
 

@@ -241,7 +241,8 @@ impl CommandLine {
     /// `field` (every occurrence): what masks a secret.
     pub(crate) fn value_spans(&self, field: &FieldInfo) -> Vec<std::ops::Range<usize>> {
         let mut spans = Vec::new();
-        let takes_values = !matches!(field.cli.action, CliAction::SetTrue | CliAction::SetFalse | CliAction::Count);
+        let takes_values =
+            !matches!(field.cli.action, CliAction::SetTrue | CliAction::SetFalse | CliAction::Count);
         for (i, word) in self.words.iter().enumerate().skip(1) {
             let Some(inline) = is_flag_of(&field.cli, &word.text) else { continue };
             if inline {
@@ -311,7 +312,10 @@ impl CommandLine {
 
 /// Masks, in what reports show of `line`, the values given to the secret
 /// arguments of `A` (`#[megatron(secret)]`) and the byte ranges `more`.
-pub(crate) fn mask_secrets<A: crate::model::args::MegatronArgs>(line: &CommandLine, more: Vec<std::ops::Range<usize>>) {
+pub(crate) fn mask_secrets<A: crate::model::args::MegatronArgs>(
+    line: &CommandLine,
+    more: Vec<std::ops::Range<usize>>,
+) {
     let mut secrets = more;
     for info in A::__schema().infos.iter().filter(|info| info.secret) {
         secrets.extend(line.value_spans(info));

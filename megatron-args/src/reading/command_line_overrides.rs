@@ -94,7 +94,11 @@ impl<A: MegatronArgs> RoleConfig<A> {
     /// assert!(err.to_string().contains("invalid value for `critic.lr`"), "{err}");
     /// # Ok::<(), megatron_args::Error>(())
     /// ```
-    pub fn with_command_line_overrides(mut self, command_line: &CommandLine, flag: &str) -> Result<Self, Error> {
+    pub fn with_command_line_overrides(
+        mut self,
+        command_line: &CommandLine,
+        flag: &str,
+    ) -> Result<Self, Error> {
         let schema = A::__schema();
         schema.check_definition()?;
         let values = command_line.flag_values(flag);
@@ -275,7 +279,10 @@ impl Mapper<'_> {
         for (index, (role, _)) in self.groups.iter().enumerate() {
             text = text
                 .replace(&format!("megatron[{index}].overrides."), &format!("{role}."))
-                .replace(&format!("megatron[{index}].overrides"), &format!("the command-line values of `{role}`"))
+                .replace(
+                    &format!("megatron[{index}].overrides"),
+                    &format!("the command-line values of `{role}`"),
+                )
                 .replace(&format!("megatron[{index}]"), &format!("the command-line values of `{role}`"));
         }
         text

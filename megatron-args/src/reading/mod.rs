@@ -3,6 +3,6 @@
 //! ([`config::RoleConfig`]). Imports only the model.
 
 pub(crate) mod command_line;
-pub(crate) mod config;
 pub(crate) mod command_line_overrides;
+pub(crate) mod config;
 pub(crate) mod yaml;

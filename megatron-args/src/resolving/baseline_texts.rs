@@ -25,9 +25,13 @@ pub(crate) struct BaselineValues {
 /// line: no texts (such a value is then an error where it is written) and
 /// every value the baseline's. A command line made by [`CommandLine::new`]
 /// that the struct alone does not parse is an error that says what to use.
-pub(crate) fn of<A: MegatronArgs>(baseline: &A, command_line: Option<&CommandLine>) -> Result<BaselineValues, Error> {
+pub(crate) fn of<A: MegatronArgs>(
+    baseline: &A,
+    command_line: Option<&CommandLine>,
+) -> Result<BaselineValues, Error> {
     let fields = A::__schema().infos.len();
-    let mut values = BaselineValues { texts: Texts::default(), provenance: vec![Provenance::Baseline; fields] };
+    let mut values =
+        BaselineValues { texts: Texts::default(), provenance: vec![Provenance::Baseline; fields] };
     #[cfg(feature = "clap")]
     if let Some(command_line) = command_line {
         read_from_clap(baseline, command_line, &mut values)?;
@@ -59,7 +63,8 @@ fn read_from_clap<A: MegatronArgs>(
             }
             Err(error) => {
                 let reason = error.to_string();
-                let reason = reason.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
+                let reason =
+                    reason.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
                 return Err(Error::from(Problem::new(
                     ProblemKind::CommandLineNotParsed,
                     format!(

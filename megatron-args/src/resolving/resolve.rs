@@ -521,7 +521,9 @@ fn origin<A: MegatronArgs>(role: &RoleArgs<A>, field: usize, command_line: Optio
             Origin { location: located, in_file: false, from: "command line".to_string() }
         }
         Provenance::Default => Origin { location: None, in_file: false, from: "the default".to_string() },
-        Provenance::Environment { .. } => Origin { location: None, in_file: false, from: format!("from {}", role.provenance[field]) },
+        Provenance::Environment { .. } => {
+            Origin { location: None, in_file: false, from: format!("from {}", role.provenance[field]) }
+        }
         other => Origin { location: None, in_file: false, from: other.to_string() },
     }
 }
@@ -545,12 +547,12 @@ fn check_topology<A: MegatronArgs>(
             }
             let values: Vec<(A::Role, Shown, &Provenance)> = members
                 .iter()
-                .map(|r| (r.role, Shown(r.value_of(info.index).map(|v| info.shown(v))), &r.provenance[info.index]))
+                .map(|r| {
+                    (r.role, Shown(r.value_of(info.index).map(|v| info.shown(v))), &r.provenance[info.index])
+                })
                 .collect();
-            let file_locations: Vec<&Location> = values
-                .iter()
-                .filter_map(|(_, _, p)| p.written_at())
-                .collect();
+            let file_locations: Vec<&Location> =
+                values.iter().filter_map(|(_, _, p)| p.written_at()).collect();
             let agree = values.windows(2).all(|w| w[0].1 == w[1].1);
             if agree {
                 for at in file_locations {

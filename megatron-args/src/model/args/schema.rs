@@ -127,7 +127,9 @@ impl<A: MegatronArgs> Schema<A> {
     ) -> Result<Value, Error> {
         let schema = self;
         let checked = (schema.access[index].normalize)(raw)
-            .map_err(|mismatch| Error::from(Problem::type_mismatch(key_path, &mismatch, place.value(&mismatch.path))))
+            .map_err(|mismatch| {
+                Error::from(Problem::type_mismatch(key_path, &mismatch, place.value(&mismatch.path)))
+            })
             .and_then(|value| {
                 (schema.hooks.value_check)(index, key_path, &value, raw, &|path| place.value(path))?;
                 Ok(value)
