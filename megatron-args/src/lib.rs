@@ -105,10 +105,13 @@ extern crate self as megatron_args;
 
 mod model;
 
+#[cfg(feature = "clap")]
+mod clap_adapter;
 mod exporting;
 mod reading;
 mod reporting;
 mod resolving;
+mod wiring;
 
 #[cfg(test)]
 mod tests;
@@ -172,9 +175,10 @@ pub mod attributes {}
 /// What the derive's generated code uses; not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::model::args::hooks::Hooks;
     pub use crate::model::args::schema::{pick, pick_mut, Schema, SchemaBuilder};
     pub use crate::model::args::{
-        debug_overrides, deserialize_overrides, edit_group, serialize_overrides, set_override, OverrideValues,
+        debug_overrides, edit_group, serialize_overrides, set_override, OverrideValues,
     };
     pub use crate::model::value::FieldParser;
     pub mod conversion {
@@ -184,15 +188,17 @@ pub mod __private {
         };
     }
     pub use crate::model::subcommand::{
-        NotMegatronArgs, NotMegatronSubcommand, Selected, SubcommandField, SubcommandProbe, ViaMegatronArgs,
-        ViaMegatronSubcommand,
+        NotMegatronArgs, NotMegatronSubcommand, SubcommandProbe, ViaMegatronArgs, ViaMegatronSubcommand,
     };
+    pub use crate::model::subcommand_value::{Selected, SubcommandArgs, SubcommandField};
+    pub use crate::model::value_serde::deserialize_overrides;
+    pub use crate::wiring::hooks;
     pub use serde;
 
     #[cfg(feature = "clap")]
     pub use crate::__clap_command_hook as clap_command_hook;
     #[cfg(feature = "clap")]
-    pub use crate::model::clap_command::{ClapProbe, CommandOfArgs, CommandOfParser, NoCommand};
+    pub use crate::clap_adapter::command::{ClapProbe, CommandOfArgs, CommandOfParser, NoCommand};
     #[cfg(feature = "clap")]
     pub use clap;
 
