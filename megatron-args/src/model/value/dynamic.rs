@@ -205,7 +205,7 @@ pub(crate) fn write_choices(f: &mut impl fmt::Write, choices: &[String]) -> fmt:
     Ok(())
 }
 
-/// Why a value does not fit a field's type: what [`ArgValue::from_value`]
+/// Why a value does not fit a field's type: what [`ArgValue::from_value`](super::ArgValue::from_value)
 /// returns. An error of its own (`std::error::Error`), so that an impl can
 /// pass it on with `?`.
 ///

@@ -45,8 +45,10 @@ mod yaml11;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use node::{read_otherwise_message, Mark, Node, NodeKind, Scalar, YamlError, YamlErrorKind};
-pub(crate) use parse::{mark_of_offset, parse};
+pub(crate) use node::{
+    mark_of_offset, read_otherwise_message, Mark, Node, NodeKind, Scalar, YamlError, YamlErrorKind,
+};
+pub(crate) use parse::parse;
 pub(crate) use yaml11::flow_value;
 #[cfg(test)]
 use yaml11::resolve_plain;

@@ -26,6 +26,17 @@ impl Mark {
     }
 }
 
+/// The position of byte `offset` of `text`, counting line breaks as the
+/// scanner does (`\n`, `\r\n`, a lone `\r`).
+pub(crate) fn mark_of_offset(text: &str, offset: usize) -> Mark {
+    let before = &text[..offset];
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line = 1
+        + before.matches('\n').count()
+        + before.match_indices('\r').filter(|(i, _)| !before[i + 1..].starts_with('\n')).count();
+    Mark { line, column: before[line_start..].chars().count() + 1, len: 1 }
+}
+
 /// A node of the document with its position.
 #[derive(Clone, Debug)]
 pub(crate) struct Node {

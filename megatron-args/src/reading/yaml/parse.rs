@@ -7,8 +7,8 @@ use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::node::{
-    Mark, Node, NodeKind, Reading11, Scalar, YamlError, YamlErrorKind, MAX_ALIAS_NODES, MAX_DEPTH,
-    SLIME_READER,
+    mark_of_offset, Mark, Node, NodeKind, Reading11, Scalar, YamlError, YamlErrorKind, MAX_ALIAS_NODES,
+    MAX_DEPTH, SLIME_READER,
 };
 use super::tokens::{EofBlockFix, EofBlockValue, TokenFacts};
 use super::yaml11::{construct_tagged, resolve_plain_both, resolve_tagged, Plain11};
@@ -56,17 +56,6 @@ pub(crate) fn parse(text: &str) -> Result<Option<Node>, Vec<YamlError>> {
         builder.errors.sort_by_key(|e| (e.mark.line, e.mark.column));
         Err(builder.errors)
     }
-}
-
-/// The position of byte `offset` of `text`, counting line breaks as the
-/// scanner does (`\n`, `\r\n`, a lone `\r`).
-pub(crate) fn mark_of_offset(text: &str, offset: usize) -> Mark {
-    let before = &text[..offset];
-    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let line = 1
-        + before.matches('\n').count()
-        + before.match_indices('\r').filter(|(i, _)| !before[i + 1..].starts_with('\n')).count();
-    Mark { line, column: before[line_start..].chars().count() + 1, len: 1 }
 }
 
 /// Characters PyYAML's reader refuses in the whole file, and the three it

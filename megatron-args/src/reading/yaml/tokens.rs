@@ -6,8 +6,7 @@ use std::collections::HashMap;
 
 use yaml_rust2::scanner::{Marker, Scanner, TScalarStyle, Token, TokenType};
 
-use super::node::{Mark, YamlError, SLIME_READER};
-use super::parse::mark_of_offset;
+use super::node::{mark_of_offset, Mark, YamlError, SLIME_READER};
 
 /// What the token stream shows that the event stream hides: anchor names,
 /// the `%YAML` version, where quoted and block scalars are (tabs are text
