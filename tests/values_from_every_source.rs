@@ -308,3 +308,41 @@ fn a_bad_per_role_value_on_the_command_line_is_a_problem_at_the_item() {
         assert!(at.contains(&place.to_string()), "{place} not in {at:?}\n{report}");
     }
 }
+
+#[test]
+fn a_struct_reached_through_a_subcommand_keeps_its_texts_sources_and_places() {
+    #[derive(clap::Subcommand, Debug)]
+    enum Action {
+        /// Train, with the trainer's arguments.
+        Train(Trainer),
+    }
+    #[derive(Parser, Debug)]
+    #[command(name = "tool")]
+    struct Tool {
+        #[arg(long)]
+        verbose: bool,
+        #[command(subcommand)]
+        action: Action,
+    }
+    let argv = ["tool", "--verbose", "train", "--batch-ramp", "8->64@100", "--kl-coef", "0.1"];
+    let matches = Tool::command().try_get_matches_from(argv).unwrap();
+    let Action::Train(trainer) = Tool::from_arg_matches(&matches).unwrap().action;
+    let (_, train_matches) = matches.subcommand().expect("the subcommand");
+    let command_line = CommandLine::from_matches(argv, train_matches);
+
+    let config = RoleConfig::<Trainer>::from_str(
+        "megatron:\n  - role: critic\n    overrides: {kl_coef: 0.2}\n",
+        "r.yaml",
+    )
+    .unwrap();
+    let resolved = config.resolve_with_command_line(&trainer, &command_line, BOTH).unwrap();
+    let actor = resolved.role(PpoRole::Actor).unwrap();
+    assert_eq!(actor.value("batch_ramp").unwrap(), Value::String("8->64@100".into()));
+    assert_eq!(actor.provenance("kl_coef"), Some(&Provenance::Baseline));
+    assert_eq!(actor.provenance("train_iters"), Some(&Provenance::Default));
+    let kl_coef = command_line.locate(Trainer::field("kl_coef").unwrap()).unwrap();
+    assert_eq!(kl_coef.marked_text(), "--kl-coef 0.1");
+    // The struct alone does not parse this line: an error, never a silent loss.
+    let err = config.resolve_with_command_line(&trainer, &CommandLine::new(argv), BOTH).unwrap_err();
+    assert!(matches!(err.problems()[0].kind, ProblemKind::CommandLineNotParsed), "{err}");
+}
