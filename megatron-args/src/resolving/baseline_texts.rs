@@ -30,11 +30,12 @@ pub(crate) fn of<A: MegatronArgs>(
     command_line: Option<&CommandLine>,
 ) -> Result<BaselineValues, Error> {
     let fields = A::__schema().infos.len();
-    let mut values =
-        BaselineValues { texts: Texts::default(), provenance: vec![Provenance::Baseline; fields] };
+    let values = BaselineValues { texts: Texts::default(), provenance: vec![Provenance::Baseline; fields] };
     #[cfg(feature = "clap")]
     if let Some(command_line) = command_line {
+        let mut values = values;
         read_from_clap(baseline, command_line, &mut values)?;
+        return Ok(values);
     }
     #[cfg(not(feature = "clap"))]
     let _ = (baseline, command_line);
