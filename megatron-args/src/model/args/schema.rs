@@ -69,6 +69,8 @@ pub struct Schema<A: MegatronArgs> {
     /// Prepared at first use: it needs the finished table.
     /// What the layers above the model add (see [`Hooks`]).
     pub(crate) hooks: Hooks<A>,
+    /// The clap ids the struct's relation attributes name.
+    pub(crate) relation_ids: RelationIds,
     /// A mistake in the struct's definition that the derive cannot see
     /// (a name repeated through `flatten`), reported by every entry point.
     pub(crate) definition_error: Option<String>,
@@ -150,6 +152,7 @@ pub struct SchemaBuilder<A: MegatronArgs> {
     derivations: Vec<DeriveFn<A>>,
     relation_checks: Vec<CheckFn<A>>,
     hooks: Hooks<A>,
+    relation_ids: RelationIds,
 }
 
 impl<A: MegatronArgs> SchemaBuilder<A> {
@@ -159,6 +162,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
     pub fn new(metadata: &'static str, hooks: Hooks<A>) -> Self {
         SchemaBuilder {
             hooks,
+            relation_ids: RelationIds::Known(Vec::new()),
             infos: Vec::new(),
             access: Vec::new(),
             role_values: Vec::new(),
@@ -180,6 +184,19 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             let _ = field;
             FieldParser::default()
         }
+    }
+
+    /// The clap ids the struct's relation attributes (`requires`,
+    /// `conflicts_with`, `group`, ...) name, the declaring arguments' own
+    /// included, as the derive read them.
+    pub fn relations(&mut self, ids: &'static [&'static str]) {
+        self.relation_ids.add(&RelationIds::Known(ids.to_vec()));
+    }
+
+    /// A relation attribute names arguments through an expression the
+    /// derive cannot read: every argument may take part in a relation.
+    pub fn relations_unreadable(&mut self) {
+        self.relation_ids = RelationIds::Unreadable;
     }
 
     /// `#[megatron(derive_with = path)]` on the struct.
@@ -252,6 +269,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
         I: MegatronArgs<Role = A::Role>,
     {
         let inner = I::__schema();
+        self.relation_ids.add(&inner.relation_ids);
         let index = self.take_member(inner.infos.len());
         let offset = self.infos.len();
         for (info, access) in inner.infos.iter().zip(&inner.access) {
@@ -318,6 +336,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             derivations: self.derivations,
             relation_checks: self.relation_checks,
             hooks: self.hooks,
+            relation_ids: self.relation_ids,
             definition_error,
         }
     }
@@ -477,5 +496,26 @@ impl<A: MegatronArgs, C: Codec> FieldBuilder<'_, A, C> {
         );
         self.builder.role_values.push(RoleValue { role, field, kind, apply: Box::new(apply) });
         self
+    }
+}
+
+/// The clap ids a struct's relation attributes name (its flattened groups'
+/// included), so that the relations check looks only at the arguments they
+/// involve.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum RelationIds {
+    /// These ids, and no others.
+    Known(Vec<&'static str>),
+    /// Some cannot be read: any argument may be involved.
+    Unreadable,
+}
+
+impl RelationIds {
+    fn add(&mut self, other: &RelationIds) {
+        match (&mut *self, other) {
+            (RelationIds::Known(ids), RelationIds::Known(more)) => ids.extend(more),
+            (_, RelationIds::Unreadable) => *self = RelationIds::Unreadable,
+            (RelationIds::Unreadable, _) => {}
+        }
     }
 }
