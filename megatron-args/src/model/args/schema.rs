@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::MegatronArgs;
-use crate::model::args::hooks::Hooks;
+use crate::model::args::hooks::{Hooks, ValueCheckHook};
 use crate::model::conversion::CodecToken;
 use crate::model::error::{Error, Problem};
 use crate::model::field::{CliArg, FieldInfo, MetadataReader, RoleValueKind};
@@ -42,6 +42,11 @@ pub(crate) struct FieldAccess<A: MegatronArgs> {
     /// The typed setter's value (`&C::Target`) as a value.
     pub(crate) encode_any: fn(&dyn Any) -> Result<Value, Unwritable>,
     pub(crate) validator: Option<Validator<A>>,
+    /// The value check of the struct that declares the field (a flattened
+    /// group's own), and the field's index there: a value is checked
+    /// against that struct's clap argument, so a file's values build the
+    /// commands of their groups alone, not the whole struct's.
+    pub(crate) value_check: (ValueCheckHook, usize),
 }
 
 /// A role's specialized value for one field.
@@ -130,7 +135,8 @@ impl<A: MegatronArgs> Schema<A> {
         let schema = self;
         let value = (schema.access[index].normalize)(raw)
             .map_err(|mismatch| Problem::type_mismatch(key_path, &mismatch, place.value(&mismatch.path)))?;
-        (schema.hooks.value_check)(index, key_path, &value, raw, &|path| place.value(path))?;
+        let (check, declared) = schema.access[index].value_check;
+        check(declared, key_path, &value, raw, &|path| place.value(path))?;
         Ok(value)
     }
 
@@ -246,6 +252,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
                 None => type_mismatch::<A, C::Target>("a typed setter's value"),
             },
             validator: None,
+            value_check: (self.hooks.value_check, field),
         });
         FieldBuilder { builder: self, _codec: std::marker::PhantomData }
     }
@@ -272,6 +279,11 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
         self.relation_ids.add(&inner.relation_ids);
         let index = self.take_member(inner.infos.len());
         let offset = self.infos.len();
+        // A group whose attributes name no relation has a command of its own
+        // that clap builds alone; one that does may name arguments of the
+        // struct that flattens it, and its values are checked against this
+        // struct's command.
+        let own_checks = inner.relation_ids == RelationIds::Known(Vec::new());
         for (info, access) in inner.infos.iter().zip(&inner.access) {
             let cli = self.number_positional(info.cli);
             self.infos.push(FieldInfo { index: offset + info.index, cli, ..info.clone() });
@@ -283,6 +295,10 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
                 validator: access.validator.as_ref().map(|inner_validate| {
                     Box::new(move |args: &A| inner_validate(member::<A, I>(args, index))) as Validator<A>
                 }),
+                value_check: match own_checks {
+                    true => access.value_check,
+                    false => (self.hooks.value_check, offset + info.index),
+                },
             });
         }
         for rv in &inner.role_values {
