@@ -11,7 +11,7 @@ use std::ffi::OsString;
 use std::sync::Mutex;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{Arg, Command};
+use clap::{Arg, ArgGroup, Command};
 
 use crate::clap_adapter::argv::{self as clap_argv, Presence};
 use crate::clap_adapter::command::{arg_display, ClapArgs};
@@ -60,7 +60,7 @@ impl RelationCheck {
             // A role's subcommand is not written here; clap would refuse its
             // absence before it checks the relations.
             None => clap.command.clone().subcommand_required(false).arg_required_else_help(false),
-            Some(fields) => subset_command(clap, fields),
+            Some(fields) => subset_command(clap, fields, &involved.groups),
         };
         let by_display = A::fields()
             .iter()
@@ -363,6 +363,8 @@ struct Involved {
     fields: Option<Vec<usize>>,
     /// Every field with an argument, when `fields` is `None`.
     all: Vec<usize>,
+    /// The groups that constrain `fields`.
+    groups: Vec<ArgGroup>,
 }
 
 impl Involved {
@@ -372,30 +374,52 @@ impl Involved {
     }
 
     fn build<A: MegatronArgs>() -> Option<Involved> {
+        let relation_ids = &A::__schema().relation_ids;
+        if *relation_ids == RelationIds::Known(Vec::new()) {
+            // No relation attribute anywhere: what clap adds by itself (a
+            // field without a default is required; each struct is a group
+            // of `multiple` arguments) never refuses a role's values, and
+            // the struct's command is not even built.
+            return Some(Involved { fields: Some(Vec::new()), all: Vec::new(), groups: Vec::new() });
+        }
         let clap = ClapArgs::of::<A>()?;
         let all: Vec<usize> =
             A::fields().iter().map(|info| info.index).filter(|&i| clap.arg(i).is_some()).collect();
-        let RelationIds::Known(named) = &A::__schema().relation_ids else {
-            return Some(Involved { fields: None, all });
+        let RelationIds::Known(named) = relation_ids else {
+            return Some(Involved { fields: None, all, groups: Vec::new() });
         };
         let named: HashSet<&str> = named.iter().copied().collect();
+        // The groups that constrain: one argument at most, or one required,
+        // or one an attribute names (its `requires`, `conflicts_with`); not
+        // the group clap_derive makes of each struct's arguments.
+        let groups: Vec<ArgGroup> = clap
+            .command
+            .get_groups()
+            .filter(|group| {
+                // `is_multiple` takes the group mutably: asked of a copy.
+                !ArgGroup::clone(group).is_multiple()
+                    || group.is_required_set()
+                    || named.contains(group.get_id().as_str())
+            })
+            .cloned()
+            .collect();
         let grouped: HashSet<&str> =
-            clap.command.get_groups().flat_map(|group| group.get_args()).map(|id| id.as_str()).collect();
+            groups.iter().flat_map(|group| group.get_args()).map(|id| id.as_str()).collect();
         let mut fields = Vec::new();
         for &index in &all {
             let Some(arg) = clap.arg(index) else { continue };
             let id = arg.get_id().as_str();
             if arg.is_exclusive_set() || (arg.is_positional() && named.contains(id)) {
-                return Some(Involved { fields: None, all });
+                return Some(Involved { fields: None, all, groups: Vec::new() });
             }
             if named.contains(id) || grouped.contains(id) || arg.is_required_set() {
                 fields.push(index);
             }
         }
         if fields.iter().any(|&i| clap.arg(i).is_some_and(Arg::is_positional)) {
-            return Some(Involved { fields: None, all });
+            return Some(Involved { fields: None, all, groups: Vec::new() });
         }
-        Some(Involved { fields: Some(fields), all })
+        Some(Involved { fields: Some(fields), all, groups })
     }
 
     /// The fields whose change may break a relation.
@@ -409,10 +433,10 @@ impl Involved {
     }
 }
 
-/// A command of just `fields`' arguments and the struct's groups, with the
+/// A command of just `fields`' arguments and the `groups` that constrain them, with the
 /// settings that change how clap reads them: clap's relations among them are
 /// checked as the whole command checks them, at the cost of a few arguments.
-fn subset_command(clap: &ClapArgs, fields: &[usize]) -> Command {
+fn subset_command(clap: &ClapArgs, fields: &[usize], groups: &[ArgGroup]) -> Command {
     let whole = clap.command;
     // Flags are written whole, so `infer_long_args` changes nothing here.
     let mut command = Command::new(whole.get_name())
@@ -426,5 +450,5 @@ fn subset_command(clap: &ClapArgs, fields: &[usize]) -> Command {
             command = command.arg(arg.clone());
         }
     }
-    command.groups(whole.get_groups().cloned())
+    command.groups(groups.iter().cloned())
 }
