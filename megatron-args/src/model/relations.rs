@@ -7,6 +7,7 @@
 //! The two are kept apart on purpose: a derivation only fills values and
 //! cannot fail; a check only reads and reports.
 
+use crate::model::args::schema::{member as member_of, member_mut};
 use crate::model::args::MegatronArgs;
 use crate::model::error::{Location, Problem, ProblemKind};
 use crate::model::role::Role;
@@ -113,6 +114,25 @@ impl<'a, A: MegatronArgs> Derivation<'a, A> {
             self.filled.push((index, from));
         }
     }
+
+    /// Runs a derivation of the flattened group `I`, member `member` of the
+    /// struct, whose fields start at field `offset`, as role `role`.
+    pub(crate) fn run_group<I: MegatronArgs>(
+        &mut self,
+        role: I::Role,
+        member: usize,
+        offset: usize,
+        derive: impl FnOnce(&mut Derivation<'_, I>),
+    ) {
+        let explicit = self.explicit;
+        let shifted = move |field: usize| explicit(offset + field);
+        let mut inner = Derivation::new(role, member_mut::<A, I>(self.args, member), &shifted);
+        derive(&mut inner);
+        for (field, from) in inner.filled {
+            self.filled.retain(|(f, _)| *f != offset + field);
+            self.filled.push((offset + field, from));
+        }
+    }
 }
 
 /// What a `#[megatron(check = path)]` function gets: one role's arguments,
@@ -185,6 +205,24 @@ impl<'a, A: MegatronArgs> Checks<'a, A> {
         let fields = involved.iter().map(|name| field_index::<A>(name)).collect();
         self.broken.push(Broken { fields, message: message.into(), help: None });
         self.broken.last_mut().expect("just pushed")
+    }
+
+    /// Runs a check of the flattened group `I`, member `member` of the
+    /// struct, whose fields start at field `offset`, as role `role`; what it
+    /// reports names the struct's fields.
+    pub(crate) fn run_group<I: MegatronArgs>(
+        &mut self,
+        role: I::Role,
+        member: usize,
+        offset: usize,
+        check: impl FnOnce(&mut Checks<'_, I>),
+    ) {
+        let mut inner = Checks::new(role, member_of::<A, I>(self.args, member));
+        check(&mut inner);
+        self.broken.extend(inner.broken.into_iter().map(|mut broken| {
+            broken.fields.iter_mut().for_each(|field| *field += offset);
+            broken
+        }));
     }
 }
 

@@ -1,0 +1,169 @@
+//! The four-role GRPO/PPO trainer of issue 28: actor, critic, reference and
+//! a reward model in a topology group of its own; optimizer, topology and
+//! placement arguments in flattened groups, whose hooks (`validate`,
+//! `check`, `derive_with`) run wherever the group is flattened, per role.
+
+use clap::Parser;
+use megatron_args::{Checks, Derivation, MegatronArgs, ProblemKind, Provenance, Role, RoleConfig};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Role)]
+enum RlRole {
+    Actor,
+    Critic,
+    Reference,
+    #[role(topology_group = "reward")]
+    RewardModel,
+}
+
+const ALL: &[RlRole] = &[RlRole::Actor, RlRole::Critic, RlRole::Reference, RlRole::RewardModel];
+
+fn positive(value: &f64) -> Result<(), String> {
+    if *value > 0.0 {
+        Ok(())
+    } else {
+        Err(format!("must be positive, got {value}"))
+    }
+}
+
+/// The optimizer's arguments, a group flattened into the trainer's.
+#[derive(clap::Args, MegatronArgs, Clone, Debug, PartialEq)]
+#[megatron(roles = RlRole, check = min_le_lr, derive_with = derive_warmup)]
+struct OptimizerArgs {
+    #[arg(long, default_value_t = 1e-6)]
+    #[megatron(validate = positive, role_default(critic = 1e-5))]
+    lr: f64,
+    #[arg(long, default_value_t = 0.0)]
+    min_lr: f64,
+    #[arg(long, default_value_t = 0)]
+    lr_warmup_iters: u64,
+    #[arg(long)]
+    lr_warmup_fraction: Option<f64>,
+    #[arg(long, default_value_t = 1000)]
+    train_iters: u64,
+}
+
+fn min_le_lr(c: &mut Checks<'_, OptimizerArgs>) {
+    let a = c.args();
+    if a.min_lr > a.lr {
+        c.report(&["min_lr", "lr"], "`min_lr` is above `lr`").help("lower `min_lr`");
+    }
+}
+
+fn derive_warmup(d: &mut Derivation<'_, OptimizerArgs>) {
+    d.fill("lr_warmup_iters", &["lr_warmup_fraction", "train_iters"], |a| {
+        if let Some(fraction) = a.lr_warmup_fraction {
+            a.lr_warmup_iters = (fraction * a.train_iters as f64) as u64;
+        }
+    });
+}
+
+#[derive(clap::Args, MegatronArgs, Clone, Debug, PartialEq)]
+#[megatron(roles = RlRole)]
+struct TopologyArgs {
+    #[arg(long, default_value_t = 1)]
+    #[topology]
+    tensor_model_parallel_size: u32,
+    #[arg(long, default_value_t = 1)]
+    #[topology]
+    pipeline_model_parallel_size: u32,
+}
+
+#[derive(clap::Args, MegatronArgs, Clone, Debug, PartialEq)]
+#[megatron(roles = RlRole)]
+struct PlacementArgs {
+    #[arg(long, default_value_t = 1)]
+    #[placement]
+    actor_num_nodes: u32,
+    #[arg(long, default_value_t = 1)]
+    #[placement]
+    reward_num_nodes: u32,
+}
+
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+#[command(name = "grpo")]
+#[megatron(roles = RlRole)]
+struct GrpoArgs {
+    #[command(flatten)]
+    optimizer: OptimizerArgs,
+    #[command(flatten)]
+    topology: TopologyArgs,
+    #[command(flatten)]
+    placement: PlacementArgs,
+    #[arg(long, default_value_t = 1)]
+    micro_batch_size: u32,
+    #[arg(long)]
+    #[megatron(skip)]
+    megatron_config_path: Option<String>,
+}
+
+fn cli(flags: &[&str]) -> GrpoArgs {
+    GrpoArgs::parse_from(std::iter::once("grpo").chain(flags.iter().copied()))
+}
+
+fn load(text: &str) -> RoleConfig<GrpoArgs> {
+    RoleConfig::<GrpoArgs>::from_str(text, "roles.yaml").expect("the file loads")
+}
+
+#[test]
+fn a_group_check_broken_by_one_roles_file_value_is_reported_at_that_line() {
+    let text = "megatron:\n  - role: reference\n    overrides:\n      min_lr: 1.0e-3\n";
+    let err = load(text).resolve(&cli(&[]), ALL).unwrap_err();
+    assert_eq!(err.problems().len(), 1, "{err}");
+    let problem = &err.problems()[0];
+    assert_eq!(
+        problem.kind,
+        ProblemKind::Relation { keys: vec!["min_lr".into(), "lr".into()], roles: vec!["reference".into()] }
+    );
+    assert_eq!(problem.location.as_ref().unwrap().to_string(), "roles.yaml:4:15");
+    assert!(err.to_string().contains("`min_lr` is above `lr`"), "{err}");
+}
+
+#[test]
+fn a_group_check_runs_on_the_command_line_alone() {
+    let err = megatron_args::resolve(&cli(&["--min-lr", "1e-3", "--lr", "1e-6"]), None, ALL).unwrap_err();
+    assert!(matches!(err.problems()[0].kind, ProblemKind::Relation { .. }), "{err}");
+}
+
+#[test]
+fn a_group_derivation_fills_per_role_and_names_its_sources() {
+    let text = "megatron:\n  - role: critic\n    overrides:\n      train_iters: 200\n";
+    let resolved = load(text).resolve(&cli(&["--lr-warmup-fraction", "0.1"]), ALL).unwrap();
+    assert_eq!(resolved.get(RlRole::Actor).unwrap().optimizer.lr_warmup_iters, 100);
+    let critic = resolved.role(RlRole::Critic).unwrap();
+    assert_eq!(critic.args().optimizer.lr_warmup_iters, 20);
+    assert_eq!(
+        critic.provenance("lr_warmup_iters").unwrap().to_string(),
+        "derived from lr_warmup_fraction, train_iters"
+    );
+    // A value the role gives itself is never replaced.
+    let text = "megatron:\n  - role: actor\n    overrides:\n      lr_warmup_iters: 7\n";
+    let resolved = load(text).resolve(&cli(&["--lr-warmup-fraction", "0.1"]), ALL).unwrap();
+    let actor = resolved.role(RlRole::Actor).unwrap();
+    assert_eq!(actor.args().optimizer.lr_warmup_iters, 7);
+    assert!(matches!(actor.provenance("lr_warmup_iters"), Some(Provenance::File(_))));
+}
+
+#[test]
+fn a_group_validator_runs_for_every_role_at_the_file_value() {
+    let text = "megatron:\n  - role: reward_model\n    overrides:\n      lr: -1.0\n      min_lr: -2.0\n";
+    let err = load(text).resolve(&cli(&[]), ALL).unwrap_err();
+    assert_eq!(err.problems().len(), 1, "{err}");
+    assert_eq!(err.problems()[0].location.as_ref().unwrap().to_string(), "roles.yaml:4:11");
+    assert!(err.to_string().contains("must be positive"), "{err}");
+}
+
+#[test]
+fn the_group_alone_runs_its_hooks_too() {
+    let mut group =
+        OptimizerArgs { lr: 1e-6, min_lr: 1e-3, lr_warmup_iters: 0, lr_warmup_fraction: None, train_iters: 10 };
+    let err = group.apply_overrides(RlRole::Actor, &OptimizerArgsOverrides::default()).unwrap_err();
+    assert!(matches!(err.problems()[0].kind, ProblemKind::Relation { .. }), "{err}");
+}
+
+#[test]
+fn the_reward_model_keeps_its_own_tensor_parallel_size() {
+    let text = "megatron:\n  - role: reward_model\n    overrides:\n      tensor_model_parallel_size: 4\n";
+    let resolved = load(text).resolve(&cli(&["--tensor-model-parallel-size", "2"]), ALL).unwrap();
+    assert_eq!(resolved.get(RlRole::RewardModel).unwrap().topology.tensor_model_parallel_size, 4);
+    assert_eq!(resolved.get(RlRole::Reference).unwrap().topology.tensor_model_parallel_size, 2);
+}
