@@ -43,14 +43,15 @@ struct OptimizerArgs {
 }
 
 fn min_le_lr(c: &mut Checks<'_, OptimizerArgs>) {
-    let a = c.args();
+    let (a, n) = (c.args(), OptimizerArgs::NAMES);
     if a.min_lr > a.lr {
-        c.report(&["min_lr", "lr"], "`min_lr` is above `lr`").help("lower `min_lr`");
+        c.report_args(&[n.min_lr, n.lr], "`min_lr` is above `lr`").help("lower `min_lr`");
     }
 }
 
 fn derive_warmup(d: &mut Derivation<'_, OptimizerArgs>) {
-    d.fill("lr_warmup_iters", &["lr_warmup_fraction", "train_iters"], |a| {
+    let n = OptimizerArgs::NAMES;
+    d.fill_arg(n.lr_warmup_iters, &[n.lr_warmup_fraction, n.train_iters], |a| {
         if let Some(fraction) = a.lr_warmup_fraction {
             a.lr_warmup_iters = (fraction * a.train_iters as f64) as u64;
         }
@@ -81,7 +82,7 @@ struct PlacementArgs {
 
 #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
 #[command(name = "grpo")]
-#[megatron(roles = RlRole)]
+#[megatron(roles = RlRole, check = micro_batch_fits)]
 struct GrpoArgs {
     #[command(flatten)]
     optimizer: OptimizerArgs,
@@ -94,6 +95,15 @@ struct GrpoArgs {
     #[arg(long)]
     #[megatron(skip)]
     megatron_config_path: Option<String>,
+}
+
+/// A check of the trainer naming a group's argument through the group's
+/// names table, as the trainer's own.
+fn micro_batch_fits(c: &mut Checks<'_, GrpoArgs>) {
+    let (a, n) = (c.args(), GrpoArgs::NAMES);
+    if u64::from(a.micro_batch_size) > a.optimizer.train_iters {
+        c.report_args(&[n.micro_batch_size, n.optimizer.train_iters], "more micro-batches than iterations");
+    }
 }
 
 fn cli(flags: &[&str]) -> GrpoArgs {
@@ -166,4 +176,26 @@ fn the_reward_model_keeps_its_own_tensor_parallel_size() {
     let resolved = load(text).resolve(&cli(&["--tensor-model-parallel-size", "2"]), ALL).unwrap();
     assert_eq!(resolved.get(RlRole::RewardModel).unwrap().topology.tensor_model_parallel_size, 4);
     assert_eq!(resolved.get(RlRole::Reference).unwrap().topology.tensor_model_parallel_size, 2);
+}
+
+#[test]
+fn typed_names_name_the_arguments_of_the_struct_and_its_groups() {
+    let n = GrpoArgs::NAMES;
+    assert_eq!(n.micro_batch_size.name(), "micro_batch_size");
+    assert_eq!(n.optimizer.min_lr.name(), "min_lr");
+    assert_eq!(n.topology.tensor_model_parallel_size.info().class, megatron_args::FieldClass::Topology);
+    assert_eq!(n.placement.reward_num_nodes.info().flag, "--reward-num-nodes");
+    assert_eq!(OptimizerArgs::NAMES.lr.to_string(), "lr");
+}
+
+#[test]
+fn a_check_naming_a_groups_argument_is_located_at_its_file_value() {
+    let text = "megatron:\n  - role: critic\n    overrides:\n      train_iters: 2\n      micro_batch_size: 4\n";
+    let err = load(text).resolve(&cli(&[]), ALL).unwrap_err();
+    assert_eq!(err.problems().len(), 1, "{err}");
+    assert_eq!(
+        err.problems()[0].kind,
+        ProblemKind::Relation { keys: vec!["micro_batch_size".into(), "train_iters".into()], roles: vec!["critic".into()] }
+    );
+    assert_eq!(err.problems()[0].location.as_ref().unwrap().to_string(), "roles.yaml:5:25");
 }

@@ -18,6 +18,7 @@ mod clap_attr;
 mod ctxt;
 mod expand;
 mod metadata;
+mod names;
 mod subcommand;
 mod valid;
 

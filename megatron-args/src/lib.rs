@@ -128,6 +128,7 @@ pub use model::args::{MegatronArgs, Overrides};
 pub use model::diagnostic::{Diagnostic, DiagnosticKind, Level};
 pub use model::error::{Error, Location, Note, Problem, ProblemKind, Source};
 pub use model::field::{CliAction, CliArg, FieldClass, FieldInfo};
+pub use model::names::ArgName;
 pub use model::provenance::Provenance;
 pub use model::relations::{Broken, Checks, Derivation};
 pub use model::role::{PpoRole, Role};
@@ -172,10 +173,11 @@ pub mod attributes {}
 /// What the derive's generated code uses; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::model::args::schema::{pick, pick_mut, Schema, SchemaBuilder};
+    pub use crate::model::args::schema::{pick, pick_mut, RoleSetOf, Schema, SchemaBuilder};
     pub use crate::model::args::{
         debug_overrides, deserialize_overrides, edit_group, serialize_overrides, set_override, OverrideValues,
     };
+    pub use crate::model::names::{GroupNames, HasArgNames, NamesTable};
     pub use crate::model::value::FieldParser;
     pub mod conversion {
         pub use crate::model::conversion::{
