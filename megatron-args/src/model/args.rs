@@ -9,6 +9,7 @@ use std::fmt::Debug;
 
 use crate::model::error::{Error, Problem, ProblemKind};
 use crate::model::field::{FieldInfo, RoleValueKind};
+use crate::model::names::ArgName;
 use crate::model::per_type::per_type;
 use crate::model::provenance::Provenance;
 use crate::model::relations::{self, Origin};
@@ -412,6 +413,20 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
         }
         *self = applied;
         Ok(())
+    }
+}
+
+impl<A: MegatronArgs> ArgName<A> {
+    /// The argument's metadata ([`MegatronArgs::field`] of its name).
+    pub fn info(self) -> &'static FieldInfo {
+        &A::__schema().infos[self.index()]
+    }
+
+    /// Its field in `A`'s table.
+    pub(crate) fn index(self) -> usize {
+        A::__schema()
+            .index_of(self.name())
+            .expect("megatron-args: a typed name is made by the derive from the struct's own fields")
     }
 }
 

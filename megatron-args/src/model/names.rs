@@ -2,14 +2,13 @@
 //! a table of its arguments' names (`TrainArgs::NAMES.lr`, of type
 //! `TrainArgsNames`), so that a derivation or a check naming an argument
 //! is checked when it is compiled. Strings stay for names that come from
-//! files and users.
+//! files and users. A leaf of the model: what needs the field table
+//! (`ArgName::info`) is in `args.rs`.
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Deref;
 
-use crate::model::args::MegatronArgs;
-use crate::model::field::FieldInfo;
 
 /// The name of an argument of `A`, checked at compile time: only the derive
 /// makes one, from the fields of `A` (and of the groups `A` flattens), so a
@@ -59,20 +58,6 @@ impl<A> ArgName<A> {
     /// The argument's name, as the file writes it.
     pub const fn name(self) -> &'static str {
         self.name
-    }
-}
-
-impl<A: MegatronArgs> ArgName<A> {
-    /// The argument's metadata ([`MegatronArgs::field`] of its name).
-    pub fn info(self) -> &'static FieldInfo {
-        &A::__schema().infos[self.index()]
-    }
-
-    /// Its field in `A`'s table.
-    pub(crate) fn index(self) -> usize {
-        A::__schema()
-            .index_of(self.name)
-            .expect("megatron-args: a typed name is made by the derive from the struct's own fields")
     }
 }
 

@@ -7,7 +7,6 @@
 //! The two are kept apart on purpose: a derivation only fills values and
 //! cannot fail; a check only reads and reports.
 
-use crate::model::args::schema::{member as member_of, member_mut};
 use crate::model::args::MegatronArgs;
 use crate::model::error::{Location, Problem, ProblemKind};
 use crate::model::names::ArgName;
@@ -162,16 +161,17 @@ impl<'a, A: MegatronArgs> Derivation<'a, A> {
 
     /// Runs a derivation of the flattened group `I`, member `member` of the
     /// struct, whose fields start at field `offset`, as role `role`.
+    /// `pick` borrows the member.
     pub(crate) fn run_group<I: MegatronArgs>(
         &mut self,
         role: I::Role,
-        member: usize,
+        (pick, member): (fn(&mut A, usize) -> &mut I, usize),
         offset: usize,
         derive: impl FnOnce(&mut Derivation<'_, I>),
     ) {
         let explicit = self.explicit;
         let shifted = move |field: usize| explicit(offset + field);
-        let mut inner = Derivation::new(role, member_mut::<A, I>(self.args, member), &shifted);
+        let mut inner = Derivation::new(role, pick(self.args, member), &shifted);
         derive(&mut inner);
         for (field, from) in inner.filled {
             self.filled.retain(|(f, _)| *f != offset + field);
@@ -294,14 +294,15 @@ impl<'a, A: MegatronArgs> Checks<'a, A> {
     /// Runs a check of the flattened group `I`, member `member` of the
     /// struct, whose fields start at field `offset`, as role `role`; what it
     /// reports names the struct's fields.
+    /// `pick` borrows the member.
     pub(crate) fn run_group<I: MegatronArgs>(
         &mut self,
         role: I::Role,
-        member: usize,
+        (pick, member): (fn(&A, usize) -> &I, usize),
         offset: usize,
         check: impl FnOnce(&mut Checks<'_, I>),
     ) {
-        let mut inner = Checks::new(role, member_of::<A, I>(self.args, member));
+        let mut inner = Checks::new(role, pick(self.args, member));
         check(&mut inner);
         self.broken.extend(inner.broken.into_iter().map(|mut broken| {
             broken.fields.iter_mut().for_each(|field| *field += offset);

@@ -257,13 +257,13 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
         for derive in &inner.derivations {
             self.derivations.push(Box::new(move |d: &mut Derivation<'_, A>| {
                 let role = I::Role::from_outer(d.role());
-                d.run_group::<I>(role, index, offset, |inner| derive(inner));
+                d.run_group::<I>(role, (member_mut::<A, I>, index), offset, |inner| derive(inner));
             }));
         }
         for check in &inner.relation_checks {
             self.relation_checks.push(Box::new(move |c: &mut Checks<'_, A>| {
                 let role = I::Role::from_outer(c.role());
-                c.run_group::<I>(role, index, offset, |inner| check(inner));
+                c.run_group::<I>(role, (member::<A, I>, index), offset, |inner| check(inner));
             }));
         }
     }
@@ -376,11 +376,11 @@ fn field_parser<A: MegatronArgs>(field: usize) -> FieldParser {
 }
 
 /// Member `index` of `args`, which the derive gave type `T`.
-pub(crate) fn member<A: MegatronArgs, T: Any>(args: &A, index: usize) -> &T {
+fn member<A: MegatronArgs, T: Any>(args: &A, index: usize) -> &T {
     args.__member(index).and_then(|m| m.downcast_ref()).unwrap_or_else(|| type_mismatch::<A, T>("a member"))
 }
 
-pub(crate) fn member_mut<A: MegatronArgs, T: Any>(args: &mut A, index: usize) -> &mut T {
+fn member_mut<A: MegatronArgs, T: Any>(args: &mut A, index: usize) -> &mut T {
     args.__member_mut(index)
         .and_then(|m| m.downcast_mut())
         .unwrap_or_else(|| type_mismatch::<A, T>("a member"))
