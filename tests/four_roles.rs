@@ -164,8 +164,13 @@ fn a_group_validator_runs_for_every_role_at_the_file_value() {
 
 #[test]
 fn the_group_alone_runs_its_hooks_too() {
-    let mut group =
-        OptimizerArgs { lr: 1e-6, min_lr: 1e-3, lr_warmup_iters: 0, lr_warmup_fraction: None, train_iters: 10 };
+    let mut group = OptimizerArgs {
+        lr: 1e-6,
+        min_lr: 1e-3,
+        lr_warmup_iters: 0,
+        lr_warmup_fraction: None,
+        train_iters: 10,
+    };
     let err = group.apply_overrides(RlRole::Actor, &OptimizerArgsOverrides::default()).unwrap_err();
     assert!(matches!(err.problems()[0].kind, ProblemKind::Relation { .. }), "{err}");
 }
@@ -190,12 +195,67 @@ fn typed_names_name_the_arguments_of_the_struct_and_its_groups() {
 
 #[test]
 fn a_check_naming_a_groups_argument_is_located_at_its_file_value() {
-    let text = "megatron:\n  - role: critic\n    overrides:\n      train_iters: 2\n      micro_batch_size: 4\n";
+    let text =
+        "megatron:\n  - role: critic\n    overrides:\n      train_iters: 2\n      micro_batch_size: 4\n";
     let err = load(text).resolve(&cli(&[]), ALL).unwrap_err();
     assert_eq!(err.problems().len(), 1, "{err}");
     assert_eq!(
         err.problems()[0].kind,
-        ProblemKind::Relation { keys: vec!["micro_batch_size".into(), "train_iters".into()], roles: vec!["critic".into()] }
+        ProblemKind::Relation {
+            keys: vec!["micro_batch_size".into(), "train_iters".into()],
+            roles: vec!["critic".into()]
+        }
     );
     assert_eq!(err.problems()[0].location.as_ref().unwrap().to_string(), "roles.yaml:5:25");
+}
+
+#[test]
+fn a_files_warnings_are_kept_beside_its_errors() {
+    // The placement key is ignored with a warning; `lr: fast` is an error.
+    let text = "megatron:\n  - role: actor\n    overrides:\n      actor_num_nodes: 4\n      lr: fast\n";
+    let err = RoleConfig::<GrpoArgs>::from_str(text, "roles.yaml").unwrap_err();
+    assert_eq!(err.problems().len(), 1, "{err}");
+    assert_eq!(err.diagnostics().len(), 1, "{:?}", err.diagnostics());
+    assert_eq!(err.diagnostics()[0].kind, megatron_args::DiagnosticKind::PlacementKeyIgnored);
+    assert_eq!(err.diagnostics()[0].location.as_ref().unwrap().to_string(), "roles.yaml:4:7");
+    // And those of a resolution that fails.
+    let text = "megatron:\n  - role: actor\n    overrides:\n      actor_num_nodes: 4\n      min_lr: 1.0\n";
+    let err = load(text).resolve(&cli(&[]), ALL).unwrap_err();
+    assert!(err.diagnostics().iter().any(|d| d.kind == megatron_args::DiagnosticKind::PlacementKeyIgnored));
+}
+
+#[test]
+fn one_call_resolves_with_the_command_line_and_marks_its_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("roles.yaml");
+    std::fs::write(&path, "megatron:\n  - role: critic\n    overrides:\n      lr: 1.0e-7\n").unwrap();
+    let argv = ["grpo", "--min-lr", "1e-6"];
+    let command_line = megatron_args::CommandLine::new(argv);
+    let err = megatron_args::resolve_with_command_line(&cli(&argv[1..]), &command_line, Some(&path), ALL)
+        .unwrap_err();
+    assert_eq!(err.problems().len(), 1, "{err}");
+    let report = err.to_string();
+    assert!(report.contains("roles.yaml:4:11") && report.contains("command line:1:6"), "{report}");
+    // No file: the command line alone.
+    let resolved =
+        megatron_args::resolve_with_command_line(&cli(&argv[1..]), &command_line, None, ALL).unwrap();
+    assert_eq!(resolved.get(RlRole::Actor).unwrap().optimizer.min_lr, 1e-6);
+}
+
+#[test]
+fn to_argv_may_leave_the_shared_arguments_out() {
+    use megatron_args::{to_argv, to_argv_with, ArgvOptions};
+    let baseline = cli(&["--lr", "1e-5", "--megatron-config-path", "roles.yaml"]);
+    let all = to_argv(&baseline).unwrap();
+    assert!(all.windows(2).any(|w| w == ["--megatron-config-path", "roles.yaml"]), "{all:?}");
+    let own = to_argv_with(&baseline, ArgvOptions::default().shared(false)).unwrap();
+    assert!(!own.iter().any(|a| a == "--megatron-config-path"), "{own:?}");
+    assert_eq!(own.len() + 2, all.len());
+    // The role's own command line, written from a resolution.
+    let resolved = load("megatron:\n  - role: critic\n").resolve(&baseline, ALL).unwrap();
+    let critic = resolved.role(RlRole::Critic).unwrap();
+    assert!(!critic
+        .to_argv_with(ArgvOptions::default().shared(false))
+        .unwrap()
+        .contains(&"roles.yaml".to_string()));
 }

@@ -120,7 +120,7 @@ struct ReadmeExample;
 
 #[cfg(feature = "clap")]
 #[cfg_attr(docsrs, doc(cfg(feature = "clap")))]
-pub use exporting::argv::to_argv;
+pub use exporting::argv::{to_argv, to_argv_with, ArgvOptions};
 pub use exporting::json_schema::{json_schema, JSON_SCHEMA_DIALECT};
 pub use exporting::template::template;
 pub use megatron_args_derive::{MegatronArgs, MegatronSubcommand, Role};
@@ -137,7 +137,7 @@ pub use model::value::{ArgValue, TypeMismatch, Unwritable, Value, ValueType};
 pub use reading::command_line::{CommandLine, COMMAND_LINE_ORIGIN};
 pub use reading::config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
 pub use reporting::render::Styling;
-pub use resolving::resolve::{resolve, Change, IntoRoles, Resolved, RoleArgs};
+pub use resolving::resolve::{resolve, resolve_with_command_line, Change, IntoRoles, Resolved, RoleArgs};
 
 /// How the derive converts each field's type to and from a [`Value`]: one
 /// [`Codec`](codec::Codec) per kind of conversion, chosen by the derive

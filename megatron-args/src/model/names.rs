@@ -9,7 +9,6 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Deref;
 
-
 /// The name of an argument of `A`, checked at compile time: only the derive
 /// makes one, from the fields of `A` (and of the groups `A` flattens), so a
 /// misspelt name does not compile.

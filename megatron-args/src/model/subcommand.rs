@@ -11,7 +11,7 @@
 //! and its field is an error of `to_argv` that says what to add.
 
 use crate::model::args::MegatronArgs;
-use crate::model::value::short_type_name;
+use crate::model::value::type_name_shown;
 
 /// A clap `Subcommand` enum whose values megatron-args writes back to a
 /// command line, each variant through the struct it holds; implement it
@@ -172,7 +172,7 @@ impl<'a, T> NotMegatronSubcommand<'a> for SubcommandProbe<'a, T> {
 fn not_derived<T>() -> String {
     format!(
         "the subcommand enum `{0}` does not derive `MegatronSubcommand`; add it beside `Subcommand`",
-        short_type_name::<T>()
+        type_name_shown::<T>()
     )
 }
 
@@ -200,7 +200,7 @@ impl<'a, T> NotMegatronArgs<'a> for SubcommandProbe<'a, T> {
             name,
             format!(
                 "the arguments of subcommand `{name}`, `{0}`, do not derive `MegatronArgs`; add it beside `Args`",
-                short_type_name::<T>()
+                type_name_shown::<T>()
             ),
         )
     }

@@ -479,11 +479,12 @@ impl<A: MegatronArgs> RoleConfig<A> {
         }
 
         check_topology(&roles, &mut problems, &mut diagnostics);
-        if !problems.is_empty() {
-            return Err(Error::new(problems));
-        }
         for diagnostic in diagnostics.iter().skip(self.diagnostics().len()) {
             diagnostic.emit();
+        }
+        if !problems.is_empty() {
+            // The file's warnings and the resolution's, beside the problems.
+            return Err(Error::new(problems).with_diagnostics(diagnostics));
         }
         Ok(Resolved { baseline: baseline.clone(), baseline_texts, roles, diagnostics })
     }
@@ -616,4 +617,50 @@ pub fn resolve<A: MegatronArgs>(
         None => RoleConfig::empty(),
     };
     config.resolve(baseline, active)
+}
+
+/// [`resolve`] with the command line `baseline` was parsed from, in one
+/// call: loads the file at `config_path` if given and resolves `active`
+/// roles as [`RoleConfig::resolve_with_command_line`] does, so that a
+/// problem involving a command-line value shows it as a labelled span.
+///
+/// ```
+/// use clap::Parser;
+/// use megatron_args::{Checks, CommandLine, MegatronArgs, PpoRole};
+///
+/// #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+/// #[megatron(check = min_le_lr)]
+/// struct Args {
+///     #[arg(long, default_value_t = 1e-6)]
+///     lr: f64,
+///     #[arg(long, default_value_t = 0.0)]
+///     min_lr: f64,
+/// }
+///
+/// fn min_le_lr(c: &mut Checks<'_, Args>) {
+///     let n = Args::NAMES;
+///     if c.args().min_lr > c.args().lr {
+///         c.report_args(&[n.min_lr, n.lr], "`min_lr` is above `lr`");
+///     }
+/// }
+///
+/// let argv = ["train", "--min-lr", "1e-3"];
+/// let baseline = Args::parse_from(argv);
+/// let command_line = CommandLine::new(argv);
+/// let err = megatron_args::resolve_with_command_line(&baseline, &command_line, None, &[PpoRole::Actor])
+///     .unwrap_err();
+/// let report = err.to_string();
+/// assert!(report.contains("command line:1:7"), "{report}"); // `--min-lr 1e-3`, marked
+/// ```
+pub fn resolve_with_command_line<A: MegatronArgs>(
+    baseline: &A,
+    command_line: &CommandLine,
+    config_path: Option<&Path>,
+    active: &[A::Role],
+) -> Result<Resolved<A>, Error> {
+    let config = match config_path {
+        Some(path) => RoleConfig::<A>::from_path(path)?,
+        None => RoleConfig::empty(),
+    };
+    config.resolve_with_command_line(baseline, command_line, active)
 }
