@@ -259,3 +259,58 @@ fn to_argv_may_leave_the_shared_arguments_out() {
         .unwrap()
         .contains(&"roles.yaml".to_string()));
 }
+
+#[test]
+fn the_reward_models_own_topology_gets_no_advice_it_cannot_follow() {
+    let text = "megatron:\n  - role: reward_model\n    overrides:\n      tensor_model_parallel_size: 4\n";
+    let resolved = load(text).resolve(&cli(&["--tensor-model-parallel-size", "2"]), ALL).unwrap();
+    let topology: Vec<_> = resolved
+        .diagnostics()
+        .iter()
+        .filter(|d| d.kind == megatron_args::DiagnosticKind::TopologyOverride)
+        .collect();
+    assert_eq!(topology.len(), 1, "{topology:?}");
+    assert_eq!(topology[0].level, megatron_args::Level::Info);
+    assert!(topology[0].help.is_none(), "{topology:?}");
+    assert!(topology[0].message.contains("topology group `reward`"), "{topology:?}");
+    // A value every group has could go on the command line: that advice stays.
+    let text = "megatron:\n  - role: reward_model\n    overrides:\n      tensor_model_parallel_size: 2\n";
+    let resolved = load(text).resolve(&cli(&["--tensor-model-parallel-size", "2"]), ALL).unwrap();
+    let warning = resolved
+        .diagnostics()
+        .iter()
+        .find(|d| d.kind == megatron_args::DiagnosticKind::TopologyOverride)
+        .unwrap();
+    assert_eq!(warning.level, megatron_args::Level::Warning);
+    assert!(warning.help.as_deref().unwrap().contains("on the command line"), "{warning:?}");
+}
+
+#[test]
+fn roles_of_a_group_must_agree_and_are_told_so_within_their_group() {
+    let text = "megatron:\n  - role: reference\n    overrides:\n      tensor_model_parallel_size: 4\n";
+    let err = load(text).resolve(&cli(&[]), ALL).unwrap_err();
+    assert_eq!(err.problems().len(), 1, "{err}");
+    let problem = &err.problems()[0];
+    assert_eq!(problem.kind, ProblemKind::TopologyMismatch { key: "tensor_model_parallel_size".into() });
+    assert_eq!(problem.location.as_ref().unwrap().to_string(), "roles.yaml:4:35");
+    let help = problem.help.as_deref().unwrap();
+    assert!(help.contains("topology group `default` (actor, critic, reference)"), "{help}");
+    assert!(!help.contains("command line"), "{help}");
+}
+
+#[test]
+fn the_template_lists_the_topology_keys_of_a_role_with_its_own_group() {
+    let text = megatron_args::template(&cli(&["--tensor-model-parallel-size", "2"]));
+    let reward = text.split("role: reward_model").nth(1).unwrap();
+    assert!(reward.contains("# tensor_model_parallel_size: 2"), "{text}");
+    assert!(reward.contains("Topology group `reward` has its own topology"), "{text}");
+    let actor = text.split("role: actor").nth(1).unwrap().split("role: critic").next().unwrap();
+    assert!(!actor.contains("tensor_model_parallel_size"), "{text}");
+    // Uncommented, the reward model's line gives it its own topology.
+    let edited = text.replacen("# tensor_model_parallel_size: 2", "tensor_model_parallel_size: 4", 1);
+    let resolved = RoleConfig::<GrpoArgs>::from_str(&edited, "roles.yaml")
+        .unwrap()
+        .resolve(&cli(&["--tensor-model-parallel-size", "2"]), ALL)
+        .unwrap();
+    assert_eq!(resolved.get(RlRole::RewardModel).unwrap().topology.tensor_model_parallel_size, 4);
+}
