@@ -246,7 +246,7 @@ mod clap_facts {
 
     fn even(text: &str) -> Result<u32, String> {
         let n: u32 = text.parse().map_err(|e| format!("{e}"))?;
-        if n % 2 == 0 {
+        if n.is_multiple_of(2) {
             Ok(n)
         } else {
             Err(format!("{n} is odd"))
