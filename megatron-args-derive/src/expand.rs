@@ -129,7 +129,7 @@ fn expand_struct(s: &Struct) -> TokenStream {
             #krate::__private::clap_command_hook!(#ident);
             fn __describe() -> #krate::__private::SchemaBuilder<Self> {
                 #probe_traits
-                let mut #b = #krate::__private::SchemaBuilder::<#ident>::new(#metadata);
+                let mut #b = #krate::__private::SchemaBuilder::<#ident>::new(#metadata, #krate::__private::hooks::<#ident>());
                 #(#schema_calls)*
                 #(#hooks)*
                 #b

@@ -5,9 +5,9 @@
 
 use clap::Parser;
 
+use crate::clap_adapter::argv::{self as clap_argv, Presence};
+use crate::clap_adapter::command::ClapArgs;
 use crate::model::args::MegatronArgs;
-use crate::model::clap_argv::{self, Presence};
-use crate::model::clap_command::ClapArgs;
 use crate::model::error::{Error, Problem, ProblemKind};
 use crate::model::field::FieldClass;
 use crate::model::texts::Texts;
@@ -206,14 +206,14 @@ fn write_argv<A: MegatronArgs + Parser>(
         // A `Parser` is a `CommandFactory`: the derive's hook finds its command.
         unreachable!("a clap Parser has a clap command");
     };
-    let presence = checked_presence(args, texts, &clap)?;
+    let presence = checked_presence(args, texts, clap)?;
     if options.shared {
-        return Ok(clap_argv::write(args, texts, &clap, presence, |_| true).argv);
+        return Ok(clap_argv::write(args, texts, clap, presence, |_| true).argv);
     }
     // The complete command line is checked; the shared arguments are then
     // left out of it.
     let infos = A::fields();
-    Ok(clap_argv::write(args, texts, &clap, presence, |field| infos[field].class != FieldClass::Shared).argv)
+    Ok(clap_argv::write(args, texts, clap, presence, |field| infos[field].class != FieldClass::Shared).argv)
 }
 
 /// How `args` are written so that clap parses them back: every argument, or

@@ -180,12 +180,13 @@ struct Facts {
 #[cfg_attr(not(feature = "clap"), allow(unused_variables))]
 fn facts_of<A: MegatronArgs>(info: &FieldInfo) -> Facts {
     #[cfg(feature = "clap")]
-    if let Some(arg) = A::__schema().checks().clap().and_then(|clap| clap.arg(info.index)) {
+    if let Some(arg) = crate::clap_adapter::command::ClapArgs::of::<A>().and_then(|clap| clap.arg(info.index))
+    {
         let range = match leaf(&info.value_type) {
             ValueType::Int { min, max, .. } => Some((*min, *max)),
             _ => None,
         };
-        let facts = crate::model::clap_command::arg_facts(arg, range);
+        let facts = crate::clap_adapter::command::arg_facts(arg, range);
         return Facts {
             // clap's help is the doc comment's first paragraph, without
             // its final period, unless `help = "..."` says otherwise.

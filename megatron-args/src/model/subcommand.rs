@@ -11,6 +11,7 @@
 //! and its field is an error of `to_argv` that says what to add.
 
 use crate::model::args::MegatronArgs;
+use crate::model::subcommand_value::{Selected, SubcommandField};
 use crate::model::value::type_name_shown;
 
 /// A clap `Subcommand` enum whose values megatron-args writes back to a
@@ -67,68 +68,6 @@ impl<T: MegatronSubcommand> MegatronSubcommand for Option<T> {
     fn __selected(&self) -> Option<Selected<'_>> {
         self.as_ref().and_then(T::__selected)
     }
-}
-
-/// The variant a subcommand value holds. (Without the `clap` feature there
-/// is no command line to write it to.)
-#[doc(hidden)]
-#[cfg_attr(not(feature = "clap"), allow(dead_code))]
-pub struct Selected<'a> {
-    /// clap's name of the subcommand.
-    pub(crate) name: &'static str,
-    pub(crate) payload: Payload<'a>,
-}
-
-/// What follows the subcommand's name.
-#[cfg_attr(not(feature = "clap"), allow(dead_code))]
-pub(crate) enum Payload<'a> {
-    /// A unit variant: nothing.
-    Nothing,
-    /// The variant's struct, which writes its own arguments.
-    Args(&'a dyn SubcommandArgs),
-    /// The variant cannot be written: why.
-    Unwritable(String),
-}
-
-impl<'a> Selected<'a> {
-    /// A unit variant.
-    pub fn unit(name: &'static str) -> Self {
-        Selected { name, payload: Payload::Nothing }
-    }
-
-    /// A variant holding `args`.
-    pub fn args<T: MegatronArgs>(name: &'static str, args: &'a T) -> Self {
-        Selected { name, payload: Payload::Args(args) }
-    }
-
-    /// A variant that cannot be written, and why.
-    pub fn unwritable(name: &'static str, reason: impl Into<String>) -> Self {
-        Selected { name, payload: Payload::Unwritable(reason.into()) }
-    }
-}
-
-/// The arguments of a subcommand, of any `MegatronArgs` type.
-pub(crate) trait SubcommandArgs: Sync {
-    /// The arguments as a command line, or what cannot be written.
-    #[cfg(feature = "clap")]
-    fn write_argv(&self) -> Result<Vec<String>, Vec<crate::model::error::Problem>>;
-}
-
-impl<T: MegatronArgs> SubcommandArgs for T {
-    #[cfg(feature = "clap")]
-    fn write_argv(&self) -> Result<Vec<String>, Vec<crate::model::error::Problem>> {
-        crate::model::clap_argv::write_command(self)
-    }
-}
-
-/// A struct's subcommand field, as its derive hands it over.
-#[doc(hidden)]
-#[cfg_attr(not(feature = "clap"), allow(dead_code))]
-pub struct SubcommandField<'a> {
-    /// The field's name.
-    pub(crate) field: &'static str,
-    /// The variant held, or why the field cannot be written at all.
-    pub(crate) value: Result<Option<Selected<'a>>, String>,
 }
 
 /// The receiver of the autoref specialization on a subcommand field's type

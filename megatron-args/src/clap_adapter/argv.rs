@@ -6,11 +6,11 @@
 
 use clap::{Arg, ArgAction, Command};
 
+use crate::clap_adapter::command::{arg_display, parse_text, spellings, takes_values, value_text, ClapArgs};
 use crate::model::args::MegatronArgs;
-use crate::model::clap_command::{arg_display, parse_text, spellings, takes_values, value_text, ClapArgs};
 use crate::model::error::{Problem, ProblemKind};
 use crate::model::field::FieldInfo;
-use crate::model::subcommand::{Payload, SubcommandField};
+use crate::model::subcommand_value::{Payload, SubcommandField};
 use crate::model::texts::Texts;
 use crate::model::value::{short_type_name, Value, ValueType};
 
@@ -86,7 +86,7 @@ pub(crate) fn write_command<A: MegatronArgs>(args: &A) -> Result<Vec<String>, Ve
             None,
         )]);
     };
-    let written = write(args, Texts::none(), &clap, Presence::Complete, |_| true);
+    let written = write(args, Texts::none(), clap, Presence::Complete, |_| true);
     if written.problems.is_empty() {
         Ok(written.argv)
     } else {
