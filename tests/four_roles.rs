@@ -314,3 +314,17 @@ fn the_template_lists_the_topology_keys_of_a_role_with_its_own_group() {
         .unwrap();
     assert_eq!(resolved.get(RlRole::RewardModel).unwrap().topology.tensor_model_parallel_size, 4);
 }
+
+/// A struct with no argument (a subcommand and a skipped field) derives,
+/// its names table empty.
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+struct NoArguments {
+    #[arg(skip)]
+    seen: u32,
+}
+
+#[test]
+fn a_struct_without_arguments_has_an_empty_names_table() {
+    let _names: NoArgumentsNames = NoArguments::NAMES;
+    assert!(NoArguments::fields().is_empty());
+}

@@ -51,6 +51,8 @@ pub fn expand(s: &Struct, fields: &[&Field], krate: &Path) -> TokenStream {
         #[allow(dead_code, non_snake_case)]
         #vis struct #names<#a: 'static = #ident> {
             #(#decls)*
+            // Uses `A` when the struct has no argument.
+            __of: ::core::marker::PhantomData<fn() -> #a>,
         }
 
         #[automatically_derived]
@@ -65,7 +67,7 @@ pub fn expand(s: &Struct, fields: &[&Field], krate: &Path) -> TokenStream {
 
         #[automatically_derived]
         impl<#a: 'static> #private::NamesTable for #names<#a> {
-            const __REF: &'static Self = &#names { #(#values)* };
+            const __REF: &'static Self = &#names { #(#values)* __of: ::core::marker::PhantomData };
         }
 
         #[automatically_derived]
