@@ -177,7 +177,7 @@ struct Facts {
 }
 
 /// The facts of field `info` from its clap argument, if it has one.
-#[cfg_attr(not(feature = "clap"), allow(unused_variables))]
+#[cfg_attr(not(feature = "clap"), allow(unused_variables, clippy::extra_unused_type_parameters))]
 fn facts_of<A: MegatronArgs>(info: &FieldInfo) -> Facts {
     #[cfg(feature = "clap")]
     if let Some(arg) = crate::clap_adapter::command::ClapArgs::of::<A>().and_then(|clap| clap.arg(info.index))
