@@ -328,3 +328,19 @@ fn a_struct_without_arguments_has_an_empty_names_table() {
     let _names: NoArgumentsNames = NoArguments::NAMES;
     assert!(NoArguments::fields().is_empty());
 }
+
+/// The report of the issue's scenario, as a user reads it: the group's
+/// check, broken by the reference's file value, at that line beside the
+/// command-line value; and the topology of the actor's group, told within
+/// its group.
+#[test]
+fn the_four_role_reports_read_as_a_user_reads_them() {
+    let argv = ["grpo", "--lr", "1e-6"];
+    let text = "megatron:\n  - role: reference\n    overrides:\n      min_lr: 1.0e-3\n      \
+                tensor_model_parallel_size: 2\n  - role: reward_model\n    overrides:\n      \
+                tensor_model_parallel_size: 4\n";
+    let err = load(text)
+        .resolve_with_command_line(&cli(&argv[1..]), &megatron_args::CommandLine::new(argv), ALL)
+        .unwrap_err();
+    insta::assert_snapshot!(err.to_string());
+}
