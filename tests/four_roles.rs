@@ -344,3 +344,38 @@ fn the_four_role_reports_read_as_a_user_reads_them() {
         .unwrap_err();
     insta::assert_snapshot!(err.to_string());
 }
+
+/// A group in a group: the innermost group's check runs, at the right
+/// fields, in the outermost struct.
+#[derive(clap::Args, MegatronArgs, Clone, Debug, PartialEq)]
+#[megatron(roles = RlRole)]
+struct TrainingArgs {
+    #[arg(long, default_value_t = 1)]
+    global_batch_size: u32,
+    #[command(flatten)]
+    optimizer: OptimizerArgs,
+}
+
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+#[megatron(roles = RlRole)]
+struct NestedArgs {
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    #[command(flatten)]
+    training: TrainingArgs,
+}
+
+#[test]
+fn a_check_of_a_group_in_a_group_runs_at_its_fields() {
+    let text = "megatron:\n  - role: critic\n    overrides:\n      min_lr: 1.0\n";
+    let config = RoleConfig::<NestedArgs>::from_str(text, "roles.yaml").unwrap();
+    let err = config.resolve(&NestedArgs::parse_from(["nested"]), ALL).unwrap_err();
+    assert_eq!(err.problems().len(), 1, "{err}");
+    assert_eq!(
+        err.problems()[0].kind,
+        ProblemKind::Relation { keys: vec!["min_lr".into(), "lr".into()], roles: vec!["critic".into()] }
+    );
+    assert_eq!(err.problems()[0].location.as_ref().unwrap().to_string(), "roles.yaml:4:15");
+    let n = NestedArgs::NAMES;
+    assert_eq!(n.training.optimizer.min_lr.info().flag, "--min-lr");
+}
