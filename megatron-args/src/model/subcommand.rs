@@ -12,7 +12,7 @@
 
 use crate::model::args::MegatronArgs;
 use crate::model::subcommand_value::{Selected, SubcommandField};
-use crate::model::value::short_type_name;
+use crate::model::value::type_name_shown;
 
 /// A clap `Subcommand` enum whose values megatron-args writes back to a
 /// command line, each variant through the struct it holds; implement it
@@ -111,7 +111,7 @@ impl<'a, T> NotMegatronSubcommand<'a> for SubcommandProbe<'a, T> {
 fn not_derived<T>() -> String {
     format!(
         "the subcommand enum `{0}` does not derive `MegatronSubcommand`; add it beside `Subcommand`",
-        short_type_name::<T>()
+        type_name_shown::<T>()
     )
 }
 
@@ -139,7 +139,7 @@ impl<'a, T> NotMegatronArgs<'a> for SubcommandProbe<'a, T> {
             name,
             format!(
                 "the arguments of subcommand `{name}`, `{0}`, do not derive `MegatronArgs`; add it beside `Args`",
-                short_type_name::<T>()
+                type_name_shown::<T>()
             ),
         )
     }

@@ -161,7 +161,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
         let mapper = Mapper { items: &items, lines: &lines, whole: &whole, groups: &groups };
         let loaded = match groups.is_empty() {
             true => Ok(RoleConfig::<A>::empty()),
-            false => RoleConfig::<A>::load(&text, ITEMS_ORIGIN, LoadOptions::default()),
+            false => RoleConfig::<A>::load(&text, ITEMS_ORIGIN, LoadOptions::default(), false),
         };
         let loaded = match loaded {
             Ok(loaded) => loaded,

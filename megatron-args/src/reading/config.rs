@@ -252,15 +252,12 @@ impl<A: MegatronArgs> RoleConfig<A> {
 
     /// [`RoleConfig::from_str`] with options.
     pub fn from_str_with(text: &str, origin: &str, options: LoadOptions) -> Result<Self, Error> {
-        let config = Self::load(text, origin, options)?;
-        for diagnostic in &config.diagnostics {
-            diagnostic.emit();
-        }
-        Ok(config)
+        Self::load(text, origin, options, true)
     }
 
-    /// [`RoleConfig::from_str_with`], without emitting the diagnostics.
-    pub(crate) fn load(text: &str, origin: &str, options: LoadOptions) -> Result<Self, Error> {
+    /// [`RoleConfig::from_str_with`]; the diagnostics emitted as `tracing`
+    /// events when `emit`.
+    pub(crate) fn load(text: &str, origin: &str, options: LoadOptions, emit: bool) -> Result<Self, Error> {
         A::__schema().check_definition()?;
         let source = Source::new(origin, text);
         let doc = yaml::parse(text)
@@ -279,10 +276,16 @@ impl<A: MegatronArgs> RoleConfig<A> {
         // Problems are found entry by entry (a duplicate role only after its
         // entry's overrides); report them in file order. The sort is stable.
         loader.problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line(), l.column())));
+        if emit {
+            for diagnostic in &loader.diagnostics {
+                diagnostic.emit();
+            }
+        }
         if !loader.problems.is_empty() {
-            // Checks run per entry and per rule; report in file order.
+            // Checks run per entry and per rule; report in file order, with
+            // the warnings found beside them.
             loader.problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line(), l.column())));
-            return Err(Error::new(loader.problems));
+            return Err(Error::new(loader.problems).with_diagnostics(loader.diagnostics));
         }
         Ok(RoleConfig { entries: loader.entries, diagnostics: loader.diagnostics, _args: PhantomData })
     }

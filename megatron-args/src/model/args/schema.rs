@@ -29,10 +29,11 @@ type Getter<A> = Box<dyn Fn(&A) -> Result<Value, Unwritable> + Send + Sync>;
 type Setter<A> = Box<dyn Fn(&mut A, &Value) -> Result<(), TypeMismatch> + Send + Sync>;
 type Validator<A> = Box<dyn Fn(&A) -> Result<(), String> + Send + Sync>;
 type Normalizer = Box<dyn Fn(&Value) -> Result<Value, TypeMismatch> + Send + Sync>;
-/// `#[megatron(derive_with = path)]`.
-pub(crate) type DeriveFn<A> = fn(&mut Derivation<'_, A>);
-/// `#[megatron(check = path)]`.
-pub(crate) type CheckFn<A> = fn(&mut Checks<'_, A>);
+/// `#[megatron(derive_with = path)]`, the struct's own or a flattened
+/// group's (run on the group's member).
+pub(crate) type DeriveFn<A> = Box<dyn Fn(&mut Derivation<'_, A>) + Send + Sync>;
+/// `#[megatron(check = path)]`, the struct's own or a flattened group's.
+pub(crate) type CheckFn<A> = Box<dyn Fn(&mut Checks<'_, A>) + Send + Sync>;
 
 /// Typed access to one field, built from its codec.
 pub(crate) struct FieldAccess<A: MegatronArgs> {
@@ -218,12 +219,12 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
 
     /// `#[megatron(derive_with = path)]` on the struct.
     pub fn derive_with(&mut self, derive: fn(&mut Derivation<'_, A>)) {
-        self.derivations.push(derive);
+        self.derivations.push(Box::new(derive));
     }
 
     /// `#[megatron(check = path)]` on the struct.
     pub fn check(&mut self, check: fn(&mut Checks<'_, A>)) {
-        self.relation_checks.push(check);
+        self.relation_checks.push(Box::new(check));
     }
 
     /// Numbers the next member, whose fields start at the next field.
@@ -281,10 +282,13 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
     }
 
     /// Adds every field of the next member, a flattened group, in its
-    /// declaration order.
+    /// declaration order, with the group's validators, role values,
+    /// derivations and checks: they run on the group's member, for every
+    /// role, wherever the group is flattened.
     pub fn flatten<I>(&mut self)
     where
-        I: MegatronArgs<Role = A::Role>,
+        I: MegatronArgs,
+        I::Role: RoleSetOf<I, A::Role>,
     {
         let inner = I::__schema();
         self.relation_ids.add(&inner.relation_ids);
@@ -314,11 +318,26 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
         }
         for rv in &inner.role_values {
             self.role_values.push(RoleValue {
-                role: rv.role,
+                role: rv.role.into_outer(),
                 field: offset + rv.field,
                 kind: rv.kind,
                 apply: Box::new(move |args| (rv.apply)(member_mut::<A, I>(args, index))),
             });
+        }
+        // The group's hooks, after those of groups it flattens itself (they
+        // are in its table already) and before the struct's own, which the
+        // derive adds last: a struct's derivation sees the group's filled.
+        for derive in &inner.derivations {
+            self.derivations.push(Box::new(move |d: &mut Derivation<'_, A>| {
+                let role = I::Role::from_outer(d.role());
+                d.run_group::<I>(role, (member_mut::<A, I>, index), offset, |inner| derive(inner));
+            }));
+        }
+        for check in &inner.relation_checks {
+            self.relation_checks.push(Box::new(move |c: &mut Checks<'_, A>| {
+                let role = I::Role::from_outer(c.role());
+                c.run_group::<I>(role, (member::<A, I>, index), offset, |inner| check(inner));
+            }));
         }
     }
 
@@ -366,6 +385,32 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             relation_ids: self.relation_ids,
             definition_error,
         }
+    }
+}
+
+/// The role set `Self` of the flattened group `Group` is `R`, that of the
+/// struct that flattens it (the only implementation: `R` itself). A bound
+/// of [`SchemaBuilder::flatten`], so that a group of another role set is an
+/// error at the group's field that names the attribute to add.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the flattened group `{Group}` has the role set `{Self}`, not `{R}`, the role set of the struct that flattens it",
+    label = "`{Group}` has the role set `{Self}`",
+    note = "add `#[megatron(roles = {R})]` to the struct `{Group}`: a group takes the role set of the struct that flattens it"
+)]
+pub trait RoleSetOf<Group, R>: Copy {
+    /// The role as one of the flattening struct's.
+    fn into_outer(self) -> R;
+    /// A role of the flattening struct as one of the group's.
+    fn from_outer(role: R) -> Self;
+}
+
+impl<Group, R: Copy> RoleSetOf<Group, R> for R {
+    fn into_outer(self) -> R {
+        self
+    }
+    fn from_outer(role: R) -> R {
+        role
     }
 }
 
