@@ -147,7 +147,8 @@ impl Field<'_> {
             Some(Flag::Derived { id: None, casing }) => {
                 Some(casing.unwrap_or(self.struct_casing).long(&self.unraw()))
             }
-            None => None,
+            // The runtime sets it from the expression's value.
+            Some(Flag::Expr(_)) | None => None,
         }
     }
 
@@ -165,7 +166,7 @@ impl Field<'_> {
             Some(Flag::Derived { id: None, casing }) => {
                 casing.unwrap_or(self.struct_casing).short(&self.unraw())
             }
-            None => None,
+            Some(Flag::Expr(_)) | None => None,
         }
     }
 

@@ -122,6 +122,10 @@ pub struct ClapField {
     /// `id = "..."` (or clap 3's `name = "..."`): clap's id, and the name
     /// a later bare `long`/`short` derives its flag from, used as written.
     pub id: Option<String>,
+    /// `id = EXPR` (or `name = EXPR`) with a value that is no string literal
+    /// (a constant): clap's id is the expression's value, known only when
+    /// the program runs; the generated code hands it to the runtime.
+    pub id_expr: Option<Expr>,
     /// `long` or `long = "..."`.
     pub long: Option<Flag<String>>,
     /// `short` or `short = 'x'`.
@@ -140,7 +144,7 @@ pub struct ClapField {
 }
 
 /// A `long` or `short` flag as clap_derive reads it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub enum Flag<T> {
     /// `long = "..."`, `short = 'x'`.
     Given(T),
@@ -151,6 +155,10 @@ pub enum Flag<T> {
     /// `long, short, name = "NAME=VALUE"` gives `--setting`/`-s` and only the
     /// id `NAME=VALUE`.
     Derived { id: Option<String>, casing: Option<Casing> },
+    /// `long = EXPR`, `short = EXPR`, or a bare flag after `id = EXPR`:
+    /// the flag is the expression's value (a short flag its first
+    /// character), known only when the program runs.
+    Expr(Expr),
 }
 
 /// One `key`, `key = value` or `key(args)` of a clap attribute.
@@ -309,19 +317,29 @@ impl ClapField {
             "external_subcommand" => self.kind = ClapKind::NotAnArg("external_subcommand"),
             "from_global" => self.kind = ClapKind::NotAnArg("from_global"),
             "skip" => self.kind = ClapKind::NotAnArg("skip"),
-            "id" | "name" => self.id = item.single().and_then(string).or(self.id.take()),
+            "id" | "name" => match item.single() {
+                Some(value) => match string(value) {
+                    Some(id) => (self.id, self.id_expr) = (Some(id), None),
+                    None => (self.id, self.id_expr) = (None, Some(value.clone())),
+                },
+                None => {}
+            },
             "long" => {
                 self.named_flag = true;
                 self.long = match item.single() {
                     None if !item.has_value() => Some(self.derived()),
-                    value => value.and_then(string).map(Flag::Given),
+                    Some(value) => Some(string(value).map_or_else(|| Flag::Expr(value.clone()), Flag::Given)),
+                    None => None,
                 };
             }
             "short" => {
                 self.named_flag = true;
                 self.short = match item.single() {
                     None if !item.has_value() => Some(self.derived()),
-                    value => value.and_then(character).map(Flag::Given),
+                    Some(value) => {
+                        Some(character(value).map_or_else(|| Flag::Expr(value.clone()), Flag::Given))
+                    }
+                    None => None,
                 };
             }
             "value_name" => self.value_name = item.single().and_then(string),
@@ -341,7 +359,18 @@ impl ClapField {
 
     /// A bare flag's name as it stands now.
     fn derived<T>(&self) -> Flag<T> {
-        Flag::Derived { id: self.id.clone(), casing: self.casing }
+        match &self.id_expr {
+            Some(id) => Flag::Expr(id.clone()),
+            None => Flag::Derived { id: self.id.clone(), casing: self.casing },
+        }
+    }
+
+    /// Whether some name of the argument is an expression the runtime
+    /// evaluates (`id = CONST`, `long = CONST`).
+    pub fn has_dynamic_names(&self) -> bool {
+        self.id_expr.is_some()
+            || matches!(self.long, Some(Flag::Expr(_)))
+            || matches!(self.short, Some(Flag::Expr(_)))
     }
 
     /// Whether clap makes the field a positional argument: an argument given

@@ -16,7 +16,7 @@ use syn::{DeriveInput, Ident, Path};
 
 use crate::ast::{type_argument, Field, FieldKind, RoleEnum, RoleVariant, Struct};
 use crate::case;
-use crate::clap_attr::ClapKind;
+use crate::clap_attr::{ClapKind, Flag};
 use crate::ctxt::Ctxt;
 use crate::metadata;
 use crate::valid;
@@ -309,6 +309,7 @@ fn conversion_of(f: &Field) -> Conversion {
 fn is_plain_only(f: &Field, conversion: Conversion) -> bool {
     f.kind() != FieldKind::Flatten
         && conversion == Conversion::Builtin
+        && !f.attrs.clap.has_dynamic_names()
         && f.attrs.validate.is_none()
         && f.attrs.role_default.is_empty()
         && f.attrs.role_forced.is_empty()
@@ -369,7 +370,29 @@ fn schema_call(
             let expr = &rv.expr;
             quote!(.#method(<#roles>::#variant, |#a| #a.#member = #expr))
         });
-    quote!(#register #validate #(#role_values)*;)
+    let names = dynamic_names(f);
+    quote!(#register #names #validate #(#role_values)*;)
+}
+
+/// The names of the argument clap takes from expressions (`id = CONST`,
+/// `long = CONST`, a bare `long` after `id = CONST`): evaluated where the
+/// table is built, as clap's derive evaluates them.
+fn dynamic_names(f: &Field) -> TokenStream {
+    let clap = &f.attrs.clap;
+    let id = clap.id_expr.as_ref().map(|id| {
+        // A positional argument without `value_name` is shown by its id.
+        let shows_id = f.is_positional() && clap.value_name.is_none();
+        quote!(.cli_id(#id, #shows_id))
+    });
+    let long = match &clap.long {
+        Some(Flag::Expr(long)) => Some(quote!(.cli_long(#long))),
+        _ => None,
+    };
+    let short = match &clap.short {
+        Some(Flag::Expr(short)) => Some(quote!(.cli_short(#short))),
+        _ => None,
+    };
+    quote!(#id #long #short)
 }
 
 pub(crate) fn class_name(f: &Field) -> &'static str {
@@ -443,6 +466,10 @@ fn is_builtin(ty: &syn::Type) -> bool {
         "bool", "char", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128",
         "usize", "f32", "f64", "String", "PathBuf", "OsString",
     ];
+    if let syn::Type::Tuple(unit) = ty {
+        // `()`: a flag the struct does not keep.
+        return unit.elems.is_empty();
+    }
     let syn::Type::Path(path) = ty else { return false };
     path.qself.is_none()
         && path.path.leading_colon.is_none()

@@ -130,6 +130,9 @@ impl Writer {
 
     fn try_field(&mut self, info: &FieldInfo, arg: &'static Arg, value: &Value) -> Result<(), String> {
         match arg.get_action() {
+            // A field of type `()` holds no value: its flag is never written,
+            // and clap parses it back to `()` either way.
+            ArgAction::SetTrue | ArgAction::SetFalse | ArgAction::Count if *value == Value::Null => Ok(()),
             ArgAction::SetTrue | ArgAction::SetFalse => self.flag(arg, value),
             ArgAction::Count => self.count(arg, value),
             ArgAction::Set | ArgAction::Append => {

@@ -436,6 +436,44 @@ impl<A: MegatronArgs, C: Codec> FieldBuilder<'_, A, C> {
         self.builder.access.last_mut().expect("a field was just added")
     }
 
+    /// `#[arg(id = EXPR)]` with an expression (a constant): clap's id of the
+    /// argument, and the name it is shown by when it is positional without
+    /// a `value_name` (`shows_id`).
+    pub fn cli_id(mut self, id: impl std::fmt::Display, shows_id: bool) -> Self {
+        let id: &'static str = id.to_string().leak();
+        let info = self.info();
+        info.cli.id = id;
+        if shows_id {
+            info.flag = format!("<{id}>").leak();
+        }
+        self
+    }
+
+    /// `#[arg(long = EXPR)]`, or a bare `long` after `id = EXPR`.
+    pub fn cli_long(mut self, long: impl std::fmt::Display) -> Self {
+        let long: &'static str = long.to_string().leak();
+        let info = self.info();
+        info.cli.long = Some(long);
+        info.flag = format!("--{long}").leak();
+        self
+    }
+
+    /// `#[arg(short = EXPR)]`, or a bare `short` after `id = EXPR`: the
+    /// value's first character, as clap_derive takes it.
+    pub fn cli_short(mut self, short: impl std::fmt::Display) -> Self {
+        let short = short.to_string().chars().next();
+        let info = self.info();
+        info.cli.short = short;
+        if let (None, Some(short)) = (info.cli.long, short) {
+            info.flag = format!("-{short}").leak();
+        }
+        self
+    }
+
+    fn info(&mut self) -> &mut FieldInfo {
+        self.builder.infos.last_mut().expect("a field was just added")
+    }
+
     /// `#[megatron(validate = path)]`.
     pub fn validate(mut self, validate: fn(&A) -> Result<(), String>) -> Self {
         self.access().validator = Some(Box::new(validate));

@@ -1,0 +1,129 @@
+//! Every struct shape clap_derive 4 accepts derives with only
+//! `MegatronArgs` (and `Clone`) added (SPEC 5.1a), each in the shape a real
+//! program writes it: explicit ids (literal and constant), `()` negation
+//! flags, unit structs, optional groups, `from_global`, generic structs.
+//! Each is read from a role file, resolved, written back with `to_argv`
+//! and parsed back by clap, and its field table is checked against clap's
+//! own built `Command`.
+
+#[path = "common/clap_agreement.rs"]
+mod clap_agreement;
+
+use clap::{ArgAction, Parser};
+use megatron_args::{to_argv, MegatronArgs, PpoRole, Resolved, RoleConfig, Value};
+
+/// Resolves actor and critic from `baseline` and the role file `yaml`.
+fn resolve<A: MegatronArgs<Role = PpoRole>>(baseline: &A, yaml: &str) -> Resolved<A> {
+    RoleConfig::<A>::from_str(yaml, "roles.yaml")
+        .unwrap_or_else(|e| panic!("the file loads:\n{e}"))
+        .resolve(baseline, &[PpoRole::Actor, PpoRole::Critic])
+        .unwrap_or_else(|e| panic!("the roles resolve:\n{e}"))
+}
+
+/// `to_argv(args)`, which clap parses back to `args` exactly.
+fn round_trip<A: MegatronArgs + Parser + PartialEq + std::fmt::Debug>(args: &A) -> Vec<String> {
+    let argv = to_argv(args).unwrap_or_else(|e| panic!("to_argv refuses:\n{e}"));
+    let parsed = A::try_parse_from(std::iter::once("prog".to_string()).chain(argv.iter().cloned()))
+        .unwrap_or_else(|e| panic!("{argv:?} does not parse:\n{e}"));
+    assert_eq!(&parsed, args, "after {argv:?}");
+    argv
+}
+
+fn parse<A: Parser>(argv: &[&str]) -> A {
+    A::parse_from(std::iter::once("prog").chain(argv.iter().copied()))
+}
+
+// Explicit ids: a literal id the flags derive from, an id that is no
+// identifier, and ids given by constants (clap's `Id` from an expression).
+
+const REMOTE: &str = "remote-url";
+const BRANCH: &str = "git_ref";
+const SOURCE: &str = "SOURCE_DIR";
+
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+struct Fetch {
+    /// Where the output goes: `-o`, from the id.
+    #[arg(id = "option", short)]
+    output: Option<String>,
+    /// An id that is no Rust identifier.
+    #[arg(id = ".options", long = "opts", default_value_t = 0)]
+    opts: u32,
+    /// The long flag is the constant's value.
+    #[arg(id = REMOTE, long)]
+    remote: Option<String>,
+    /// The id is the constant's value, the flag written apart.
+    #[arg(long = "git-branch", id = BRANCH, default_value = "main")]
+    branch: String,
+    /// A positional argument whose id is a constant: shown by it.
+    #[arg(id = SOURCE)]
+    source: Option<String>,
+}
+
+#[test]
+fn explicit_ids_literal_and_constant_agree_with_clap_and_round_trip() {
+    clap_agreement::parser::<Fetch>();
+    let cli: Vec<_> =
+        Fetch::fields().iter().map(|f| (f.name, f.cli.id, f.cli.long, f.cli.short, f.flag)).collect();
+    assert_eq!(
+        cli,
+        [
+            ("output", "option", None, Some('o'), "-o"),
+            ("opts", ".options", Some("opts"), None, "--opts"),
+            ("remote", "remote-url", Some("remote-url"), None, "--remote-url"),
+            ("branch", "git_ref", Some("git-branch"), None, "--git-branch"),
+            ("source", "SOURCE_DIR", None, None, "<SOURCE_DIR>"),
+        ]
+    );
+    let baseline = parse::<Fetch>(&["-o", "out", "--remote-url", "https://x/y.git", "src"]);
+    let resolved = resolve(
+        &baseline,
+        "megatron:\n  - role: critic\n    overrides:\n      remote: https://x/critic.git\n      branch: dev\n      opts: 3\n",
+    );
+    let critic = resolved.get(PpoRole::Critic).unwrap();
+    assert_eq!(
+        (critic.remote.as_deref(), critic.branch.as_str(), critic.opts),
+        (Some("https://x/critic.git"), "dev", 3)
+    );
+    let argv = round_trip(critic);
+    assert_eq!(
+        argv,
+        ["-o", "out", "--opts", "3", "--remote-url", "https://x/critic.git", "--git-branch", "dev", "src"]
+    );
+    assert_eq!(Fetch::fields()[4].cli.positional, Some(0));
+    round_trip(resolved.get(PpoRole::Actor).unwrap());
+}
+
+// A `()` field: a negation flag that only overrides another.
+
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+struct Colors {
+    /// Colour the output.
+    #[arg(long, overrides_with = "no_color")]
+    color: bool,
+    /// Turn `--color` off again (a later flag wins).
+    #[arg(long, action = ArgAction::SetTrue, overrides_with = "color")]
+    no_color: (),
+    #[arg(long, default_value_t = 1)]
+    level: u8,
+}
+
+#[test]
+fn a_unit_negation_flag_is_a_field_that_holds_nothing_and_writes_nothing() {
+    clap_agreement::parser::<Colors>();
+    let no_color = Colors::field("no_color").unwrap();
+    assert_eq!((no_color.flag, no_color.rust_type), ("--no-color", "()"));
+    let baseline = parse::<Colors>(&["--color", "--no-color", "--level", "2"]);
+    assert!(!baseline.color);
+    assert_eq!(baseline.get("no_color"), Some(Value::Null));
+    let resolved = resolve(&baseline, "megatron:\n  - role: critic\n    overrides:\n      color: true\n");
+    let critic = resolved.get(PpoRole::Critic).unwrap();
+    assert_eq!(round_trip(critic), ["--color", "--level", "2"]);
+    assert_eq!(round_trip(resolved.get(PpoRole::Actor).unwrap()), ["--level", "2"]);
+    // The field holds nothing a file could give it.
+    let err = RoleConfig::<Colors>::from_str(
+        "megatron:\n  - role: critic\n    overrides:\n      no_color: true\n",
+        "roles.yaml",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("no_color"), "{err}");
+}
