@@ -9,7 +9,7 @@
 #[path = "common/clap_agreement.rs"]
 mod clap_agreement;
 
-use clap::{ArgAction, Parser};
+use clap::{ArgAction, Args, Parser};
 use megatron_args::{to_argv, MegatronArgs, PpoRole, Resolved, RoleConfig, Value};
 
 /// Resolves actor and critic from `baseline` and the role file `yaml`.
@@ -126,4 +126,39 @@ fn a_unit_negation_flag_is_a_field_that_holds_nothing_and_writes_nothing() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("no_color"), "{err}");
+}
+
+// A unit struct deriving `Args`: a group with no arguments, as a program
+// keeps a placeholder for options still to come.
+
+#[derive(Args, MegatronArgs, Clone, Debug, PartialEq)]
+struct NoExtraOptions;
+
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+struct Serve {
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    #[command(flatten)]
+    extra: NoExtraOptions,
+}
+
+/// A command without arguments (`prog` alone).
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+struct ShowVersion;
+
+#[test]
+fn a_unit_struct_is_a_group_without_arguments() {
+    clap_agreement::parser::<ShowVersion>();
+    assert_eq!(round_trip(&ShowVersion), Vec::<String>::new());
+    assert!(NoExtraOptions::fields().is_empty());
+    clap_agreement::group::<NoExtraOptions>();
+    clap_agreement::parser::<Serve>();
+    let names: Vec<_> = Serve::fields().iter().map(|f| f.name).collect();
+    assert_eq!(names, ["port"]);
+    let resolved =
+        resolve(&parse::<Serve>(&[]), "megatron:\n  - role: critic\n    overrides:\n      port: 9000\n");
+    assert_eq!(round_trip(resolved.get(PpoRole::Critic).unwrap()), ["--port", "9000"]);
+    // Its typed overrides exist and are empty.
+    let overrides = ServeOverrides::default().extra(|group| group);
+    assert!(megatron_args::Overrides::is_empty(&overrides));
 }

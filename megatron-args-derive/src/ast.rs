@@ -68,17 +68,15 @@ impl<'a> Struct<'a> {
     /// named fields.
     pub fn from_syn(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
         let unsupported = "#[derive(MegatronArgs)] supports only structs with named fields";
-        let fields = match &input.data {
+        let fields: Vec<&syn::Field> = match &input.data {
             Data::Struct(data) => match &data.fields {
-                Fields::Named(named) => &named.named,
+                Fields::Named(named) => named.named.iter().collect(),
                 Fields::Unnamed(unnamed) => {
                     cx.error_spanned_by(unnamed, format!("{unsupported}, not tuple structs"));
                     return None;
                 }
-                Fields::Unit => {
-                    cx.error_spanned_by(&input.ident, format!("{unsupported}, not unit structs"));
-                    return None;
-                }
+                // A group with no arguments, as clap's `Args` takes it.
+                Fields::Unit => Vec::new(),
             },
             Data::Enum(data) => {
                 cx.error_spanned_by(data.enum_token, format!("{unsupported}, not enums"));
