@@ -162,3 +162,65 @@ fn a_unit_struct_is_a_group_without_arguments() {
     let overrides = ServeOverrides::default().extra(|group| group);
     assert!(megatron_args::Overrides::is_empty(&overrides));
 }
+
+// `#[command(flatten)] Option<T>`: a group of remote-source flags, present
+// when any of them is given.
+
+#[derive(Args, MegatronArgs, Clone, Debug, PartialEq)]
+struct RemoteSource {
+    /// The repository to fetch the weights from.
+    #[arg(long)]
+    repo: Option<String>,
+    /// Retries per file.
+    #[arg(long, default_value_t = 3)]
+    retries: u32,
+    /// Skip TLS verification.
+    #[arg(long)]
+    insecure: bool,
+}
+
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+struct Download {
+    #[arg(long, default_value = "weights")]
+    out_dir: String,
+    #[command(flatten)]
+    remote: Option<RemoteSource>,
+}
+
+#[test]
+fn an_optional_group_is_present_or_absent_and_round_trips_either_way() {
+    clap_agreement::parser::<Download>();
+    assert_eq!(Download::field("retries").unwrap().value_type.to_string(), "an integer (u32) or null");
+    let absent = parse::<Download>(&[]);
+    assert_eq!(absent.remote, None);
+    assert_eq!(absent.get("retries"), Some(Value::Null));
+    assert_eq!(round_trip(&absent), ["--out-dir", "weights"]);
+
+    let present = parse::<Download>(&["--repo", "org/model"]);
+    let resolved = resolve(
+        &present,
+        "megatron:\n  - role: critic\n    overrides:\n      retries: 5\n      insecure: true\n",
+    );
+    let critic = resolved.get(PpoRole::Critic).unwrap();
+    let remote = critic.remote.as_ref().unwrap();
+    assert_eq!((remote.repo.as_deref(), remote.retries, remote.insecure), (Some("org/model"), 5, true));
+    assert_eq!(
+        round_trip(critic),
+        ["--out-dir", "weights", "--repo", "org/model", "--retries", "5", "--insecure"]
+    );
+    assert_eq!(resolved.get(PpoRole::Actor).unwrap(), &present);
+
+    // A group the baseline does not hold takes no value from the file: a
+    // clear error at the key, not a group made up.
+    let err = RoleConfig::<Download>::from_str(
+        "megatron:\n  - role: critic\n    overrides:\n      retries: 5\n",
+        "roles.yaml",
+    )
+    .unwrap()
+    .resolve(&absent, &[PpoRole::Critic])
+    .unwrap_err();
+    assert!(err.to_string().contains("RemoteSource"), "{err}");
+    // `null` leaves it absent.
+    let resolved = resolve(&absent, "megatron:\n  - role: critic\n    overrides:\n      repo: null\n");
+    assert_eq!(resolved.get(PpoRole::Critic).unwrap().remote, None);
+}

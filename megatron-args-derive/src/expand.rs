@@ -348,7 +348,11 @@ fn schema_call(
     if f.kind() == FieldKind::Flatten {
         // Spanned by the type, so that a group that does not derive
         // `MegatronArgs` is reported at the field.
-        let group = quote_spanned!(ty.span()=> #b.flatten::<#ty>);
+        // `Option<Group>`: a group present or absent.
+        let group = match type_argument(ty, "Option") {
+            Some(inner) => quote_spanned!(inner.span()=> #b.flatten_optional::<#inner>),
+            None => quote_spanned!(ty.span()=> #b.flatten::<#ty>),
+        };
         return quote!(#group(););
     }
     let register = register(f, conversion, krate, b);
@@ -533,6 +537,7 @@ fn setter(f: &Field, member: usize, name: &Ident, krate: &Path) -> Option<TokenS
     let ty = f.ty;
     let vis = f.vis;
     if f.kind() == FieldKind::Flatten {
+        let ty = type_argument(ty, "Option").unwrap_or(ty);
         let doc = format!("Edits the overrides of the flattened group `{}`.", f.unraw());
         let group = quote_spanned!(ty.span()=> <#ty as #krate::MegatronArgs>::Overrides);
         return Some(quote! {

@@ -54,14 +54,34 @@ pub(crate) fn write<A: MegatronArgs>(
     include: impl Fn(usize) -> bool,
 ) -> Written {
     let mut writer = Writer { presence, ..Writer::default() };
+    let schema = A::__schema();
     for info in A::fields() {
         // A field clap does not read (`#[arg(skip)]`) is not on the command
         // line. No argument is lost that way: every argument of the command
-        // must be held by a field (`unknown_arguments`).
+        // must be held by a field (`unknown_arguments`). Nor is a field of
+        // an optional group the value does not hold: clap reads the group as
+        // absent when none of its arguments is given.
+        if schema.in_absent_group(args, info.index) {
+            continue;
+        }
         if let Some(arg) = clap.arg(info.index).filter(|_| include(info.index)) {
             match texts.value(args, info.index) {
                 Ok(value) => writer.field(info, arg, &value),
                 Err(why) => writer.problems.push(Problem::unwritable(info.name, &why)),
+            }
+        }
+    }
+    if presence == Presence::Complete {
+        // A group held but with nothing written would be read back as absent.
+        for group in schema.optional_groups.iter().filter(|group| (group.present)(args)) {
+            let written = writer.given.iter().any(|field| group.fields.contains(field));
+            if !written && !group.fields.is_empty() && writer.problems.is_empty() {
+                writer.problem(
+                    group.name,
+                    "the optional group is present, but none of its arguments differs from what clap gives \
+                     when it is absent, so clap would read it back as `None`"
+                        .to_string(),
+                );
             }
         }
     }

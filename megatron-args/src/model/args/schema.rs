@@ -21,7 +21,7 @@ use crate::model::conversion::CodecToken;
 use crate::model::field::{CliArg, FieldInfo, MetadataReader, RoleValueKind};
 use crate::model::relations::{Checks, Derivation};
 use crate::model::role::Role;
-use crate::model::value::{ArgValue, Codec, FieldParser, Plain, TypeMismatch, Unwritable, Value};
+use crate::model::value::{ArgValue, Codec, FieldParser, Plain, TypeMismatch, Unwritable, Value, ValueType};
 use crate::model::value_checks::ValueChecks;
 
 type Getter<A> = Box<dyn Fn(&A) -> Result<Value, Unwritable> + Send + Sync>;
@@ -51,6 +51,15 @@ pub(crate) struct RoleValue<A: MegatronArgs> {
     pub(crate) apply: Box<dyn Fn(&mut A) + Send + Sync>,
 }
 
+/// A `#[command(flatten)] Option<Group>` member: its fields, and whether
+/// the group is present in a value of the struct.
+pub(crate) struct OptionalGroup<A: MegatronArgs> {
+    pub(crate) fields: Range<usize>,
+    /// The group's type, for messages.
+    pub(crate) name: &'static str,
+    pub(crate) present: Box<dyn Fn(&A) -> bool + Send + Sync>,
+}
+
 /// The complete field table of an argument struct.
 #[doc(hidden)]
 pub struct Schema<A: MegatronArgs> {
@@ -65,6 +74,8 @@ pub struct Schema<A: MegatronArgs> {
     pub(crate) derivations: Vec<DeriveFn<A>>,
     /// The struct's cross-field checks, in declaration order.
     pub(crate) relation_checks: Vec<CheckFn<A>>,
+    /// The optional groups (`Option<Group>`), nested ones included.
+    pub(crate) optional_groups: Vec<OptionalGroup<A>>,
     /// Prepared at first use: it needs the finished table.
     checks: OnceLock<ValueChecks>,
     /// A mistake in the struct's definition that the derive cannot see
@@ -113,6 +124,12 @@ impl<A: MegatronArgs> Schema<A> {
         (self.access[index].get)(args)
     }
 
+    /// Whether field `index` belongs to an optional group that `args` does
+    /// not hold (`None`): it has no value, and nothing of it is written.
+    pub(crate) fn in_absent_group(&self, args: &A, index: usize) -> bool {
+        self.optional_groups.iter().any(|group| group.fields.contains(&index) && !(group.present)(args))
+    }
+
     /// The checks of values beyond their types (the clap value parsers).
     pub(crate) fn checks(&self) -> &ValueChecks {
         self.checks.get_or_init(ValueChecks::of::<A>)
@@ -135,6 +152,7 @@ pub struct SchemaBuilder<A: MegatronArgs> {
     member_fields: Vec<Range<usize>>,
     derivations: Vec<DeriveFn<A>>,
     relation_checks: Vec<CheckFn<A>>,
+    optional_groups: Vec<OptionalGroup<A>>,
 }
 
 impl<A: MegatronArgs> SchemaBuilder<A> {
@@ -151,6 +169,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             member_fields: Vec::new(),
             derivations: Vec::new(),
             relation_checks: Vec::new(),
+            optional_groups: Vec::new(),
         }
     }
 
@@ -247,6 +266,89 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
                 apply: Box::new(move |args| (rv.apply)(member_mut::<A, I>(args, index))),
             });
         }
+        for group in &inner.optional_groups {
+            self.optional_groups.push(OptionalGroup {
+                fields: offset + group.fields.start..offset + group.fields.end,
+                name: group.name,
+                present: Box::new(move |args| (group.present)(member::<A, I>(args, index))),
+            });
+        }
+    }
+
+    /// Adds every field of the next member, an optional flattened group
+    /// (`#[command(flatten)] Option<I>`): present when clap read one of its
+    /// arguments, else `None`. A field of an absent group reads as `null`,
+    /// takes only `null`, and is not written; its type is shown optional.
+    pub fn flatten_optional<I>(&mut self)
+    where
+        I: MegatronArgs<Role = A::Role>,
+    {
+        let inner = I::__schema();
+        let index = self.take_member(inner.infos.len());
+        let offset = self.infos.len();
+        let name = crate::model::value::short_type_name::<I>();
+        for (info, access) in inner.infos.iter().zip(&inner.access) {
+            let cli = self.number_positional(info.cli);
+            let value_type = match &info.value_type {
+                optional @ ValueType::Optional(_) => optional.clone(),
+                other => ValueType::Optional(Box::new(other.clone())),
+            };
+            self.infos.push(FieldInfo { index: offset + info.index, cli, value_type, ..info.clone() });
+            self.access.push(FieldAccess {
+                get: Box::new(move |args| match member::<A, Option<I>>(args, index) {
+                    Some(group) => (access.get)(group),
+                    None => Ok(Value::Null),
+                }),
+                set: Box::new(move |args, value| match member_mut::<A, Option<I>>(args, index) {
+                    Some(group) => (access.set)(group, value),
+                    None if *value == Value::Null => Ok(()),
+                    None => Err(TypeMismatch::new(
+                        format!("null (the optional group `{name}` is absent from these arguments)"),
+                        value,
+                    )
+                    .with_help(
+                        "give one of the group's arguments on the command line, so that it is present",
+                    )),
+                }),
+                normalize: Box::new(move |value| match value {
+                    Value::Null => Ok(Value::Null),
+                    value => (access.normalize)(value),
+                }),
+                encode_any: access.encode_any,
+                validator: access.validator.as_ref().map(|inner_validate| {
+                    Box::new(move |args: &A| match member::<A, Option<I>>(args, index) {
+                        Some(group) => inner_validate(group),
+                        None => Ok(()),
+                    }) as Validator<A>
+                }),
+            });
+        }
+        for rv in &inner.role_values {
+            self.role_values.push(RoleValue {
+                role: rv.role,
+                field: offset + rv.field,
+                kind: rv.kind,
+                apply: Box::new(move |args| {
+                    if let Some(group) = member_mut::<A, Option<I>>(args, index) {
+                        (rv.apply)(group);
+                    }
+                }),
+            });
+        }
+        self.optional_groups.push(OptionalGroup {
+            fields: offset..offset + inner.infos.len(),
+            name,
+            present: Box::new(move |args| member::<A, Option<I>>(args, index).is_some()),
+        });
+        for group in &inner.optional_groups {
+            self.optional_groups.push(OptionalGroup {
+                fields: offset + group.fields.start..offset + group.fields.end,
+                name: group.name,
+                present: Box::new(move |args| {
+                    member::<A, Option<I>>(args, index).as_ref().is_some_and(|inner| (group.present)(inner))
+                }),
+            });
+        }
     }
 
     /// Finishes the table.
@@ -289,6 +391,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             member_fields: self.member_fields,
             derivations: self.derivations,
             relation_checks: self.relation_checks,
+            optional_groups: self.optional_groups,
             checks: OnceLock::new(),
             definition_error,
         }
