@@ -224,3 +224,124 @@ fn an_optional_group_is_present_or_absent_and_round_trips_either_way() {
     let resolved = resolve(&absent, "megatron:\n  - role: critic\n    overrides:\n      repo: null\n");
     assert_eq!(resolved.get(PpoRole::Critic).unwrap().remote, None);
 }
+
+// Subcommands whose variants hold their arguments inline, named by
+// constants, nested, beside a variant holding a struct and a unit variant.
+
+const MESSAGE_CMD: &str = "message";
+
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+#[command(name = "modelctl")]
+struct Ctl {
+    #[arg(long, default_value_t = 1)]
+    nodes: u32,
+    #[command(subcommand)]
+    command: CtlCommand,
+}
+
+#[derive(clap::Subcommand, megatron_args::MegatronSubcommand, Clone, Debug, PartialEq)]
+enum CtlCommand {
+    /// Serve a model.
+    Serve {
+        /// The model to serve.
+        model: String,
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        #[arg(long)]
+        host: Option<String>,
+        #[arg(short, long, action = ArgAction::Count)]
+        verbose: u8,
+        #[command(flatten)]
+        source: Option<RemoteSource>,
+    },
+    /// Send a message, by a name given as a constant.
+    #[command(name = MESSAGE_CMD)]
+    Msg {
+        #[arg(short, long)]
+        text: String,
+    },
+    /// Manage remotes: a nested subcommand.
+    Remote {
+        #[arg(long)]
+        dry_run: bool,
+        #[command(subcommand)]
+        action: RemoteAction,
+    },
+    /// Download, through a struct of its own.
+    Download(Download),
+    /// Print the version.
+    Version,
+}
+
+#[derive(clap::Subcommand, megatron_args::MegatronSubcommand, Clone, Debug, PartialEq)]
+enum RemoteAction {
+    Add {
+        name: String,
+        url: String,
+        #[arg(long, value_delimiter = ',')]
+        tags: Vec<String>,
+    },
+    #[command(name = "rm")]
+    Remove { name: String },
+}
+
+fn ctl(argv: &[&str]) -> Ctl {
+    parse::<Ctl>(argv)
+}
+
+#[test]
+fn subcommands_with_inline_fields_constant_names_and_nesting_round_trip() {
+    clap_agreement::parser::<Ctl>();
+    let serve = ctl(&["--nodes", "2", "serve", "llama", "--host", "0.0.0.0", "-vv", "--repo", "org/llama"]);
+    let resolved = resolve(&serve, "megatron:\n  - role: critic\n    overrides:\n      nodes: 4\n");
+    let critic = resolved.get(PpoRole::Critic).unwrap();
+    assert_eq!(critic.command, serve.command);
+    assert_eq!(
+        round_trip(critic),
+        [
+            "--nodes",
+            "4",
+            "serve",
+            "--port",
+            "8080",
+            "--host",
+            "0.0.0.0",
+            "-vv",
+            "--repo",
+            "org/llama",
+            "--retries",
+            "3",
+            "llama"
+        ]
+    );
+    assert_eq!(round_trip(&ctl(&["serve", "tiny"])), ["--nodes", "1", "serve", "--port", "8080", "tiny"]);
+    // The constant's value, as clap names the subcommand, not the variant's name.
+    assert_eq!(
+        round_trip(&ctl(&["message", "-t", "hello world"])),
+        ["--nodes", "1", "message", "--text", "hello world"]
+    );
+    assert_eq!(
+        round_trip(&ctl(&["remote", "--dry-run", "add", "origin", "https://x/y", "--tags", "a,b"])),
+        ["--nodes", "1", "remote", "--dry-run", "add", "--tags", "a,b", "origin", "https://x/y"]
+    );
+    assert_eq!(round_trip(&ctl(&["remote", "rm", "origin"])), ["--nodes", "1", "remote", "rm", "origin"]);
+    assert_eq!(
+        round_trip(&ctl(&["download", "--out-dir", "w"])),
+        ["--nodes", "1", "download", "--out-dir", "w"]
+    );
+    assert_eq!(round_trip(&ctl(&["version"])), ["--nodes", "1", "version"]);
+}
+
+#[test]
+fn an_inline_value_that_cannot_be_written_is_an_error_naming_the_field() {
+    let ctl = Ctl {
+        nodes: 1,
+        command: CtlCommand::Remote {
+            dry_run: false,
+            action: RemoteAction::Add { name: "o".into(), url: "u".into(), tags: vec!["a,b".into()] },
+        },
+    };
+    let err = to_argv(&ctl).unwrap_err();
+    assert_eq!(err.problems().len(), 1, "{err}");
+    assert!(err.problems()[0].message.contains("cannot write `tags`"), "{err}");
+}

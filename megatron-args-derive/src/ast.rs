@@ -108,7 +108,21 @@ impl<'a> Struct<'a> {
     }
 }
 
-impl Field<'_> {
+impl<'a> Field<'a> {
+    /// A field of a subcommand enum's variant, which clap reads as a field
+    /// of a clap struct whose `rename_all` is `casing`.
+    pub fn of_variant(cx: &Ctxt, field: &'a syn::Field, casing: Casing) -> Option<Self> {
+        Some(Field {
+            ident: field.ident.as_ref()?,
+            vis: &field.vis,
+            ty: &field.ty,
+            attrs: FieldAttrs::from_ast(cx, &field.attrs),
+            doc: attr::doc(&field.attrs),
+            struct_casing: casing,
+            clap_struct: true,
+        })
+    }
+
     /// The field ident without `r#`.
     pub fn unraw(&self) -> String {
         self.ident.unraw().to_string()

@@ -399,7 +399,12 @@ pub enum VariantKind {
 pub struct ClapVariant {
     /// `name = "..."`: the subcommand's name, used as written.
     pub name: Option<String>,
+    /// `name = EXPR` (a constant): the subcommand's name is the
+    /// expression's value, which the generated code uses.
+    pub name_expr: Option<Expr>,
     pub kind: VariantKind,
+    /// `rename_all` on the variant: the casing of its inline fields' flags.
+    pub casing: Option<Casing>,
 }
 
 impl ClapVariant {
@@ -407,7 +412,16 @@ impl ClapVariant {
         let mut out = ClapVariant::default();
         for item in items(attrs) {
             match item.key.unraw().to_string().as_str() {
-                "name" => out.name = item.single().and_then(string).or(out.name.take()),
+                "name" => match item.single() {
+                    Some(value) => match string(value) {
+                        Some(name) => (out.name, out.name_expr) = (Some(name), None),
+                        None => (out.name, out.name_expr) = (None, Some(value.clone())),
+                    },
+                    None => {}
+                },
+                "rename_all" => {
+                    out.casing = item.single().and_then(string).and_then(|s| Casing::from_name(&s))
+                }
                 "flatten" if !item.has_value() => out.kind = VariantKind::Flatten,
                 "skip" => out.kind = VariantKind::Skip,
                 "external_subcommand" => out.kind = VariantKind::External,

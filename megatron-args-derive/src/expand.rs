@@ -279,7 +279,7 @@ fn schema_calls(
 /// How a regular field's value converts, chosen from its attributes and its
 /// type's leaf (under `Option`/`Vec`).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Conversion {
+pub(crate) enum Conversion {
     /// `#[megatron(value_enum)]`. clap's own `value_enum` is not read: to
     /// clap_derive 4 it changes only how `default_value_t` is shown (a
     /// `bool` may carry it), and the probe picks `ValueEnum` first anyway.
@@ -292,7 +292,7 @@ enum Conversion {
     Probe,
 }
 
-fn conversion_of(f: &Field) -> Conversion {
+pub(crate) fn conversion_of(f: &Field) -> Conversion {
     if f.attrs.value_enum.is_some() {
         Conversion::ValueEnum
     } else if f.attrs.from_str.is_some() {
@@ -418,6 +418,20 @@ pub(crate) fn class_name(f: &Field) -> &'static str {
 /// own for the built-in types, else chosen from the type (`conversion.rs` in
 /// the runtime).
 fn register(f: &Field, conversion: Conversion, krate: &Path, b: &Ident) -> TokenStream {
+    if conversion == Conversion::Builtin {
+        // A field with a validator or role values (the others go in
+        // `plains` runs): the runtime's own conversion, named with the
+        // whole type (`Plain<Option<Vec<i64>>>` converts as the wrappers
+        // would), so no compile time goes to the probe or the check below.
+        let ty = f.ty;
+        return quote_spanned!(ty.span()=> #b.plain::<#ty>());
+    }
+    let token = codec_token(f, conversion, krate);
+    quote!(#b.field(#token))
+}
+
+/// The field's codec, as a `CodecToken` expression.
+pub(crate) fn codec_token(f: &Field, conversion: Conversion, krate: &Path) -> TokenStream {
     let (leaf, wrappers) = peel(f.ty);
     let module = quote!(#krate::__private::conversion);
     // Spanned by the leaf type, so that a type without a conversion is
@@ -430,12 +444,8 @@ fn register(f: &Field, conversion: Conversion, krate: &Path, b: &Ident) -> Token
             quote_spanned!(leaf.span()=> #module::codec::<#krate::codec::FromStrCodec<#leaf>>())
         }
         Conversion::Builtin => {
-            // A field with a validator or role values (the others go in
-            // `plains` runs): the runtime's own conversion, named with the
-            // whole type (`Plain<Option<Vec<i64>>>` converts as the wrappers
-            // would), so no compile time goes to the probe or the check below.
             let ty = f.ty;
-            return quote_spanned!(ty.span()=> #b.plain::<#ty>());
+            return quote_spanned!(ty.span()=> #module::codec::<#krate::codec::Plain<#ty>>());
         }
         Conversion::Probe => {
             // An argument with its own `value_parser` can be read by it.
@@ -453,12 +463,12 @@ fn register(f: &Field, conversion: Conversion, krate: &Path, b: &Ident) -> Token
         }
     };
     if wrappers.is_empty() {
-        return quote!(#b.field(#token));
+        return token;
     }
     let wrappers = wrappers.iter().map(|w| Ident::new(w, Span::call_site()));
     // `Option`/`Vec` were recognised by name: check that they are std's.
     let ty = f.ty;
-    quote_spanned!(ty.span()=> #b.field(#module::typed::<#ty, _>(#token #(.#wrappers())*)))
+    quote_spanned!(ty.span()=> #module::typed::<#ty, _>(#token #(.#wrappers())*))
 }
 
 /// Whether `ty` is one of the types the runtime converts itself

@@ -184,8 +184,9 @@ pub mod __private {
         };
     }
     pub use crate::model::subcommand::{
-        NotMegatronArgs, NotMegatronSubcommand, Selected, SubcommandField, SubcommandProbe, ViaMegatronArgs,
-        ViaMegatronSubcommand,
+        GroupNotMegatronArgs, GroupViaMegatronArgs, Inline, InlineGroup, NotMegatronArgs,
+        NotMegatronSubcommand, OptionalGroupNotMegatronArgs, OptionalGroupViaMegatronArgs, Selected,
+        SubcommandField, SubcommandProbe, ViaMegatronArgs, ViaMegatronSubcommand,
     };
     pub use serde;
 
