@@ -270,6 +270,14 @@ fn character(expr: &Expr) -> Option<char> {
     }
 }
 
+/// A string literal's value, or the expression clap evaluates (a constant).
+fn literal_or_expr(value: &Expr) -> (Option<String>, Option<Expr>) {
+    match string(value) {
+        Some(text) => (Some(text), None),
+        None => (None, Some(value.clone())),
+    }
+}
+
 /// `ArgAction::Count`, `clap::ArgAction::Count`, `Count`.
 fn action(expr: &Expr) -> Option<Action> {
     let Expr::Path(path) = expr else { return None };
@@ -317,13 +325,11 @@ impl ClapField {
             "external_subcommand" => self.kind = ClapKind::NotAnArg("external_subcommand"),
             "from_global" => self.kind = ClapKind::NotAnArg("from_global"),
             "skip" => self.kind = ClapKind::NotAnArg("skip"),
-            "id" | "name" => match item.single() {
-                Some(value) => match string(value) {
-                    Some(id) => (self.id, self.id_expr) = (Some(id), None),
-                    None => (self.id, self.id_expr) = (None, Some(value.clone())),
-                },
-                None => {}
-            },
+            "id" | "name" => {
+                if let Some(value) = item.single() {
+                    (self.id, self.id_expr) = literal_or_expr(value);
+                }
+            }
             "long" => {
                 self.named_flag = true;
                 self.long = match item.single() {
@@ -412,13 +418,11 @@ impl ClapVariant {
         let mut out = ClapVariant::default();
         for item in items(attrs) {
             match item.key.unraw().to_string().as_str() {
-                "name" => match item.single() {
-                    Some(value) => match string(value) {
-                        Some(name) => (out.name, out.name_expr) = (Some(name), None),
-                        None => (out.name, out.name_expr) = (None, Some(value.clone())),
-                    },
-                    None => {}
-                },
+                "name" => {
+                    if let Some(value) = item.single() {
+                        (out.name, out.name_expr) = literal_or_expr(value);
+                    }
+                }
                 "rename_all" => {
                     out.casing = item.single().and_then(string).and_then(|s| Casing::from_name(&s))
                 }
