@@ -345,3 +345,143 @@ fn an_inline_value_that_cannot_be_written_is_an_error_naming_the_field() {
     assert_eq!(err.problems().len(), 1, "{err}");
     assert!(err.problems()[0].message.contains("cannot write `tags`"), "{err}");
 }
+
+// Generic structs: a launcher over a model's arguments, a pair of groups,
+// a value of a type parameter, a skipped field of one.
+
+/// A model's own arguments, flattened into the launcher.
+#[derive(Args, MegatronArgs, Clone, Debug, PartialEq)]
+struct LlamaArgs {
+    #[arg(long, default_value_t = 4096)]
+    hidden_size: u32,
+    #[arg(long, default_value_t = 1e-5)]
+    #[megatron(role_default(critic = 1e-4))]
+    norm_eps: f64,
+}
+
+#[derive(Args, MegatronArgs, Clone, Debug, PartialEq)]
+struct DataArgs {
+    #[arg(long)]
+    data_path: Vec<String>,
+}
+
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+struct Launch<M: Args> {
+    #[arg(long, default_value_t = 1)]
+    nodes: u32,
+    #[command(flatten)]
+    model: M,
+}
+
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+struct Compose<L, R>
+where
+    L: Args,
+    R: Args,
+{
+    #[command(flatten)]
+    left: L,
+    #[command(flatten)]
+    right: Option<R>,
+}
+
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+struct Answer<T>
+where
+    T: std::str::FromStr + Send + Sync + Clone + 'static,
+    <T as std::str::FromStr>::Err: std::error::Error + Sync + Send + 'static,
+{
+    #[arg(long)]
+    answer: T,
+    #[arg(skip)]
+    seen: Option<T>,
+}
+
+#[test]
+fn generic_structs_have_a_field_table_per_concrete_type() {
+    clap_agreement::parser::<Launch<LlamaArgs>>();
+    clap_agreement::parser::<Launch<DataArgs>>();
+    clap_agreement::parser::<Compose<LlamaArgs, DataArgs>>();
+    clap_agreement::parser::<Answer<i64>>();
+    let names = |fields: &[megatron_args::FieldInfo]| fields.iter().map(|f| f.name).collect::<Vec<_>>();
+    assert_eq!(names(Launch::<LlamaArgs>::fields()), ["nodes", "hidden_size", "norm_eps"]);
+    assert_eq!(names(Launch::<DataArgs>::fields()), ["nodes", "data_path"]);
+    assert_eq!(names(Compose::<LlamaArgs, DataArgs>::fields()), ["hidden_size", "norm_eps", "data_path"]);
+
+    let baseline = parse::<Launch<LlamaArgs>>(&["--nodes", "2"]);
+    let resolved =
+        resolve(&baseline, "megatron:\n  - role: actor\n    overrides:\n      hidden_size: 2048\n");
+    let (actor, critic) = (resolved.get(PpoRole::Actor).unwrap(), resolved.get(PpoRole::Critic).unwrap());
+    assert_eq!((actor.model.hidden_size, critic.model.norm_eps), (2048, 1e-4));
+    assert_eq!(round_trip(actor), ["--nodes", "2", "--hidden-size", "2048", "--norm-eps", "1e-5"]);
+    assert_eq!(round_trip(critic), ["--nodes", "2", "--hidden-size", "4096", "--norm-eps", "0.0001"]);
+    // The typed overrides are generic too.
+    let overrides = LaunchOverrides::<LlamaArgs>::default().nodes(3).model(|m| m.hidden_size(1024));
+    let mut args = baseline.clone();
+    args.apply_overrides(PpoRole::Actor, &overrides).unwrap();
+    assert_eq!((args.nodes, args.model.hidden_size), (3, 1024));
+
+    let composed = parse::<Compose<LlamaArgs, DataArgs>>(&["--data-path", "a", "--data-path", "b"]);
+    assert_eq!(
+        round_trip(&composed),
+        ["--hidden-size", "4096", "--norm-eps", "1e-5", "--data-path", "a", "--data-path", "b"]
+    );
+
+    // A value of a type parameter is read as clap reads it (`FromStr`), and
+    // written back from the text it was read from.
+    let answer = parse::<Answer<i64>>(&["--answer", "42"]);
+    let config = RoleConfig::<Answer<i64>>::from_str(
+        "megatron:\n  - role: critic\n    overrides:\n      answer: 7\n",
+        "roles.yaml",
+    )
+    .unwrap();
+    let resolved = config.resolve(&answer, &[PpoRole::Critic]).unwrap();
+    let critic = resolved.role(PpoRole::Critic).unwrap();
+    assert_eq!(critic.args().answer, 7);
+    assert_eq!(critic.to_argv().unwrap(), ["--answer", "7"]);
+}
+
+// `#[arg(from_global)]`: a subcommand's copy of a global flag is no
+// argument of its own; the flag is written where it is declared.
+
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+struct Tool {
+    #[arg(long, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: ToolCommand,
+}
+
+#[derive(clap::Subcommand, megatron_args::MegatronSubcommand, Clone, Debug, PartialEq)]
+enum ToolCommand {
+    Run(RunArgs),
+    Check {
+        #[arg(from_global)]
+        verbose: bool,
+        #[arg(long, default_value_t = 1)]
+        depth: u32,
+    },
+}
+
+#[derive(Args, MegatronArgs, Clone, Debug, PartialEq)]
+struct RunArgs {
+    #[arg(from_global)]
+    verbose: bool,
+    #[arg(long, default_value_t = 10)]
+    steps: u32,
+}
+
+#[test]
+fn from_global_fields_are_no_arguments_and_the_global_flag_round_trips() {
+    clap_agreement::parser::<Tool>();
+    clap_agreement::group::<RunArgs>();
+    let names: Vec<_> = RunArgs::fields().iter().map(|f| f.name).collect();
+    assert_eq!(names, ["steps"]);
+    let run = parse::<Tool>(&["run", "--verbose", "--steps", "3"]);
+    assert!(matches!(&run.command, ToolCommand::Run(args) if args.verbose));
+    assert_eq!(round_trip(&run), ["--verbose", "run", "--steps", "3"]);
+    let check = parse::<Tool>(&["--verbose", "check"]);
+    assert_eq!(round_trip(&check), ["--verbose", "check", "--depth", "1"]);
+    let resolved = resolve(&run, "megatron:\n  - role: critic\n    overrides:\n      verbose: true\n");
+    round_trip(resolved.get(PpoRole::Critic).unwrap());
+}

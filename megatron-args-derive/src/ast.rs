@@ -34,6 +34,9 @@ pub struct Field<'a> {
     /// Whether the struct is a clap struct: some clap attribute on it or on
     /// any field. Without one, every field is taken as a `--long` flag.
     pub clap_struct: bool,
+    /// Whether the type's leaf (under `Option`/`Vec`) is a type parameter
+    /// of the struct: its conversion cannot be chosen from the type.
+    pub generic_leaf: bool,
 }
 
 /// What a field is to clap.
@@ -98,6 +101,7 @@ impl<'a> Struct<'a> {
                 doc: attr::doc(&field.attrs),
                 struct_casing: attrs.clap.casing,
                 clap_struct: false,
+                generic_leaf: is_type_param(leaf(&field.ty), &input.generics),
             })
             .collect();
         let clap_struct = attrs.clap.any || fields.iter().any(|f| f.attrs.clap.any);
@@ -120,6 +124,7 @@ impl<'a> Field<'a> {
             doc: attr::doc(&field.attrs),
             struct_casing: casing,
             clap_struct: true,
+            generic_leaf: false,
         })
     }
 
@@ -293,4 +298,22 @@ fn is_simple_type(ty: &Type, name: &str) -> bool {
     };
     path.qself.is_none()
         && path.path.segments.last().is_some_and(|s| s.ident == name && s.arguments.is_none())
+}
+
+/// `ty` under its `Option`/`Vec` wrappers.
+fn leaf(mut ty: &Type) -> &Type {
+    while let Some(inner) = type_argument(ty, "Option").or_else(|| type_argument(ty, "Vec")) {
+        ty = inner;
+    }
+    ty
+}
+
+/// Whether `ty` is one of `generics`' type parameters, written alone.
+fn is_type_param(ty: &Type, generics: &Generics) -> bool {
+    let Type::Path(path) = ty else { return false };
+    path.qself.is_none()
+        && path
+            .path
+            .get_ident()
+            .is_some_and(|ident| generics.type_params().any(|param| param.ident == *ident))
 }

@@ -425,7 +425,10 @@ impl Writer {
                 arg.get_action(),
                 ArgAction::Help | ArgAction::HelpShort | ArgAction::HelpLong | ArgAction::Version
             );
-            if !held && !is_builtin {
+            // A global argument reaches a subcommand's command from the
+            // level that declares it, and is written there.
+            let propagated = arg.is_global_set();
+            if !held && !is_builtin && !propagated {
                 let id = arg.get_id().as_str().to_string();
                 self.problem(&id, format!("`{}` is not a field of the struct", arg_display(arg)));
             }

@@ -1,8 +1,8 @@
 use megatron_args::MegatronArgs;
 
 #[derive(MegatronArgs, Clone, Debug)]
-struct Args<T: Clone> {
-    lr: T,
+struct Args<'a> {
+    name: &'a str,
 }
 
 fn main() {}
