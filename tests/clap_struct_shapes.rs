@@ -485,3 +485,31 @@ fn from_global_fields_are_no_arguments_and_the_global_flag_round_trips() {
     let resolved = resolve(&run, "megatron:\n  - role: critic\n    overrides:\n      verbose: true\n");
     round_trip(resolved.get(PpoRole::Critic).unwrap());
 }
+
+/// The keys of `A`'s editor schema for one role's `overrides` mapping.
+fn schema_keys<A: MegatronArgs>() -> String {
+    megatron_args::json_schema::<A>().to_string()
+}
+
+#[test]
+fn every_shape_exports_its_schema_and_template() {
+    // Each field is a key of the editor schema and of the template, under
+    // its argument name.
+    for (schema, names) in [
+        (schema_keys::<Fetch>(), vec!["output", "opts", "remote", "branch", "source"]),
+        (schema_keys::<Colors>(), vec!["color", "no_color", "level"]),
+        (schema_keys::<Serve>(), vec!["port"]),
+        (schema_keys::<Download>(), vec!["out_dir", "repo", "retries", "insecure"]),
+        (schema_keys::<Launch<LlamaArgs>>(), vec!["nodes", "hidden_size", "norm_eps"]),
+        (schema_keys::<Answer<i64>>(), vec!["answer"]),
+        (schema_keys::<Ctl>(), vec!["nodes"]),
+    ] {
+        for name in names {
+            assert!(schema.contains(&format!("\"{name}\"")), "`{name}` in {schema}");
+        }
+    }
+    let template = megatron_args::template(&parse::<Download>(&[]));
+    assert!(template.contains("retries"), "{template}");
+    let template = megatron_args::template(&parse::<Launch<LlamaArgs>>(&[]));
+    assert!(template.contains("hidden_size"), "{template}");
+}

@@ -27,6 +27,14 @@ use syn::{parse_macro_input, DeriveInput};
 /// Derives `megatron_args::MegatronArgs` for a struct with named fields, and
 /// generates `<Struct>Overrides`, its typed per-role overrides.
 ///
+/// Every struct clap_derive accepts derives with nothing more added: a unit
+/// struct (a group without arguments), a generic struct (a field table per
+/// concrete type, and generic overrides; a field of a type parameter is
+/// read by its `value_parser` or through `FromStr`), an optional group
+/// (`#[command(flatten)] Option<Group>`), ids and flags given by constants
+/// (`#[arg(id = NAME, long)]`, evaluated as clap evaluates them), `()`
+/// fields (a flag the struct does not keep). Lifetime parameters are refused.
+///
 /// Every attribute, with a runnable example:
 /// [`megatron_args::attributes`](https://docs.rs/megatron-args/latest/megatron_args/attributes/index.html).
 ///
