@@ -187,6 +187,33 @@ struct Download {
     remote: Option<RemoteSource>,
 }
 
+/// The optional group one level down, in a group of its own.
+#[derive(Args, MegatronArgs, Clone, Debug, PartialEq)]
+struct Sources {
+    #[arg(long)]
+    local_dir: Option<String>,
+    #[command(flatten)]
+    remote: Option<RemoteSource>,
+}
+
+#[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+struct Fetcher {
+    #[command(flatten)]
+    sources: Sources,
+}
+
+#[test]
+fn an_optional_group_inside_a_group_is_present_or_absent_too() {
+    clap_agreement::parser::<Fetcher>();
+    let absent = parse::<Fetcher>(&["--local-dir", "w"]);
+    assert_eq!(absent.get("retries"), Some(Value::Null));
+    assert_eq!(round_trip(&absent), ["--local-dir", "w"]);
+    let present = parse::<Fetcher>(&["--insecure"]);
+    assert_eq!(present.get("retries"), Some(Value::Int(3)));
+    let resolved = resolve(&present, "megatron:\n  - role: critic\n    overrides:\n      retries: 9\n");
+    assert_eq!(round_trip(resolved.get(PpoRole::Critic).unwrap()), ["--retries", "9", "--insecure"]);
+}
+
 #[test]
 fn an_optional_group_is_present_or_absent_and_round_trips_either_way() {
     clap_agreement::parser::<Download>();
