@@ -138,7 +138,7 @@ fn expand_struct(s: &Struct) -> TokenStream {
             #krate::__private::clap_command_hook!(Self);
             fn __describe() -> #krate::__private::SchemaBuilder<Self> {
                 #probe_traits
-                let mut #b = #krate::__private::SchemaBuilder::<Self>::new(#metadata);
+                let mut #b = #krate::__private::SchemaBuilder::<Self>::new(#metadata, #krate::__private::hooks::<Self>());
                 #(#schema_calls)*
                 #(#hooks)*
                 #b

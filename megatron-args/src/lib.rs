@@ -103,12 +103,37 @@
 // Lets the derive's `::megatron_args::...` paths resolve inside this crate.
 extern crate self as megatron_args;
 
+// The floor plan, one line a folder: what it holds, and what it may use.
+// No file imports from a file above it (`scripts/layers.py`, run by CI,
+// fails on an import circle or a file over 1,000 lines).
+//
+// - `model/`: values and conversions, the field table, problems and
+//   provenance, role sets, the `MegatronArgs` trait and its schema, the
+//   per-role rules, in layers (its `mod.rs` has the table). Uses nothing
+//   else of the crate; what the layers above add reaches it through the
+//   hooks of `model/args/hooks.rs`.
+// - `clap_adapter/` (feature `clap`): the struct's clap command, each
+//   field's argument and value parser, the command line written back, clap's
+//   relations. Uses `model/`.
+// - `reading/`: the YAML file (`yaml/`, the only module that parses YAML)
+//   and the command line, into a checked `RoleConfig`. Uses `model/`.
+// - `resolving/`: one typed copy of the struct per role, with provenance.
+//   Uses `model/`, `reading/` and `clap_adapter/`.
+// - `reporting/`: problems drawn rustc-style (and through miette). Uses
+//   `model/`.
+// - `exporting/`: JSON Schema, template, logger view, `to_argv`. Uses
+//   `model/`, `reading/yaml`, `resolving/` and `clap_adapter/`.
+// - `wiring.rs`: the hooks each struct's schema gets, the one place that
+//   names the model's rules and the clap adapter together.
 mod model;
 
+#[cfg(feature = "clap")]
+mod clap_adapter;
 mod exporting;
 mod reading;
 mod reporting;
 mod resolving;
+mod wiring;
 
 #[cfg(test)]
 mod tests;
@@ -172,9 +197,10 @@ pub mod attributes {}
 /// What the derive's generated code uses; not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::model::args::hooks::Hooks;
     pub use crate::model::args::schema::{pick, pick_mut, Schema, SchemaBuilder};
     pub use crate::model::args::{
-        debug_overrides, deserialize_overrides, edit_group, serialize_overrides, set_override, OverrideValues,
+        debug_overrides, edit_group, serialize_overrides, set_override, OverrideValues,
     };
     pub use crate::model::value::FieldParser;
     pub mod conversion {
@@ -184,16 +210,21 @@ pub mod __private {
         };
     }
     pub use crate::model::subcommand::{
-        GroupNotMegatronArgs, GroupViaMegatronArgs, Inline, InlineGroup, NotMegatronArgs,
-        NotMegatronSubcommand, OptionalGroupNotMegatronArgs, OptionalGroupViaMegatronArgs, Selected,
-        SubcommandField, SubcommandProbe, ViaMegatronArgs, ViaMegatronSubcommand,
+        GroupNotMegatronArgs, GroupViaMegatronArgs, NotMegatronArgs, NotMegatronSubcommand,
+        OptionalGroupNotMegatronArgs, OptionalGroupViaMegatronArgs, SubcommandProbe, ViaMegatronArgs,
+        ViaMegatronSubcommand,
     };
+    pub use crate::model::subcommand_value::{
+        Inline, InlineGroup, Selected, SubcommandArgs, SubcommandField,
+    };
+    pub use crate::model::value_serde::deserialize_overrides;
+    pub use crate::wiring::hooks;
     pub use serde;
 
     #[cfg(feature = "clap")]
     pub use crate::__clap_command_hook as clap_command_hook;
     #[cfg(feature = "clap")]
-    pub use crate::model::clap_command::{ClapProbe, CommandOfArgs, CommandOfParser, NoCommand};
+    pub use crate::clap_adapter::command::{ClapProbe, CommandOfArgs, CommandOfParser, NoCommand};
     #[cfg(feature = "clap")]
     pub use clap;
 

@@ -5,9 +5,9 @@
 
 use clap::Parser;
 
+use crate::clap_adapter::argv::{self as clap_argv, Presence};
+use crate::clap_adapter::command::ClapArgs;
 use crate::model::args::MegatronArgs;
-use crate::model::clap_argv::{self, Presence};
-use crate::model::clap_command::ClapArgs;
 use crate::model::error::{Error, Problem, ProblemKind};
 use crate::model::texts::Texts;
 use crate::resolving::resolve::RoleArgs;
@@ -142,18 +142,18 @@ fn write_argv<A: MegatronArgs + Parser>(args: &A, texts: &Texts) -> Result<Vec<S
         // A `Parser` is a `CommandFactory`: the derive's hook finds its command.
         unreachable!("a clap Parser has a clap command");
     };
-    let written = clap_argv::write(args, texts, &clap, Presence::Complete, |_| true);
+    let written = clap_argv::write(args, texts, clap, Presence::Complete, |_| true);
     if !written.problems.is_empty() {
         return Err(Error::new(written.problems));
     }
-    match parses_back_to(args, texts, &written.argv, &clap) {
+    match parses_back_to(args, texts, &written.argv, clap) {
         Ok(()) => Ok(written.argv),
         Err(refused) => {
             // An argument written at its default is given, to clap: its
             // relations apply (`--revision main` conflicting with
             // `--weight-files`). Without the defaults, if clap takes that.
-            let given = clap_argv::write(args, texts, &clap, Presence::Given, |_| true);
-            match given.problems.is_empty() && parses_back_to(args, texts, &given.argv, &clap).is_ok() {
+            let given = clap_argv::write(args, texts, clap, Presence::Given, |_| true);
+            match given.problems.is_empty() && parses_back_to(args, texts, &given.argv, clap).is_ok() {
                 true => Ok(given.argv),
                 false => Err(refused),
             }

@@ -1,6 +1,7 @@
 //! The traits `#[derive(MegatronArgs)]` implements, and the generic methods
 //! built on the generated field table.
 
+pub(crate) mod hooks;
 pub(crate) mod schema;
 
 use std::any::Any;
@@ -8,12 +9,11 @@ use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 use crate::model::error::{Error, Problem, ProblemKind};
-use crate::model::field::{FieldInfo, RoleValueKind};
+use crate::model::field::FieldInfo;
 use crate::model::per_type::per_type;
-use crate::model::provenance::Provenance;
-use crate::model::relations::{self, Origin};
+use crate::model::place::Nowhere;
 use crate::model::role::Role;
-use crate::model::rules::{self, Nowhere};
+use crate::model::subcommand_value::{SubcommandArgs, SubcommandField};
 use crate::model::suggest;
 use crate::model::value::{Unwritable, Value};
 pub(crate) use schema::{Schema, SchemaBuilder};
@@ -114,7 +114,7 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     /// The struct's `#[command(subcommand)]` field, if it has one
     /// (generated).
     #[doc(hidden)]
-    fn __subcommand(&self) -> Option<crate::model::subcommand::SubcommandField<'_>> {
+    fn __subcommand(&self) -> Option<SubcommandField<'_>> {
         None
     }
 
@@ -274,7 +274,7 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
         schema.check_definition()?;
         let index = schema.index_of(name).ok_or_else(|| unknown_field::<Self>(name))?;
         let info = &schema.infos[index];
-        let value = rules::check_value::<Self>(index, info.name, &value.into(), &Nowhere)?;
+        let value = Self::__schema().check_value(index, info.name, &value.into(), &Nowhere)?;
         (schema.access[index].set)(self, &value)
             .map_err(|mismatch| Error::from(Problem::type_mismatch(info.name, &mismatch, None)))
     }
@@ -347,71 +347,17 @@ pub trait MegatronArgs: Clone + Send + Sync + Sized + 'static {
     /// # Ok::<(), megatron_args::Error>(())
     /// ```
     fn apply_overrides(&mut self, role: Self::Role, overrides: &Self::Overrides) -> Result<(), Error> {
-        let schema = Self::__schema();
-        let mut applied = self.clone();
-        let mut from_overrides = vec![false; schema.infos.len()];
-        let mut problems = Vec::new();
-        problems.extend(unwritable_overrides(overrides));
-        for (name, raw) in overrides.entries() {
-            let index = schema.index_of(name).expect("typed overrides name their own fields");
-            let checked =
-                rules::check_override::<Self>(Some(role), index, name, &raw, &Nowhere).and_then(|value| {
-                    (schema.access[index].set)(&mut applied, &value)
-                        .map_err(|mismatch| Error::from(Problem::type_mismatch(name, &mismatch, None)))
-                });
-            match checked {
-                Ok(()) => from_overrides[index] = true,
-                Err(error) => problems.extend(error.into_problems()),
-            }
-        }
-        if problems.is_empty() {
-            // Derived and checked as a role of a file is: what the role gave
-            // (its overrides, its `role_default` / `role_forced`) is kept.
-            let mut provenance = vec![Provenance::Baseline; schema.infos.len()];
-            for rv in schema.role_values.iter().filter(|rv| rv.role == role) {
-                provenance[rv.field] = match rv.kind {
-                    RoleValueKind::Default => Provenance::RoleDefault,
-                    RoleValueKind::Forced => Provenance::RoleForced,
-                };
-            }
-            for (field, set) in from_overrides.iter().enumerate() {
-                if *set {
-                    provenance[field] = Provenance::Overrides;
-                }
-            }
-            let explicit = |field: usize| !matches!(provenance[field], Provenance::Baseline);
-            for (field, from) in relations::derive(role, &mut applied, &explicit) {
-                provenance[field] = Provenance::Derived { from };
-            }
-            let from = |field: usize| match &provenance[field] {
-                // These arguments are the caller's, not necessarily a command line.
-                Provenance::Baseline => "the arguments".to_string(),
-                other => other.to_string(),
-            };
-            problems = rules::validate(role, &applied, |field| (None, from(field)));
-            // clap's relations, for what the overrides changed in these
-            // arguments, as for a role of a file.
-            #[cfg(feature = "clap")]
-            problems.extend(crate::model::clap_relations::RelationCheck::check(
-                role,
-                (self, crate::model::texts::Texts::none()),
-                (&applied, crate::model::texts::Texts::none()),
-                &provenance,
-                &|_| None,
-            ));
-            for broken in relations::check(role, &applied) {
-                problems.push(broken.to_problem(&[role], &applied, |field| Origin {
-                    location: None,
-                    in_file: false,
-                    from: from(field),
-                }));
-            }
-        }
-        if !problems.is_empty() {
-            return Err(Error::new(problems));
-        }
-        *self = applied;
-        Ok(())
+        // The rules live above the trait, in `model/apply.rs`.
+        (Self::__schema().hooks.apply_overrides)(self, role, overrides)
+    }
+}
+
+/// A struct deriving `MegatronArgs` writes itself as a subcommand's
+/// arguments, through the clap adapter's hook.
+impl<T: MegatronArgs> SubcommandArgs for T {
+    #[cfg(feature = "clap")]
+    fn write_argv(&self) -> Result<Vec<String>, Vec<Problem>> {
+        (T::__schema().hooks.write_argv)(self)
     }
 }
 
@@ -505,7 +451,7 @@ pub trait Overrides: Default + Clone + Debug + PartialEq + Send + Sync + 'static
             )));
         }
         // Checked and normalized by the field's codec, as a typed setter's value is.
-        let value = rules::check_value::<Self::Args>(index, info.name, &value.into(), &Nowhere)?;
+        let value = Self::Args::__schema().check_value(index, info.name, &value.into(), &Nowhere)?;
         self.__values_mut().1.remove(&index);
         self.__values_mut().0.insert(index, value);
         Ok(())
@@ -582,22 +528,6 @@ pub fn edit_group<O: Overrides, G: Overrides>(
     values.0.extend(group.__values().0.iter().map(|(index, value)| (index + fields.start, value.clone())));
     values.1.extend(group.__values().1.iter().map(|(index, why)| (index + fields.start, why.clone())));
     overrides
-}
-
-/// Deserializes typed overrides from an `overrides` mapping.
-///
-/// Each key is checked as it is read, and a bad key or value fails inside
-/// its own node, as serde's derive does: the format's error then carries that
-/// key's path and position (`lr: invalid value for `lr`: ... at line 2
-/// column 5`), one problem, never several reports joined into one line.
-/// [`crate::RoleConfig`] reports every problem of a file at once.
-#[doc(hidden)]
-pub fn deserialize_overrides<'de, O, D>(deserializer: D) -> Result<O, D::Error>
-where
-    O: Overrides,
-    D: serde::Deserializer<'de>,
-{
-    deserializer.deserialize_any(crate::model::value_serde::OverridesVisitor::<O>::default())
 }
 
 /// One problem of the serde path as one line: its message and its help.

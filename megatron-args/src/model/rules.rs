@@ -6,32 +6,13 @@
 use crate::model::args::MegatronArgs;
 use crate::model::error::{Error, Location, Problem, ProblemKind};
 use crate::model::field::FieldClass;
+use crate::model::place::Place;
 use crate::model::role::Role;
 use crate::model::value::Value;
 
-/// Where an override is, for its problems: nowhere for typed overrides.
-pub(crate) trait Place {
-    /// The key.
-    fn key(&self) -> Option<Location>;
-    /// The value, or the list element at `path` inside it.
-    fn value(&self, path: &[usize]) -> Option<Location>;
-}
-
-/// Typed overrides from Rust have no place in a file.
-pub(crate) struct Nowhere;
-
-impl Place for Nowhere {
-    fn key(&self) -> Option<Location> {
-        None
-    }
-    fn value(&self, _: &[usize]) -> Option<Location> {
-        None
-    }
-}
-
 /// Checks an override of field `index` for `role` (`None` when the role is
 /// unknown: the value is still checked): [`check_key`], then
-/// [`check_value`].
+/// [`Schema::check_value`](crate::model::args::Schema::check_value).
 pub(crate) fn check_override<A: MegatronArgs>(
     role: Option<A::Role>,
     index: usize,
@@ -40,7 +21,7 @@ pub(crate) fn check_override<A: MegatronArgs>(
     place: &impl Place,
 ) -> Result<Value, Error> {
     check_key::<A>(role, index, place)?;
-    check_value::<A>(index, key_path, raw, place)
+    A::__schema().check_value(index, key_path, raw, place)
 }
 
 /// Whether field `index` may be overridden for `role` at all: not shared,
@@ -88,22 +69,6 @@ pub(crate) fn check_key<A: MegatronArgs>(
         }
         _ => Ok(()),
     }
-}
-
-/// The value of field `index`: of the field's type, and accepted by the
-/// clap argument's value parser. Returns it in its canonical form (`"1e-5"`
-/// is `1e-5`).
-pub(crate) fn check_value<A: MegatronArgs>(
-    index: usize,
-    key_path: &str,
-    raw: &Value,
-    place: &impl Place,
-) -> Result<Value, Error> {
-    let schema = A::__schema();
-    let value = (schema.access[index].normalize)(raw)
-        .map_err(|mismatch| Problem::type_mismatch(key_path, &mismatch, place.value(&mismatch.path)))?;
-    schema.checks().check(index, key_path, &value, raw, |path| place.value(path))?;
-    Ok(value)
 }
 
 /// Runs every field validator on `role`'s arguments. `origin` says where a

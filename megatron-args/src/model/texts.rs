@@ -16,7 +16,6 @@ pub(crate) struct Texts(BTreeMap<usize, Value>);
 
 impl Texts {
     /// No text for any field: the values of a bare struct.
-    #[cfg(feature = "clap")]
     pub(crate) fn none() -> &'static Texts {
         static NONE: Texts = Texts(BTreeMap::new());
         &NONE

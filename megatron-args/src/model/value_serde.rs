@@ -219,3 +219,19 @@ impl<'de, O: Overrides> Visitor<'de> for ValueSeed<'_, O> {
         ValueVisitor.visit_map(map).map(drop)
     }
 }
+
+/// Deserializes typed overrides from an `overrides` mapping.
+///
+/// Each key is checked as it is read, and a bad key or value fails inside
+/// its own node, as serde's derive does: the format's error then carries that
+/// key's path and position (`lr: invalid value for `lr`: ... at line 2
+/// column 5`), one problem, never several reports joined into one line.
+/// [`crate::RoleConfig`] reports every problem of a file at once.
+#[doc(hidden)]
+pub fn deserialize_overrides<'de, O, D>(deserializer: D) -> Result<O, D::Error>
+where
+    O: Overrides,
+    D: serde::Deserializer<'de>,
+{
+    deserializer.deserialize_any(OverridesVisitor::<O>::default())
+}

@@ -14,8 +14,9 @@ use crate::model::args::Schema;
 use crate::model::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::model::error::{Error, Location, Problem, ProblemKind, Source};
 use crate::model::field::FieldClass;
+use crate::model::place::{Nowhere, Place};
 use crate::model::role::Role;
-use crate::model::rules::{self, Nowhere, Place};
+use crate::model::rules;
 use crate::model::suggest;
 use crate::model::value::{Value, ValueType};
 use crate::reading::yaml::{self, Mark, Node, NodeKind, YamlErrorKind};
@@ -756,7 +757,7 @@ impl<A: MegatronArgs> Loader<'_, A> {
             }
         }
         // The field's type, then the clap argument's own value parser.
-        match rules::check_value::<A>(index, &key_path, &raw, &place) {
+        match A::__schema().check_value(index, &key_path, &raw, &place) {
             Ok(value_norm) => {
                 self.quoted_bool_note(&self.schema.infos[index].value_type, value, &value_norm);
                 Some(FileOverride {

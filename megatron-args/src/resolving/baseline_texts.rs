@@ -32,7 +32,7 @@ fn read_from_clap<A: MegatronArgs>(baseline: &A, command_line: &CommandLine, tex
     if needed.is_empty() {
         return;
     }
-    let Some(clap) = crate::model::clap_command::ClapArgs::of::<A>() else { return };
+    let Some(clap) = crate::clap_adapter::command::ClapArgs::of::<A>() else { return };
     // The command line parses (the baseline was parsed from it); if it does
     // not, it is not the baseline's, and no text is taken from it.
     let Ok(matches) = clap.command.clone().try_get_matches_from(command_line.words()) else { return };

@@ -8,8 +8,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::model::args::MegatronArgs;
-#[cfg(feature = "clap")]
-use crate::model::clap_relations;
 use crate::model::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::model::error::{Error, Location, Problem, ProblemKind};
 use crate::model::field::{FieldClass, FieldInfo, RoleValueKind};
@@ -444,8 +442,7 @@ impl<A: MegatronArgs> RoleConfig<A> {
             }));
             // clap's relations between arguments (SPEC 3.13), on the role's
             // final values.
-            #[cfg(feature = "clap")]
-            problems.extend(clap_relations::RelationCheck::check(
+            problems.extend((schema.hooks.relations)(
                 role,
                 (baseline, &baseline_texts),
                 (&args, &texts),

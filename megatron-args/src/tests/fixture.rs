@@ -92,18 +92,21 @@ impl MegatronArgs for Train {
 
     fn __describe() -> SchemaBuilder<Self> {
         use FieldClass::*;
-        let mut b = SchemaBuilder::<Train>::new(metadata(&[
-            ("lr", "--lr", &[], Regular),
-            ("save", "", &[], Regular),
-            ("micro_batch_size", "", &["mbs"], Regular),
-            ("layers", "", &[], Regular),
-            ("use_kl_loss", "", &[], Regular),
-            ("kl_coef", "", &[], Regular),
-            ("lr_warmup_iters", "", &[], Regular),
-            ("tensor_model_parallel_size", "--tensor-model-parallel-size", &[], Topology),
-            ("critic_num_nodes", "", &[], Placement),
-            ("megatron_config_path", "", &[], Shared),
-        ]));
+        let mut b = SchemaBuilder::<Train>::new(
+            metadata(&[
+                ("lr", "--lr", &[], Regular),
+                ("save", "", &[], Regular),
+                ("micro_batch_size", "", &["mbs"], Regular),
+                ("layers", "", &[], Regular),
+                ("use_kl_loss", "", &[], Regular),
+                ("kl_coef", "", &[], Regular),
+                ("lr_warmup_iters", "", &[], Regular),
+                ("tensor_model_parallel_size", "--tensor-model-parallel-size", &[], Topology),
+                ("critic_num_nodes", "", &[], Placement),
+                ("megatron_config_path", "", &[], Shared),
+            ]),
+            crate::wiring::hooks::<Train>(),
+        );
         b.field(codec::<Plain<f64>>()).validate(|a| positive(&a.lr));
         b.field(codec::<Plain<Option<PathBuf>>>());
         b.field(codec::<Plain<u32>>());

@@ -14,15 +14,16 @@
 use std::any::Any;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::OnceLock;
 
 use super::MegatronArgs;
+use crate::model::args::hooks::Hooks;
 use crate::model::conversion::CodecToken;
+use crate::model::error::{Error, Problem};
 use crate::model::field::{CliArg, FieldInfo, MetadataReader, RoleValueKind};
+use crate::model::place::Place;
 use crate::model::relations::{Checks, Derivation};
 use crate::model::role::Role;
 use crate::model::value::{ArgValue, Codec, FieldParser, Plain, TypeMismatch, Unwritable, Value, ValueType};
-use crate::model::value_checks::ValueChecks;
 
 type Getter<A> = Box<dyn Fn(&A) -> Result<Value, Unwritable> + Send + Sync>;
 type Setter<A> = Box<dyn Fn(&mut A, &Value) -> Result<(), TypeMismatch> + Send + Sync>;
@@ -77,7 +78,8 @@ pub struct Schema<A: MegatronArgs> {
     /// The optional groups (`Option<Group>`), nested ones included.
     pub(crate) optional_groups: Vec<OptionalGroup<A>>,
     /// Prepared at first use: it needs the finished table.
-    checks: OnceLock<ValueChecks>,
+    /// What the layers above the model add (see [`Hooks`]).
+    pub(crate) hooks: Hooks<A>,
     /// A mistake in the struct's definition that the derive cannot see
     /// (a name repeated through `flatten`), reported by every entry point.
     pub(crate) definition_error: Option<String>,
@@ -130,9 +132,21 @@ impl<A: MegatronArgs> Schema<A> {
         self.optional_groups.iter().any(|group| group.fields.contains(&index) && !(group.present)(args))
     }
 
-    /// The checks of values beyond their types (the clap value parsers).
-    pub(crate) fn checks(&self) -> &ValueChecks {
-        self.checks.get_or_init(ValueChecks::of::<A>)
+    /// The value of field `index`: of the field's type, and accepted by the
+    /// clap argument's value parser. Returns it in its canonical form (`"1e-5"`
+    /// is `1e-5`).
+    pub(crate) fn check_value(
+        &self,
+        index: usize,
+        key_path: &str,
+        raw: &Value,
+        place: &impl Place,
+    ) -> Result<Value, Error> {
+        let schema = self;
+        let value = (schema.access[index].normalize)(raw)
+            .map_err(|mismatch| Problem::type_mismatch(key_path, &mismatch, place.value(&mismatch.path)))?;
+        (schema.hooks.value_check)(index, key_path, &value, raw, &|path| place.value(path))?;
+        Ok(value)
     }
 
     /// Every name and alias, for did-you-mean suggestions.
@@ -153,14 +167,16 @@ pub struct SchemaBuilder<A: MegatronArgs> {
     derivations: Vec<DeriveFn<A>>,
     relation_checks: Vec<CheckFn<A>>,
     optional_groups: Vec<OptionalGroup<A>>,
+    hooks: Hooks<A>,
 }
 
 impl<A: MegatronArgs> SchemaBuilder<A> {
     /// Starts an empty table of the fields described by `metadata`, the
     /// derive's encoding of the struct's regular fields (see
-    /// [`MetadataReader`]).
-    pub fn new(metadata: &'static str) -> Self {
+    /// [`MetadataReader`]), with the `hooks` of the layers above the model.
+    pub fn new(metadata: &'static str, hooks: Hooks<A>) -> Self {
         SchemaBuilder {
+            hooks,
             infos: Vec::new(),
             access: Vec::new(),
             role_values: Vec::new(),
@@ -170,6 +186,18 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             derivations: Vec::new(),
             relation_checks: Vec::new(),
             optional_groups: Vec::new(),
+        }
+    }
+
+    /// Field `field`'s clap argument, for a codec that runs its value
+    /// parser: looked up (through the clap adapter) only when the codec asks.
+    fn field_parser(&self, field: usize) -> FieldParser {
+        #[cfg(feature = "clap")]
+        return FieldParser::new(field, self.hooks.arg_parser);
+        #[cfg(not(feature = "clap"))]
+        {
+            let _ = field;
+            FieldParser::default()
         }
     }
 
@@ -203,7 +231,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
     /// see `conversion.rs`), whose type is `C::Target`.
     pub fn field<C: Codec>(&mut self, _codec: CodecToken<C>) -> FieldBuilder<'_, A, C> {
         let field = self.infos.len();
-        let parser = field_parser::<A>(field);
+        let parser = self.field_parser(field);
         let index = self.take_member(1);
         let mut info = self.metadata.next_field(self.infos.len(), C::value_type());
         info.cli = self.number_positional(info.cli);
@@ -392,7 +420,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             derivations: self.derivations,
             relation_checks: self.relation_checks,
             optional_groups: self.optional_groups,
-            checks: OnceLock::new(),
+            hooks: self.hooks,
             definition_error,
         }
     }
@@ -419,19 +447,6 @@ macro_rules! plain_fields {
 }
 
 plain_fields!(T0 T1 T2 T3 T4 T5 T6 T7 T8 T9 T10 T11 T12 T13 T14 T15);
-
-/// Field `field` of `A`'s clap argument, for a codec that runs its value
-/// parser: looked up when the codec asks, in the table's clap arguments.
-#[cfg_attr(not(feature = "clap"), allow(clippy::extra_unused_type_parameters))]
-fn field_parser<A: MegatronArgs>(field: usize) -> FieldParser {
-    #[cfg(feature = "clap")]
-    return FieldParser::new(field, |field| A::__schema().checks().clap().and_then(|clap| clap.arg(field)));
-    #[cfg(not(feature = "clap"))]
-    {
-        let _ = field;
-        FieldParser::default()
-    }
-}
 
 /// Member `index` of `args`, which the derive gave type `T`.
 fn member<A: MegatronArgs, T: Any>(args: &A, index: usize) -> &T {

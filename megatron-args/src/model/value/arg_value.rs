@@ -374,3 +374,111 @@ impl ArgValue for PathBuf {
         Value::String(self.to_string_lossy().into_owned())
     }
 }
+
+// The other field types `ArgValue` converts, as it writes them back (a
+// `u128` above `i128::MAX` and a `Duration` are strings), so that
+// `args.set("save", PathBuf::from(..))` takes what the field holds.
+macro_rules! value_from_arg_value {
+    ($($ty:ty),* $(,)?) => {$(
+        impl From<$ty> for Value {
+            fn from(v: $ty) -> Self {
+                ArgValue::to_value(&v)
+            }
+        }
+    )*};
+}
+value_from_arg_value!(
+    i128,
+    isize,
+    u128,
+    char,
+    PathBuf,
+    std::ffi::OsString,
+    std::time::Duration,
+    std::num::NonZeroU8,
+    std::num::NonZeroU16,
+    std::num::NonZeroU32,
+    std::num::NonZeroU64,
+    std::num::NonZeroUsize,
+    std::num::NonZeroI8,
+    std::num::NonZeroI16,
+    std::num::NonZeroI32,
+    std::num::NonZeroI64,
+    std::num::NonZeroIsize,
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::value::Value;
+
+    #[test]
+    fn numeric_strings_convert_to_numbers() {
+        assert_eq!(f64::from_value(&Value::String("1e-5".into())), Ok(1e-5));
+        assert_eq!(u32::from_value(&Value::String("8".into())), Ok(8));
+    }
+
+    #[test]
+    fn integers_must_fit_exactly() {
+        assert!(u32::from_value(&Value::Int(-1)).is_err());
+        assert!(u32::from_value(&Value::Int(5_000_000_000)).is_err());
+        assert_eq!(u64::from_value(&Value::Int(5_000_000_000)), Ok(5_000_000_000));
+    }
+
+    #[test]
+    fn float_for_integer_suggests_integer_spelling() {
+        let err = u32::from_value(&Value::Float(8.0)).unwrap_err();
+        assert_eq!(err.help.as_deref(), Some("write the integer `8` instead"));
+    }
+
+    #[test]
+    fn a_whole_number_too_wide_for_any_integer_names_the_range() {
+        let err = u32::from_value(&Value::Float(1e44)).unwrap_err();
+        assert_eq!(err.help.as_deref(), Some("`u32` accepts 0 to 4294967295"));
+    }
+
+    #[test]
+    fn yaml11_booleans_in_three_cases() {
+        for (text, want) in [("yes", true), ("Off", false), ("ON", true), ("FALSE", false)] {
+            assert_eq!(bool::from_value(&Value::String(text.into())), Ok(want), "{text}");
+        }
+        assert!(bool::from_value(&Value::String("yEs".into())).is_err());
+    }
+
+    #[test]
+    fn vec_element_error_names_index() {
+        let v = Value::List(vec![Value::Int(1), Value::String("x".into())]);
+        let err = Vec::<u8>::from_value(&v).unwrap_err();
+        assert_eq!(err.path, vec![1]);
+    }
+
+    #[test]
+    fn every_documented_field_type_converts_into_a_value() {
+        use std::num::{NonZeroI64, NonZeroU32};
+        use std::time::Duration;
+        assert_eq!(Value::from(PathBuf::from("/ckpt")), Value::String("/ckpt".into()));
+        assert_eq!(Value::from(std::path::Path::new("/ckpt")), Value::String("/ckpt".into()));
+        assert_eq!(Value::from(std::ffi::OsString::from("x")), Value::String("x".into()));
+        assert_eq!(Value::from(-3i128), Value::Int(-3));
+        assert_eq!(Value::from(-3isize), Value::Int(-3));
+        assert_eq!(Value::from(u128::MAX), Value::String(u128::MAX.to_string()));
+        assert_eq!(Value::from('x'), Value::String("x".into()));
+        assert_eq!(Value::from(Duration::from_millis(1500)), Value::String("1500ms".into()));
+        assert_eq!(Value::from(NonZeroU32::new(8).unwrap()), Value::Int(8));
+        assert_eq!(Value::from(NonZeroI64::new(-8).unwrap()), Value::Int(-8));
+        assert_eq!(Value::from(Some(PathBuf::from("/a"))), Value::String("/a".into()));
+        // Each reads back as the field type it came from.
+        assert_eq!(
+            Duration::from_value(&Value::from(Duration::from_millis(1500))),
+            Ok(Duration::from_millis(1500))
+        );
+        assert_eq!(u128::from_value(&Value::from(u128::MAX)), Ok(u128::MAX));
+    }
+
+    #[test]
+    fn f32_rounds_trips_through_value() {
+        let v = 0.1f32.to_value();
+        assert_eq!(v, Value::Float(0.1));
+        assert_eq!(f32::from_value(&v), Ok(0.1f32));
+    }
+}

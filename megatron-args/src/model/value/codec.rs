@@ -81,19 +81,55 @@ pub struct FieldParser {
     #[cfg(feature = "clap")]
     field: usize,
     #[cfg(feature = "clap")]
-    arg_of: Option<fn(usize) -> Option<&'static clap::Arg>>,
+    parser: Option<ArgParser>,
+}
+
+/// The clap adapter's reach into a struct's arguments, for
+/// [`ValueParserCodec`]: the argument of each field, and an argument's value
+/// parser run on a text.
+#[cfg(feature = "clap")]
+#[derive(Clone, Copy)]
+pub(crate) struct ArgParser {
+    /// The clap argument of field `index`, if it is one.
+    pub(crate) arg_of: fn(index: usize) -> Option<&'static clap::Arg>,
+    /// The argument's value parser run on `text`, as the command line runs
+    /// it: its typed value is under [`ArgParser::VALUE`], or clap's reason
+    /// for refusing the text.
+    pub(crate) parse: fn(arg: &'static clap::Arg, text: &str) -> Result<clap::ArgMatches, String>,
+}
+
+#[cfg(feature = "clap")]
+impl ArgParser {
+    /// The id of the parsed value in the matches [`ArgParser::parse`] gives.
+    pub(crate) const VALUE: &'static str = "value";
 }
 
 impl FieldParser {
-    /// Field `field` of a struct whose arguments `arg_of` finds.
+    /// Field `field` of a struct whose arguments `parser` reaches.
     #[cfg(feature = "clap")]
-    pub(crate) fn new(field: usize, arg_of: fn(usize) -> Option<&'static clap::Arg>) -> Self {
-        FieldParser { field, arg_of: Some(arg_of) }
+    pub(crate) fn new(field: usize, parser: ArgParser) -> Self {
+        FieldParser { field, parser: Some(parser) }
     }
 
+    /// The field's argument's value parser run on `text`, and its typed
+    /// value (clap's `AnyValue`, taken as a `T`), or clap's reason for
+    /// refusing the text; `None` when the field has no clap argument.
     #[cfg(feature = "clap")]
-    fn arg(self) -> Option<&'static clap::Arg> {
-        self.arg_of.and_then(|arg_of| arg_of(self.field))
+    fn parse_typed<T: Clone + Send + Sync + 'static>(self, text: &str) -> Option<Result<T, String>> {
+        let parser = self.parser?;
+        let arg = (parser.arg_of)(self.field)?;
+        Some((parser.parse)(arg, text).and_then(|mut matches| {
+            match matches.try_remove_one::<T>(ArgParser::VALUE) {
+                Ok(Some(value)) => Ok(value),
+                Ok(None) => Err("the value parser gave no value".to_string()),
+                // The parser gives another type than the field's (`Vec<T>` for
+                // an argument clap reads as `T` is peeled already).
+                Err(err) => Err(format!(
+                    "the argument's value parser does not give a `{}`: {err}",
+                    std::any::type_name::<T>()
+                )),
+            }
+        }))
     }
 }
 
@@ -290,9 +326,8 @@ impl<T: Clone + Send + Sync + 'static> Codec for ValueParserCodec<T> {
     fn __decode(value: &Value, parser: FieldParser) -> Result<T, TypeMismatch> {
         let text = scalar_text(value, &Self::value_type())?;
         #[cfg(feature = "clap")]
-        if let Some(arg) = parser.arg() {
-            return crate::model::clap_command::parse_typed::<T>(arg, &text)
-                .map_err(|reason| TypeMismatch::new(Self::value_type(), value).with_help(reason));
+        if let Some(parsed) = parser.parse_typed::<T>(&text) {
+            return parsed.map_err(|reason| TypeMismatch::new(Self::value_type(), value).with_help(reason));
         }
         let _ = (text, parser);
         Err(TypeMismatch::new(Self::value_type(), value).with_help(

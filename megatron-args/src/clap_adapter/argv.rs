@@ -9,13 +9,13 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 
 use clap::{Arg, ArgAction, Command};
 
-use crate::model::args::MegatronArgs;
-use crate::model::clap_command::{
+use crate::clap_adapter::command::{
     arg_display, built_as_for_a_parse, parse_text, spellings, takes_values, value_text, ClapArgs,
 };
+use crate::model::args::MegatronArgs;
 use crate::model::error::{Problem, ProblemKind};
 use crate::model::field::FieldInfo;
-use crate::model::subcommand::{Inline, Payload, SubcommandField};
+use crate::model::subcommand_value::{Inline, Payload, SubcommandField};
 use crate::model::texts::Texts;
 use crate::model::value::{short_type_name, Value, ValueType};
 
@@ -111,7 +111,7 @@ pub(crate) fn write_command<A: MegatronArgs>(args: &A) -> Result<Vec<String>, Ve
             None,
         )]);
     };
-    let written = write(args, Texts::none(), &clap, Presence::Complete, |_| true);
+    let written = write(args, Texts::none(), clap, Presence::Complete, |_| true);
     if written.problems.is_empty() {
         Ok(written.argv)
     } else {

@@ -17,12 +17,13 @@ use std::marker::PhantomData;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use clap::error::ErrorKind;
-use clap::{Arg, ArgAction, Command};
+use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use crate::model::args::MegatronArgs;
-use crate::model::error::{Location, Problem, ProblemKind};
+use crate::model::error::{Error, Location, Problem, ProblemKind};
 use crate::model::field::FieldInfo;
-use crate::model::value::Value;
+use crate::model::per_type::per_type;
+use crate::model::value::{short_type_name, ArgParser, Value};
 
 /// Writes `MegatronArgs::__build_clap_command` for `$ty`: the struct's clap
 /// command (the runtime keeps it once built).
@@ -70,7 +71,7 @@ pub trait CommandOfArgs {
 
 impl<T: clap::Args> CommandOfArgs for &ClapProbe<T> {
     fn clap_command(&self) -> Option<Command> {
-        Some(built_as_for_a_parse(T::augment_args(Command::new(crate::model::value::short_type_name::<T>()))))
+        Some(built_as_for_a_parse(T::augment_args(Command::new(short_type_name::<T>()))))
     }
 }
 
@@ -116,8 +117,13 @@ pub(crate) struct ClapArgs {
 }
 
 impl ClapArgs {
-    /// `None` when `A` is not a clap `Parser`/`Args`.
-    pub(crate) fn of<A: MegatronArgs>() -> Option<Self> {
+    /// `A`'s clap arguments, made once; `None` when `A` is not a clap
+    /// `Parser`/`Args`.
+    pub(crate) fn of<A: MegatronArgs>() -> Option<&'static Self> {
+        per_type::<A, Option<ClapArgs>>(Self::build::<A>).as_ref()
+    }
+
+    fn build<A: MegatronArgs>() -> Option<Self> {
         let command = A::__clap_command()?;
         let mut by_id: HashMap<&str, &Arg> = HashMap::new();
         let mut by_long: HashMap<&str, &Arg> = HashMap::new();
@@ -135,6 +141,29 @@ impl ClapArgs {
     pub(crate) fn arg(&self, index: usize) -> Option<&'static Arg> {
         self.by_field.get(index).copied().flatten()
     }
+}
+
+/// The clap argument of `A`'s field `index` (the hook of
+/// [`crate::model::value::FieldParser`]).
+pub(crate) fn field_arg<A: MegatronArgs>(index: usize) -> Option<&'static Arg> {
+    ClapArgs::of::<A>()?.arg(index)
+}
+
+/// Checks a value of `A`'s field `index` with its argument's own value
+/// parser (SPEC 3.13); `written` is the value before conversion. A field
+/// that is no clap argument, of a struct that is no clap struct, passes.
+pub(crate) fn check_field_value<A: MegatronArgs>(
+    index: usize,
+    key_path: &str,
+    value: &Value,
+    written: &Value,
+    locate: &dyn Fn(&[usize]) -> Option<Location>,
+) -> Result<(), Error> {
+    let Some(arg) = field_arg::<A>(index) else { return Ok(()) };
+    check_value(arg, value, written).map_err(|rejection| {
+        let location = locate(&rejection.path);
+        Error::from(rejection.into_problem(key_path, location))
+    })
 }
 
 /// A field's argument: by clap's id (the field's Rust name, or
@@ -280,26 +309,14 @@ pub(crate) fn parse_text(arg: &'static Arg, text: &str) -> Result<(), Rejection>
     }
 }
 
-/// `arg`'s value parser run on `text`, and its typed value (clap's
-/// `AnyValue`, taken as a `T`), or clap's reason for refusing the text.
-pub(crate) fn parse_typed<T: std::any::Any + Clone + Send + Sync + 'static>(
-    arg: &'static Arg,
-    text: &str,
-) -> Result<T, String> {
+/// `arg`'s value parser run on `text`: the matches of the probe command, its
+/// typed value under [`ArgParser::VALUE`], or clap's reason for refusing the
+/// text (for [`crate::model::value::FieldParser`]).
+pub(crate) fn parse_value(arg: &'static Arg, text: &str) -> Result<ArgMatches, String> {
     with_probe(arg, |probe| {
-        let mut matches = probe
+        probe
             .try_get_matches_from_mut([OsString::from("--"), OsString::from(text)])
-            .map_err(|err| clap_reason(&err))?;
-        match matches.try_remove_one::<T>("value") {
-            Ok(Some(value)) => Ok(value),
-            Ok(None) => Err("the value parser gave no value".to_string()),
-            // The parser gives another type than the field's (`Vec<T>` for
-            // an argument clap reads as `T` is peeled already).
-            Err(err) => Err(format!(
-                "the argument's value parser does not give a `{}`: {err}",
-                std::any::type_name::<T>()
-            )),
-        }
+            .map_err(|err| clap_reason(&err))
     })
 }
 
@@ -320,7 +337,7 @@ fn with_probe<R>(arg: &'static Arg, parse: impl FnOnce(&mut Command) -> R) -> R 
                 .disable_help_flag(true)
                 .disable_version_flag(true)
                 .arg(
-                    Arg::new("value")
+                    Arg::new(ArgParser::VALUE)
                         .value_parser(arg.get_value_parser().clone())
                         .ignore_case(arg.is_ignore_case_set())
                         .action(ArgAction::Set)

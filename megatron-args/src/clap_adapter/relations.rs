@@ -13,9 +13,9 @@ use std::sync::Mutex;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::Command;
 
+use crate::clap_adapter::argv::{self as clap_argv, Presence};
+use crate::clap_adapter::command::{arg_display, ClapArgs};
 use crate::model::args::MegatronArgs;
-use crate::model::clap_argv::{self, Presence};
-use crate::model::clap_command::{arg_display, ClapArgs};
 use crate::model::error::{Location, Problem, ProblemKind};
 use crate::model::per_type::per_type;
 use crate::model::provenance::Provenance;
@@ -50,7 +50,7 @@ pub(crate) struct RelationCheck {
 impl RelationCheck {
     /// `None` when `A` is not a clap struct.
     fn of<A: MegatronArgs>() -> Option<Self> {
-        let clap = A::__schema().checks().clap()?;
+        let clap = ClapArgs::of::<A>()?;
         // A role's subcommand is not written here; clap would refuse its
         // absence before it checks the relations.
         let command = clap.command.clone().subcommand_required(false).arg_required_else_help(false);
@@ -75,8 +75,7 @@ impl RelationCheck {
         locate: &dyn Fn(usize) -> Option<Location>,
     ) -> Vec<Problem> {
         let ((reference, reference_texts), (args, texts)) = (reference, args);
-        let schema = A::__schema();
-        let Some(clap) = schema.checks().clap() else { return Vec::new() };
+        let Some(clap) = ClapArgs::of::<A>() else { return Vec::new() };
         let changed: BTreeSet<usize> = A::fields()
             .iter()
             .filter(|info| clap.arg(info.index).is_some())
