@@ -178,3 +178,36 @@ fn fields_agree_with_clap() {
     clap_agreement::parser::<Worker>();
     clap_agreement::group::<Sampling>();
 }
+
+/// A group whose relation names an argument of the struct that flattens
+/// it: clap cannot build the group's command alone (its debug assertions
+/// refuse the unknown id), so its values are checked against the whole
+/// struct's command, and still by their own parsers.
+mod group_naming_its_parent {
+    use clap::Parser;
+    use megatron_args::{MegatronArgs, ProblemKind, RoleConfig};
+
+    #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    struct Train {
+        #[arg(long)]
+        tokenizer: Option<String>,
+        #[command(flatten)]
+        #[megatron(flatten)]
+        data: Data,
+    }
+
+    #[derive(clap::Args, MegatronArgs, Clone, Debug, PartialEq)]
+    struct Data {
+        #[arg(long, requires = "tokenizer", value_parser = clap::value_parser!(u32).range(1..=64))]
+        num_workers: Option<u32>,
+    }
+
+    #[test]
+    fn its_values_are_checked_without_building_it_alone() {
+        let file = |n: &str| format!("megatron:\n  - role: actor\n    overrides:\n      num_workers: {n}\n");
+        RoleConfig::<Train>::from_str(&file("8"), "train.yaml").unwrap();
+        let err = RoleConfig::<Train>::from_str(&file("128"), "train.yaml").unwrap_err();
+        assert!(matches!(err.problems()[0].kind, ProblemKind::ClapRejected { .. }), "{err}");
+        assert!(err.to_string().contains("train.yaml:4:20"), "{err}");
+    }
+}

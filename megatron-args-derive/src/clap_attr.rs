@@ -112,6 +112,98 @@ pub struct ClapStruct {
     pub casing: Casing,
     /// Whether the struct or any field carries a clap attribute at all.
     pub any: bool,
+    /// The ids the struct's groups name (`#[group(requires = "...")]`,
+    /// `#[command(group(...))]`).
+    pub relations: Relations,
+}
+
+/// What clap's relation attributes (`requires`, `conflicts_with`,
+/// `required_if_eq`, `required_unless_present`, `exclusive`, `group`, ...)
+/// name: the runtime checks a role's relations only when it changes an
+/// argument they involve.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Relations {
+    /// Whether any relation attribute was written.
+    pub any: bool,
+    /// Every string literal in their values: the ids they name (a value
+    /// taken for an id names no argument, and costs nothing).
+    pub named: Vec<String>,
+    /// A value that is not literals alone (a constant, a predicate): the
+    /// arguments it names cannot be read here.
+    pub unreadable: bool,
+}
+
+impl Relations {
+    /// Reads `item` if its key is a relation's.
+    fn read(&mut self, key: &str, item: &Item) {
+        const KEYS: [&str; 8] = [
+            "requires",
+            "required_if",
+            "required_unless",
+            "conflicts_with",
+            "exclusive",
+            "group",
+            "groups",
+            "required",
+        ];
+        if KEYS.iter().any(|k| key.starts_with(k)) {
+            self.read_values(item);
+        }
+    }
+
+    /// Every value of `item` names ids (all of `#[group(...)]`'s do: its
+    /// own, its `requires`, its `conflicts_with`, its `args`).
+    fn read_values(&mut self, item: &Item) {
+        self.any = true;
+        let values = item.value.iter().chain(item.call.iter().flatten());
+        for value in values {
+            if !literal_strings(value, &mut self.named) {
+                self.unreadable = true;
+            }
+        }
+    }
+}
+
+/// Collects the string literals of `expr` into `out`; false when `expr` is
+/// not made of literals alone (in arrays, tuples, references, parentheses).
+fn literal_strings(expr: &Expr, out: &mut Vec<String>) -> bool {
+    match expr {
+        Expr::Lit(lit) => {
+            if let Lit::Str(s) = &lit.lit {
+                out.push(s.value());
+            }
+            true
+        }
+        Expr::Array(array) => array.elems.iter().all(|e| literal_strings(e, out)),
+        Expr::Tuple(tuple) => tuple.elems.iter().all(|e| literal_strings(e, out)),
+        Expr::Reference(r) => literal_strings(&r.expr, out),
+        Expr::Paren(p) => literal_strings(&p.expr, out),
+        Expr::Group(g) => literal_strings(&g.expr, out),
+        // `ArgGroup::new("weights").multiple(false).args(["a", "b"])`: a
+        // group built in the attribute, from literals.
+        Expr::Call(call) => {
+            let is_new = matches!(&*call.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "new"));
+            is_new && call.args.iter().all(|e| literal_strings(e, out))
+        }
+        Expr::MethodCall(call) => {
+            const BUILDERS: [&str; 10] = [
+                "id",
+                "arg",
+                "args",
+                "multiple",
+                "required",
+                "requires",
+                "requires_all",
+                "conflicts_with",
+                "conflicts_with_all",
+                "is_multiple",
+            ];
+            BUILDERS.iter().any(|m| call.method == m)
+                && literal_strings(&call.receiver, out)
+                && call.args.iter().all(|e| literal_strings(e, out))
+        }
+        _ => false,
+    }
 }
 
 /// What clap's attributes on a field say.
@@ -141,6 +233,10 @@ pub struct ClapField {
     pub casing: Option<Casing>,
     /// `value_parser = ...`: the field has its own parser.
     pub value_parser: Option<Expr>,
+    /// The relations the argument takes part in.
+    pub relations: Relations,
+    /// `id = EXPR` (or `name`) with a value that is not a literal.
+    pub id_unreadable: bool,
 }
 
 /// A `long` or `short` flag as clap_derive reads it.
@@ -302,6 +398,14 @@ impl ClapStruct {
                 if let Some(casing) = item.single().and_then(string).and_then(|s| Casing::from_name(&s)) {
                     out.casing = casing;
                 }
+            } else if item.key == "group" || item.key == "groups" {
+                out.relations.read_values(&item);
+            }
+        }
+        for attr in attrs.iter().filter(|a| a.path().is_ident("group")) {
+            match attr.parse_args_with(Punctuated::<Item, Token![,]>::parse_terminated) {
+                Ok(items) => items.iter().for_each(|item| out.relations.read_values(item)),
+                Err(_) => out.relations.unreadable = true,
             }
         }
         out
@@ -328,6 +432,7 @@ impl ClapField {
             "id" | "name" => {
                 if let Some(value) = item.single() {
                     (self.id, self.id_expr) = literal_or_expr(value);
+                    self.id_unreadable = self.id_expr.is_some();
                 }
             }
             "long" => {
@@ -359,7 +464,7 @@ impl ClapField {
             "value_delimiter" => self.value_delimiter = item.single().and_then(character),
             "rename_all" => self.casing = item.single().and_then(string).and_then(|s| Casing::from_name(&s)),
             "value_parser" => self.value_parser = item.single().cloned(),
-            _ => {}
+            other => self.relations.read(other, item),
         }
     }
 

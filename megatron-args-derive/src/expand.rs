@@ -129,6 +129,7 @@ fn expand_struct(s: &Struct) -> TokenStream {
         overrides_struct,
         overrides_std,
     } = &generics;
+    let relations = relations_call(s, &fields, &b);
 
     quote! {
         #[automatically_derived]
@@ -141,6 +142,7 @@ fn expand_struct(s: &Struct) -> TokenStream {
                 let mut #b = #krate::__private::SchemaBuilder::<Self>::new(#metadata, #krate::__private::hooks::<Self>());
                 #(#schema_calls)*
                 #(#hooks)*
+                #relations
                 #b
             }
             #(#member_fns)*
@@ -311,6 +313,31 @@ const MEMBER_CHUNK: usize = 16;
 /// written once in the runtime instead of once per field: a field costs rustc
 /// two borrows (0.22 M instructions), where a `match` arm per field and
 /// borrow kind costs 0.35 M.
+/// The ids clap's relation attributes name, for the runtime's relations
+/// check: each argument that declares one (by its id) and every id they name;
+/// nothing when the struct declares none.
+fn relations_call(s: &Struct, fields: &[&Field], b: &Ident) -> Option<TokenStream> {
+    let mut ids: Vec<String> = s.attrs.clap.relations.named.clone();
+    let mut unreadable = s.attrs.clap.relations.unreadable;
+    let mut any = s.attrs.clap.relations.any;
+    for f in fields.iter().filter(|f| f.attrs.clap.relations.any) {
+        let clap = &f.attrs.clap;
+        any = true;
+        unreadable |= clap.relations.unreadable || clap.id_unreadable;
+        ids.push(clap.id.clone().unwrap_or_else(|| f.ident.unraw().to_string()));
+        ids.extend(clap.relations.named.iter().cloned());
+    }
+    if !any {
+        return None;
+    }
+    if unreadable {
+        return Some(quote!(#b.relations_unreadable();));
+    }
+    ids.sort();
+    ids.dedup();
+    Some(quote!(#b.relations(&[#(#ids),*]);))
+}
+
 fn member_fn(members: &[&Ident], krate: &Path, mutable: bool) -> TokenStream {
     let (name, by_ref, any, pick) = if mutable {
         (quote!(__member_mut), quote!(&mut), quote!(&mut dyn ::core::any::Any), quote!(pick_mut))

@@ -6,15 +6,16 @@
 //! command, and clap's error is mapped back to the fields it names, each
 //! located where its value came from (the file, the command line).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ffi::OsString;
 use std::sync::Mutex;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::Command;
+use clap::{Arg, ArgGroup, Command};
 
 use crate::clap_adapter::argv::{self as clap_argv, Presence};
 use crate::clap_adapter::command::{arg_display, ClapArgs};
+use crate::model::args::schema::RelationIds;
 use crate::model::args::MegatronArgs;
 use crate::model::error::{Location, Problem, ProblemKind};
 use crate::model::per_type::per_type;
@@ -42,6 +43,9 @@ const MAX_CANDIDATES: usize = 32;
 /// role's few.
 pub(crate) struct RelationCheck {
     clap: &'static ClapArgs,
+    involved: &'static Involved,
+    /// The struct's command, or, when the relations involve a few named
+    /// arguments, a command of just those (and the groups).
     command: Command,
     /// Each field's argument as clap's errors name it (`--config <CONFIG>`).
     by_display: HashMap<String, usize>,
@@ -51,14 +55,18 @@ impl RelationCheck {
     /// `None` when `A` is not a clap struct.
     fn of<A: MegatronArgs>() -> Option<Self> {
         let clap = ClapArgs::of::<A>()?;
-        // A role's subcommand is not written here; clap would refuse its
-        // absence before it checks the relations.
-        let command = clap.command.clone().subcommand_required(false).arg_required_else_help(false);
+        let involved = Involved::of::<A>()?;
+        let command = match &involved.fields {
+            // A role's subcommand is not written here; clap would refuse its
+            // absence before it checks the relations.
+            None => clap.command.clone().subcommand_required(false).arg_required_else_help(false),
+            Some(fields) => subset_command(clap, fields, &involved.groups),
+        };
         let by_display = A::fields()
             .iter()
             .filter_map(|info| Some((clap.arg(info.index)?.to_string(), info.index)))
             .collect();
-        Some(RelationCheck { clap, command, by_display })
+        Some(RelationCheck { clap, involved, command, by_display })
     }
 
     /// The relation problems of `role`'s `args`. A problem is the role's when it
@@ -75,16 +83,14 @@ impl RelationCheck {
         locate: &dyn Fn(usize) -> Option<Location>,
     ) -> Vec<Problem> {
         let ((reference, reference_texts), (args, texts)) = (reference, args);
-        let Some(clap) = ClapArgs::of::<A>() else { return Vec::new() };
-        let changed: BTreeSet<usize> = A::fields()
-            .iter()
-            .filter(|info| clap.arg(info.index).is_some())
+        let Some(involved) = Involved::of::<A>() else { return Vec::new() };
+        // Only a change to an argument that takes part in a relation can
+        // break one: the others are not even compared.
+        let changed: BTreeSet<usize> = involved
+            .candidates()
             // A value with no spelling of its own is compared by its text;
             // one with no text (`Err`) is not compared.
-            .filter(|info| {
-                texts.value(args, info.index).ok() != reference_texts.value(reference, info.index).ok()
-            })
-            .map(|info| info.index)
+            .filter(|&index| texts.value(args, index).ok() != reference_texts.value(reference, index).ok())
             .collect();
         if changed.is_empty() {
             return Vec::new();
@@ -156,8 +162,10 @@ impl RelationCheck {
     ) -> Option<(clap::Error, BTreeSet<usize>)> {
         // A field that cannot be written (a value with no spelling of its
         // own and no text) is left out: `to_argv` reports it.
-        let written =
-            clap_argv::write(args, texts, self.clap, Presence::GivenArguments, |i| !left_out.contains(&i));
+        let involved = self.involved;
+        let written = clap_argv::write(args, texts, self.clap, Presence::GivenArguments, |i| {
+            involved.contains(i) && !left_out.contains(&i)
+        });
         let program = OsString::from(self.command.get_name());
         let argv = std::iter::once(program).chain(written.argv.into_iter().map(OsString::from));
         let error = self.command.try_get_matches_from_mut(argv).err()?;
@@ -334,4 +342,106 @@ fn reason(error: &clap::Error) -> String {
         rendered.lines().take_while(|line| !line.trim().is_empty()).map(str::trim).collect();
     let text = paragraph.join(" ");
     text.strip_prefix("error: ").unwrap_or(&text).to_string()
+}
+
+/// The fields of a struct that take part in clap's relations, found once
+/// from what clap exposes (`required`, `exclusive`, groups) and what the
+/// derive read of the attributes clap does not expose (`requires`,
+/// `conflicts_with`, `required_if_eq`, ... : [`RelationIds`]).
+struct Involved {
+    /// Sorted field indices; `None` for every field with an argument (an
+    /// attribute the derive could not read, an `exclusive` argument, which
+    /// relates to every other, or a positional one, whose place in a
+    /// smaller command would differ).
+    fields: Option<Vec<usize>>,
+    /// Every field with an argument, when `fields` is `None`.
+    all: Vec<usize>,
+    /// The groups that constrain `fields`.
+    groups: Vec<ArgGroup>,
+}
+
+impl Involved {
+    /// `A`'s, made once; `None` when `A` is not a clap struct.
+    fn of<A: MegatronArgs>() -> Option<&'static Involved> {
+        per_type::<A, Option<Involved>>(|| Involved::build::<A>()).as_ref()
+    }
+
+    fn build<A: MegatronArgs>() -> Option<Involved> {
+        let relation_ids = &A::__schema().relation_ids;
+        if *relation_ids == RelationIds::Known(Vec::new()) {
+            // No relation attribute anywhere: what clap adds by itself (a
+            // field without a default is required; each struct is a group
+            // of `multiple` arguments) never refuses a role's values, and
+            // the struct's command is not even built.
+            return Some(Involved { fields: Some(Vec::new()), all: Vec::new(), groups: Vec::new() });
+        }
+        let clap = ClapArgs::of::<A>()?;
+        let all: Vec<usize> =
+            A::fields().iter().map(|info| info.index).filter(|&i| clap.arg(i).is_some()).collect();
+        let RelationIds::Known(named) = relation_ids else {
+            return Some(Involved { fields: None, all, groups: Vec::new() });
+        };
+        let named: HashSet<&str> = named.iter().copied().collect();
+        // The groups that constrain: one argument at most, or one required,
+        // or one an attribute names (its `requires`, `conflicts_with`); not
+        // the group clap_derive makes of each struct's arguments.
+        let groups: Vec<ArgGroup> = clap
+            .command
+            .get_groups()
+            .filter(|group| {
+                // `is_multiple` takes the group mutably: asked of a copy.
+                !ArgGroup::clone(group).is_multiple()
+                    || group.is_required_set()
+                    || named.contains(group.get_id().as_str())
+            })
+            .cloned()
+            .collect();
+        let grouped: HashSet<&str> =
+            groups.iter().flat_map(|group| group.get_args()).map(|id| id.as_str()).collect();
+        let mut fields = Vec::new();
+        for &index in &all {
+            let Some(arg) = clap.arg(index) else { continue };
+            let id = arg.get_id().as_str();
+            if arg.is_exclusive_set() || (arg.is_positional() && named.contains(id)) {
+                return Some(Involved { fields: None, all, groups: Vec::new() });
+            }
+            if named.contains(id) || grouped.contains(id) || arg.is_required_set() {
+                fields.push(index);
+            }
+        }
+        if fields.iter().any(|&i| clap.arg(i).is_some_and(Arg::is_positional)) {
+            return Some(Involved { fields: None, all, groups: Vec::new() });
+        }
+        Some(Involved { fields: Some(fields), all, groups })
+    }
+
+    /// The fields whose change may break a relation.
+    fn candidates(&self) -> impl Iterator<Item = usize> + '_ {
+        self.fields.as_deref().unwrap_or(&self.all).iter().copied()
+    }
+
+    /// Whether field `index` is written for the check.
+    fn contains(&self, index: usize) -> bool {
+        self.fields.as_ref().is_none_or(|fields| fields.binary_search(&index).is_ok())
+    }
+}
+
+/// A command of just `fields`' arguments and the `groups` that constrain them, with the
+/// settings that change how clap reads them: clap's relations among them are
+/// checked as the whole command checks them, at the cost of a few arguments.
+fn subset_command(clap: &ClapArgs, fields: &[usize], groups: &[ArgGroup]) -> Command {
+    let whole = clap.command;
+    // Flags are written whole, so `infer_long_args` changes nothing here.
+    let mut command = Command::new(whole.get_name())
+        .no_binary_name(whole.is_no_binary_name_set())
+        .args_override_self(whole.is_args_override_self())
+        .dont_delimit_trailing_values(whole.is_dont_delimit_trailing_values_set())
+        .disable_help_flag(true)
+        .disable_version_flag(true);
+    for &index in fields {
+        if let Some(arg) = clap.arg(index) {
+            command = command.arg(arg.clone());
+        }
+    }
+    command.groups(groups.iter().cloned())
 }

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::MegatronArgs;
-use crate::model::args::hooks::Hooks;
+use crate::model::args::hooks::{Hooks, ValueCheckHook};
 use crate::model::conversion::CodecToken;
 use crate::model::error::{Error, Problem};
 use crate::model::field::{CliArg, FieldInfo, MetadataReader, RoleValueKind};
@@ -42,6 +42,11 @@ pub(crate) struct FieldAccess<A: MegatronArgs> {
     /// The typed setter's value (`&C::Target`) as a value.
     pub(crate) encode_any: fn(&dyn Any) -> Result<Value, Unwritable>,
     pub(crate) validator: Option<Validator<A>>,
+    /// The value check of the struct that declares the field (a flattened
+    /// group's own), and the field's index there: a value is checked
+    /// against that struct's clap argument, so a file's values build the
+    /// commands of their groups alone, not the whole struct's.
+    pub(crate) value_check: (ValueCheckHook, usize),
 }
 
 /// A role's specialized value for one field.
@@ -80,6 +85,8 @@ pub struct Schema<A: MegatronArgs> {
     /// Prepared at first use: it needs the finished table.
     /// What the layers above the model add (see [`Hooks`]).
     pub(crate) hooks: Hooks<A>,
+    /// The clap ids the struct's relation attributes name.
+    pub(crate) relation_ids: RelationIds,
     /// A mistake in the struct's definition that the derive cannot see
     /// (a name repeated through `flatten`), reported by every entry point.
     pub(crate) definition_error: Option<String>,
@@ -145,7 +152,8 @@ impl<A: MegatronArgs> Schema<A> {
         let schema = self;
         let value = (schema.access[index].normalize)(raw)
             .map_err(|mismatch| Problem::type_mismatch(key_path, &mismatch, place.value(&mismatch.path)))?;
-        (schema.hooks.value_check)(index, key_path, &value, raw, &|path| place.value(path))?;
+        let (check, declared) = schema.access[index].value_check;
+        check(declared, key_path, &value, raw, &|path| place.value(path))?;
         Ok(value)
     }
 
@@ -168,6 +176,7 @@ pub struct SchemaBuilder<A: MegatronArgs> {
     relation_checks: Vec<CheckFn<A>>,
     optional_groups: Vec<OptionalGroup<A>>,
     hooks: Hooks<A>,
+    relation_ids: RelationIds,
 }
 
 impl<A: MegatronArgs> SchemaBuilder<A> {
@@ -177,6 +186,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
     pub fn new(metadata: &'static str, hooks: Hooks<A>) -> Self {
         SchemaBuilder {
             hooks,
+            relation_ids: RelationIds::Known(Vec::new()),
             infos: Vec::new(),
             access: Vec::new(),
             role_values: Vec::new(),
@@ -199,6 +209,19 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             let _ = field;
             FieldParser::default()
         }
+    }
+
+    /// The clap ids the struct's relation attributes (`requires`,
+    /// `conflicts_with`, `group`, ...) name, the declaring arguments' own
+    /// included, as the derive read them.
+    pub fn relations(&mut self, ids: &'static [&'static str]) {
+        self.relation_ids.add(&RelationIds::Known(ids.to_vec()));
+    }
+
+    /// A relation attribute names arguments through an expression the
+    /// derive cannot read: every argument may take part in a relation.
+    pub fn relations_unreadable(&mut self) {
+        self.relation_ids = RelationIds::Unreadable;
     }
 
     /// `#[megatron(derive_with = path)]` on the struct.
@@ -248,6 +271,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
                 None => type_mismatch::<A, C::Target>("a typed setter's value"),
             },
             validator: None,
+            value_check: (self.hooks.value_check, field),
         });
         FieldBuilder { builder: self, _codec: std::marker::PhantomData }
     }
@@ -271,8 +295,14 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
         I: MegatronArgs<Role = A::Role>,
     {
         let inner = I::__schema();
+        self.relation_ids.add(&inner.relation_ids);
         let index = self.take_member(inner.infos.len());
         let offset = self.infos.len();
+        // A group whose attributes name no relation has a command of its own
+        // that clap builds alone; one that does may name arguments of the
+        // struct that flattens it, and its values are checked against this
+        // struct's command.
+        let own_checks = inner.relation_ids == RelationIds::Known(Vec::new());
         for (info, access) in inner.infos.iter().zip(&inner.access) {
             let cli = self.number_positional(info.cli);
             self.infos.push(FieldInfo { index: offset + info.index, cli, ..info.clone() });
@@ -284,6 +314,10 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
                 validator: access.validator.as_ref().map(|inner_validate| {
                     Box::new(move |args: &A| inner_validate(member::<A, I>(args, index))) as Validator<A>
                 }),
+                value_check: match own_checks {
+                    true => access.value_check,
+                    false => (self.hooks.value_check, offset + info.index),
+                },
             });
         }
         for rv in &inner.role_values {
@@ -315,6 +349,10 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
         let index = self.take_member(inner.infos.len());
         let offset = self.infos.len();
         let name = crate::model::value::short_type_name::<I>();
+        self.relation_ids.add(&inner.relation_ids);
+        // As for `flatten`: the group's own command checks its values unless
+        // its attributes name relations, which this struct's command holds.
+        let own_checks = inner.relation_ids == RelationIds::Known(Vec::new());
         for (info, access) in inner.infos.iter().zip(&inner.access) {
             let cli = self.number_positional(info.cli);
             let value_type = match &info.value_type {
@@ -349,6 +387,10 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
                         None => Ok(()),
                     }) as Validator<A>
                 }),
+                value_check: match own_checks {
+                    true => access.value_check,
+                    false => (self.hooks.value_check, offset + info.index),
+                },
             });
         }
         for rv in &inner.role_values {
@@ -421,6 +463,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             relation_checks: self.relation_checks,
             optional_groups: self.optional_groups,
             hooks: self.hooks,
+            relation_ids: self.relation_ids,
             definition_error,
         }
     }
@@ -618,5 +661,26 @@ impl<A: MegatronArgs, C: Codec> FieldBuilder<'_, A, C> {
         );
         self.builder.role_values.push(RoleValue { role, field, kind, apply: Box::new(apply) });
         self
+    }
+}
+
+/// The clap ids a struct's relation attributes name (its flattened groups'
+/// included), so that the relations check looks only at the arguments they
+/// involve.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum RelationIds {
+    /// These ids, and no others.
+    Known(Vec<&'static str>),
+    /// Some cannot be read: any argument may be involved.
+    Unreadable,
+}
+
+impl RelationIds {
+    fn add(&mut self, other: &RelationIds) {
+        match (&mut *self, other) {
+            (RelationIds::Known(ids), RelationIds::Known(more)) => ids.extend(more),
+            (_, RelationIds::Unreadable) => *self = RelationIds::Unreadable,
+            (RelationIds::Unreadable, _) => {}
+        }
     }
 }
