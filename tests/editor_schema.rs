@@ -218,3 +218,94 @@ fn written_schema_checks_a_file_on_disk() {
     assert!(RoleConfig::<Args>::from_str(&config, "megatron_ppo.yaml").is_ok());
     assert!(!validator.is_valid(&yaml(&config.replace("lr: 1e-5", "lr: 1e-5x"))));
 }
+
+/// A trainer whose clap arguments know more than their types: a range, a
+/// fixed set of values, a help text other than the doc comment.
+mod clap_facts {
+    use clap::Parser;
+    use megatron_args::{json_schema, MegatronArgs, PpoRole, RoleConfig};
+    use serde_json::Value as Json;
+
+    #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+    pub struct Grpo {
+        /// Samples per prompt.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=64))]
+        pub n_samples_per_prompt: u32,
+        /// Tokens kept, at least 16.
+        #[arg(long, value_parser = clap::value_parser!(i64).range(16..))]
+        pub max_tokens: Option<i64>,
+        #[arg(long, default_value = "bf16", value_parser = ["bf16", "fp16", "fp32"])]
+        pub dtype: String,
+        /// Eval steps.
+        #[arg(long, help = "Iterations between evaluations", value_parser = clap::value_parser!(u64).range(..=1000))]
+        pub eval_interval: Vec<u64>,
+        /// An even number: no range can say so, none is given.
+        #[arg(long, default_value_t = 2, value_parser = even)]
+        pub group_size: u32,
+    }
+
+    fn even(text: &str) -> Result<u32, String> {
+        let n: u32 = text.parse().map_err(|e| format!("{e}"))?;
+        if n.is_multiple_of(2) {
+            Ok(n)
+        } else {
+            Err(format!("{n} is odd"))
+        }
+    }
+
+    fn property(name: &str) -> Json {
+        json_schema::<Grpo>()["$defs"]["overrides"]["properties"][name].clone()
+    }
+
+    fn file(body: &str) -> String {
+        format!("megatron:\n  - role: actor\n    overrides:\n{body}")
+    }
+
+    /// An editor's verdict and the loader's, on the same file.
+    fn verdicts(text: &str) -> (bool, bool) {
+        let schema = json_schema::<Grpo>();
+        let validator = jsonschema::draft202012::new(&schema).expect("the schema compiles");
+        let instance: Json = serde_yaml::from_str(text).expect("test YAML parses");
+        let editor = validator.is_valid(&instance);
+        let baseline = Grpo::parse_from(["grpo"]);
+        let loader = RoleConfig::<Grpo>::from_str(text, "roles.yaml")
+            .and_then(|config| config.resolve(&baseline, &[PpoRole::Actor]))
+            .is_ok();
+        (editor, loader)
+    }
+
+    #[test]
+    fn the_schema_carries_clap_ranges_values_and_help() {
+        let n = &property("n_samples_per_prompt")["anyOf"][0];
+        assert_eq!((n["minimum"].as_i64(), n["maximum"].as_i64()), (Some(1), Some(64)), "{n}");
+        let max_tokens = &property("max_tokens")["anyOf"][0]["anyOf"][0];
+        assert_eq!(max_tokens["minimum"].as_i64(), Some(16), "{max_tokens}");
+        assert_eq!(max_tokens["maximum"].as_i64(), Some(i64::MAX), "{max_tokens}");
+        let eval = &property("eval_interval")["items"]["anyOf"][0];
+        assert_eq!((eval["minimum"].as_u64(), eval["maximum"].as_u64()), (Some(0), Some(1000)), "{eval}");
+        assert_eq!(property("dtype")["enum"], serde_json::json!(["bf16", "fp16", "fp32"]));
+        let description = property("eval_interval")["description"].as_str().unwrap().to_string();
+        assert!(description.starts_with("Iterations between evaluations\n\nEval steps."), "{description}");
+        // A parser whose values are no one range gives none.
+        let group = &property("group_size")["anyOf"][0];
+        assert_eq!(group["maximum"].as_u64(), Some(u64::from(u32::MAX)), "{group}");
+    }
+
+    #[test]
+    fn an_editor_refuses_what_the_loader_refuses() {
+        for (body, accepted) in [
+            ("      n_samples_per_prompt: 128\n", false),
+            ("      n_samples_per_prompt: 0\n", false),
+            ("      n_samples_per_prompt: 64\n", true),
+            ("      max_tokens: 8\n", false),
+            ("      max_tokens: 16\n", true),
+            ("      dtype: fp8\n", false),
+            ("      dtype: fp16\n", true),
+            ("      eval_interval: [10, 2000]\n", false),
+            ("      eval_interval: [10, 1000]\n", true),
+        ] {
+            let text = file(body);
+            assert_eq!(verdicts(&text), (accepted, accepted), "editor, loader on:\n{text}");
+        }
+    }
+}

@@ -18,6 +18,7 @@ mod clap_attr;
 mod ctxt;
 mod expand;
 mod metadata;
+mod names;
 mod subcommand;
 mod valid;
 
@@ -74,7 +75,8 @@ use syn::{parse_macro_input, DeriveInput};
 ///   per role; `#[megatron(check = path)]`: a cross-field check
 ///   `fn(&mut megatron_args::Checks<'_, Self>)` that reports broken relations
 ///   naming the arguments involved. Both may be repeated and run in order,
-///   for every role, after its specialization and overrides.
+///   for every role, after its specialization and overrides. On a
+///   flattened group they run in every struct that flattens it.
 ///
 /// clap's own attributes are read as clap_derive reads them, so a clap struct
 /// needs nothing repeated:
@@ -112,6 +114,11 @@ use syn::{parse_macro_input, DeriveInput};
 /// - `#[megatron(validate = path::to_fn)]`: `fn(&T) -> Result<(), String>`.
 /// - `#[megatron(value_enum)]` / `#[megatron(from_str)]`: force the
 ///   `ValueEnum` or the `FromStr + Display` conversion.
+///
+/// The generated `<Struct>Names` (`Struct::NAMES`) holds the typed name of
+/// every argument (a field per argument, named after the field, and a
+/// nested table per flattened group), for hooks that name arguments: a
+/// misspelt name is a compile error.
 ///
 /// The generated `<Struct>Overrides` has one setter per overridable field,
 /// named after the field, or `set_<field>` when the field's name is that of

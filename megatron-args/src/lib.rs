@@ -145,7 +145,7 @@ struct ReadmeExample;
 
 #[cfg(feature = "clap")]
 #[cfg_attr(docsrs, doc(cfg(feature = "clap")))]
-pub use exporting::argv::to_argv;
+pub use exporting::argv::{to_argv, to_argv_with, ArgvOptions};
 pub use exporting::json_schema::{json_schema, JSON_SCHEMA_DIALECT};
 pub use exporting::template::template;
 pub use megatron_args_derive::{MegatronArgs, MegatronSubcommand, Role};
@@ -153,6 +153,7 @@ pub use model::args::{MegatronArgs, Overrides};
 pub use model::diagnostic::{Diagnostic, DiagnosticKind, Level};
 pub use model::error::{Error, Location, Note, Problem, ProblemKind, Source};
 pub use model::field::{CliAction, CliArg, FieldClass, FieldInfo};
+pub use model::names::ArgName;
 pub use model::provenance::Provenance;
 pub use model::relations::{Broken, Checks, Derivation};
 pub use model::role::{PpoRole, Role};
@@ -161,7 +162,7 @@ pub use model::value::{ArgValue, TypeMismatch, Unwritable, Value, ValueType};
 pub use reading::command_line::{CommandLine, COMMAND_LINE_ORIGIN};
 pub use reading::config::{FileOverride, LoadOptions, RoleConfig, RoleEntry, MAX_FILE_SIZE, PLACEMENT_KEYS};
 pub use reporting::render::Styling;
-pub use resolving::resolve::{resolve, Change, IntoRoles, Resolved, RoleArgs};
+pub use resolving::resolve::{resolve, resolve_with_command_line, Change, IntoRoles, Resolved, RoleArgs};
 
 /// How the derive converts each field's type to and from a [`Value`]: one
 /// [`Codec`](codec::Codec) per kind of conversion, chosen by the derive
@@ -198,10 +199,11 @@ pub mod attributes {}
 #[doc(hidden)]
 pub mod __private {
     pub use crate::model::args::hooks::Hooks;
-    pub use crate::model::args::schema::{pick, pick_mut, Schema, SchemaBuilder};
+    pub use crate::model::args::schema::{pick, pick_mut, RoleSetOf, Schema, SchemaBuilder};
     pub use crate::model::args::{
         debug_overrides, edit_group, serialize_overrides, set_override, OverrideValues,
     };
+    pub use crate::model::names::{GroupNames, HasArgNames, NamesTable};
     pub use crate::model::value::FieldParser;
     pub mod conversion {
         pub use crate::model::conversion::{

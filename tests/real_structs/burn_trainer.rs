@@ -98,3 +98,22 @@ fn to_argv_refuses_a_subcommand_whose_enum_has_no_megatron_subcommand_naming_the
 fn fields_agree_with_clap() {
     crate::clap_agreement::parser::<Cli>();
 }
+
+/// The same trainer with the subcommand optional.
+#[derive(Parser, Clone, megatron_args::MegatronArgs)]
+struct OptionalCommandCli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[arg(long, default_value_t = 64)]
+    batch_size: usize,
+}
+
+#[test]
+fn to_argv_names_an_optional_subcommand_enum_whole() {
+    // The type is named without its module paths and without a stray `>`
+    // (it was "`Command>`").
+    let baseline = OptionalCommandCli::parse_from(["train", "eval", "ckpt-3"]);
+    let err = megatron_args::to_argv(&baseline).unwrap_err();
+    let message = &err.problems()[0].message;
+    assert!(message.contains("`Option<Command>` does not derive `MegatronSubcommand`"), "{err}");
+}

@@ -392,3 +392,86 @@ pub(crate) fn value_text(value: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// What clap knows of an argument's values beyond the field's type, for the
+/// editor schema: its help, its possible values, and an integer argument's
+/// range.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct ArgFacts {
+    /// `#[arg(help = "...")]`, or the doc comment clap took as help.
+    pub(crate) help: Option<String>,
+    /// The values the argument accepts, when it has a fixed set (not hidden).
+    pub(crate) choices: Vec<String>,
+    /// The smallest integer the value parser accepts, when above the type's.
+    pub(crate) min: Option<i128>,
+    /// The largest integer the value parser accepts, when below the type's.
+    pub(crate) max: Option<i128>,
+}
+
+/// The facts of `arg`, whose values (list elements, under `Option`) are
+/// integers of `range` when given.
+///
+/// clap's value parsers do not show their range: it is found by running the
+/// parser, as the loader does, at the type's bounds and, when it refuses
+/// one, by bisection to the last value it takes. The range is kept only
+/// when the parser takes every value probed inside it and refuses those
+/// just outside, as clap's ranged parsers do, so that a schema never
+/// refuses what the loader takes.
+pub(crate) fn arg_facts(arg: &'static Arg, range: Option<(i128, i128)>) -> ArgFacts {
+    let help = arg.get_help().map(ToString::to_string).filter(|help| !help.trim().is_empty());
+    let choices = arg
+        .get_possible_values()
+        .iter()
+        .filter(|value| !value.is_hide_set())
+        .map(|value| value.get_name().to_string())
+        .collect();
+    let mut facts = ArgFacts { help, choices, min: None, max: None };
+    if let (Some((lo, hi)), true) = (range, takes_values(arg)) {
+        let takes = |n: i128| parse_text(arg, &n.to_string()).is_ok();
+        let (takes_lo, takes_hi) = (takes(lo), takes(hi));
+        if takes_lo && takes_hi {
+            return facts;
+        }
+        // One value inside, to bisect from: a bound taken, the default,
+        // else zero or one.
+        let inside = [takes_lo.then_some(lo), takes_hi.then_some(hi)]
+            .into_iter()
+            .flatten()
+            .chain(arg.get_default_values().iter().filter_map(|v| v.to_str()?.trim().parse::<i128>().ok()))
+            .chain([0, 1])
+            .find(|&n| (lo..=hi).contains(&n) && takes(n));
+        let Some(inside) = inside else { return facts };
+        let min = if takes_lo { lo } else { bisect(lo, inside, &takes) };
+        let max = if takes_hi { hi } else { bisect(hi, inside, &takes) };
+        // Probes inside the range are taken, and just outside it refused
+        // (an even-numbers parser takes `max + 2`: no range then).
+        let mean = |a: i128, b: i128| (a >> 1) + (b >> 1) + (a & b & 1);
+        let step = |n: i128, by: i128| n.saturating_add(by);
+        let inside = [min, step(min, 1), step(min, 2), mean(min, max), step(max, -2), step(max, -1), max];
+        let below = [step(min, -1), step(min, -2), mean(lo, min)];
+        let above = [step(max, 1), step(max, 2), mean(max, hi)];
+        let contiguous = inside.into_iter().filter(|n| (min..=max).contains(n)).all(&takes)
+            && below.into_iter().filter(|n| (lo..min).contains(n)).all(|n| !takes(n))
+            && above.into_iter().filter(|n| *n > max && *n <= hi).all(|n| !takes(n));
+        if contiguous {
+            facts.min = (min != lo).then_some(min);
+            facts.max = (max != hi).then_some(max);
+        }
+    }
+    facts
+}
+
+/// The value nearest `refused` that `takes`, between `refused` (refused)
+/// and `taken` (taken), when the values taken are one run.
+fn bisect(mut refused: i128, mut taken: i128, takes: &impl Fn(i128) -> bool) -> i128 {
+    while taken.abs_diff(refused) > 1 {
+        // The floor of the mean, without overflow at `i128`'s bounds.
+        let mid = (refused >> 1) + (taken >> 1) + (refused & taken & 1);
+        if takes(mid) {
+            taken = mid;
+        } else {
+            refused = mid;
+        }
+    }
+    taken
+}

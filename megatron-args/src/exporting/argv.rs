@@ -9,6 +9,7 @@ use crate::clap_adapter::argv::{self as clap_argv, Presence};
 use crate::clap_adapter::command::ClapArgs;
 use crate::model::args::MegatronArgs;
 use crate::model::error::{Error, Problem, ProblemKind};
+use crate::model::field::FieldClass;
 use crate::model::texts::Texts;
 use crate::resolving::resolve::RoleArgs;
 
@@ -91,7 +92,61 @@ use crate::resolving::resolve::RoleArgs;
 /// write a resolved role with [`RoleArgs::to_argv`](crate::RoleArgs::to_argv),
 /// which keeps it.
 pub fn to_argv<A: MegatronArgs + Parser>(args: &A) -> Result<Vec<String>, Error> {
-    write_argv(args, Texts::none())
+    write_argv(args, Texts::none(), ArgvOptions::default())
+}
+
+/// What [`to_argv_with`] writes beyond a role's own arguments.
+///
+/// The default is [`to_argv`]'s: every argument. A launcher that passes the
+/// shared arguments (`#[megatron(skip)]`: `--megatron-config-path`,
+/// `--use-critic`, ...) to every worker itself leaves them out with
+/// `ArgvOptions::default().shared(false)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ArgvOptions {
+    /// Whether the shared arguments (`#[megatron(skip)]`) are written.
+    pub shared: bool,
+}
+
+impl Default for ArgvOptions {
+    fn default() -> Self {
+        ArgvOptions { shared: true }
+    }
+}
+
+impl ArgvOptions {
+    /// Writes the shared arguments (`#[megatron(skip)]`), or leaves them out.
+    #[must_use]
+    pub fn shared(mut self, shared: bool) -> Self {
+        self.shared = shared;
+        self
+    }
+}
+
+/// [`to_argv`] with options: `ArgvOptions::default().shared(false)` leaves
+/// the shared arguments (`#[megatron(skip)]`) out. The command line is
+/// checked complete, as [`to_argv`] checks it, before they are left out.
+///
+/// ```
+/// use clap::Parser;
+/// use megatron_args::{to_argv, to_argv_with, ArgvOptions, MegatronArgs};
+///
+/// #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+/// struct Args {
+///     #[arg(long, default_value_t = 1e-6)]
+///     lr: f64,
+///     #[arg(long)]
+///     #[megatron(skip)]
+///     megatron_config_path: Option<String>,
+/// }
+///
+/// let args = Args::parse_from(["train", "--lr", "1e-5", "--megatron-config-path", "roles.yaml"]);
+/// assert_eq!(to_argv(&args)?, ["--lr", "1e-5", "--megatron-config-path", "roles.yaml"]);
+/// assert_eq!(to_argv_with(&args, ArgvOptions::default().shared(false))?, ["--lr", "1e-5"]);
+/// # Ok::<(), megatron_args::Error>(())
+/// ```
+pub fn to_argv_with<A: MegatronArgs + Parser>(args: &A, options: ArgvOptions) -> Result<Vec<String>, Error> {
+    write_argv(args, Texts::none(), options)
 }
 
 impl<A: MegatronArgs + Parser> RoleArgs<A> {
@@ -133,28 +188,54 @@ impl<A: MegatronArgs + Parser> RoleArgs<A> {
     /// # Ok::<(), megatron_args::Error>(())
     /// ```
     pub fn to_argv(&self) -> Result<Vec<String>, Error> {
-        write_argv(self.args(), self.texts())
+        write_argv(self.args(), self.texts(), ArgvOptions::default())
+    }
+
+    /// [`RoleArgs::to_argv`] with options, as [`to_argv_with`] takes them.
+    pub fn to_argv_with(&self, options: ArgvOptions) -> Result<Vec<String>, Error> {
+        write_argv(self.args(), self.texts(), options)
     }
 }
 
-fn write_argv<A: MegatronArgs + Parser>(args: &A, texts: &Texts) -> Result<Vec<String>, Error> {
+fn write_argv<A: MegatronArgs + Parser>(
+    args: &A,
+    texts: &Texts,
+    options: ArgvOptions,
+) -> Result<Vec<String>, Error> {
     let Some(clap) = ClapArgs::of::<A>() else {
         // A `Parser` is a `CommandFactory`: the derive's hook finds its command.
         unreachable!("a clap Parser has a clap command");
     };
+    let presence = checked_presence(args, texts, clap)?;
+    if options.shared {
+        return Ok(clap_argv::write(args, texts, clap, presence, |_| true).argv);
+    }
+    // The complete command line is checked; the shared arguments are then
+    // left out of it.
+    let infos = A::fields();
+    Ok(clap_argv::write(args, texts, clap, presence, |field| infos[field].class != FieldClass::Shared).argv)
+}
+
+/// How `args` are written so that clap parses them back: every argument, or
+/// only those given when clap refuses the defaults.
+fn checked_presence<A: MegatronArgs + Parser>(
+    args: &A,
+    texts: &Texts,
+    clap: &ClapArgs,
+) -> Result<Presence, Error> {
     let written = clap_argv::write(args, texts, clap, Presence::Complete, |_| true);
     if !written.problems.is_empty() {
         return Err(Error::new(written.problems));
     }
     match parses_back_to(args, texts, &written.argv, clap) {
-        Ok(()) => Ok(written.argv),
+        Ok(()) => Ok(Presence::Complete),
         Err(refused) => {
             // An argument written at its default is given, to clap: its
             // relations apply (`--revision main` conflicting with
             // `--weight-files`). Without the defaults, if clap takes that.
             let given = clap_argv::write(args, texts, clap, Presence::Given, |_| true);
             match given.problems.is_empty() && parses_back_to(args, texts, &given.argv, clap).is_ok() {
-                true => Ok(given.argv),
+                true => Ok(Presence::Given),
                 false => Err(refused),
             }
         }

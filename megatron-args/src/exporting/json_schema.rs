@@ -84,7 +84,7 @@ pub fn json_schema<A: MegatronArgs>() -> Json {
     args_prop["description"] =
         json!("Backward-compatible alias of `overrides`; an entry has one or the other.");
 
-    json!({
+    let mut schema = json!({
         "$schema": JSON_SCHEMA_DIALECT,
         "title": title,
         "description": "Per-role overrides of the shared command line: one entry per role in the `megatron` list. \
@@ -125,7 +125,13 @@ pub fn json_schema<A: MegatronArgs>() -> Json {
             },
             "overrides": overrides_schema::<A>()
         }
-    })
+    });
+    // Draft 2020-12 wants a non-empty `allOf`: none without forced keys.
+    let entry = &mut schema["$defs"]["entry"];
+    if entry["allOf"].as_array().is_some_and(Vec::is_empty) {
+        entry.as_object_mut().expect("an object").remove("allOf");
+    }
+    schema
 }
 
 /// The `overrides` mapping: every key of the file, with its rules.
@@ -160,11 +166,59 @@ fn overrides_schema<A: MegatronArgs>() -> Json {
     })
 }
 
+/// What the argument's clap definition adds to its type: its help (when
+/// not the doc comment), its possible values, an integer's range.
+#[derive(Default)]
+struct Facts {
+    help: Option<String>,
+    choices: Vec<String>,
+    min: Option<i128>,
+    max: Option<i128>,
+}
+
+/// The facts of field `info` from its clap argument, if it has one.
+#[cfg_attr(not(feature = "clap"), allow(unused_variables, clippy::extra_unused_type_parameters))]
+fn facts_of<A: MegatronArgs>(info: &FieldInfo) -> Facts {
+    #[cfg(feature = "clap")]
+    if let Some(arg) = crate::clap_adapter::command::ClapArgs::of::<A>().and_then(|clap| clap.arg(info.index))
+    {
+        let range = match leaf(&info.value_type) {
+            ValueType::Int { min, max, .. } => Some((*min, *max)),
+            _ => None,
+        };
+        let facts = crate::clap_adapter::command::arg_facts(arg, range);
+        return Facts {
+            // clap's help is the doc comment's first paragraph, without
+            // its final period, unless `help = "..."` says otherwise.
+            help: facts.help.filter(|help| !info.doc.starts_with(help.trim().trim_end_matches('.'))),
+            choices: facts.choices,
+            min: facts.min,
+            max: facts.max,
+        };
+    }
+    Facts::default()
+}
+
+/// The type of a value, or of a list's elements, under `Option`.
+#[cfg_attr(not(feature = "clap"), allow(dead_code))]
+fn leaf(ty: &ValueType) -> &ValueType {
+    match ty {
+        ValueType::Optional(inner) | ValueType::List(inner) => leaf(inner),
+        other => other,
+    }
+}
+
 /// One key of the `overrides` mapping.
 fn field_schema<A: MegatronArgs>(info: &FieldInfo) -> Json {
-    let doc = if info.doc.is_empty() { String::new() } else { format!("{}\n\n", info.doc) };
+    let facts = facts_of::<A>(info);
+    let doc = match (info.doc.is_empty(), &facts.help) {
+        (true, None) => String::new(),
+        (false, None) => format!("{}\n\n", info.doc),
+        (true, Some(help)) => format!("{help}\n\n"),
+        (false, Some(help)) => format!("{help}\n\n{}\n\n", info.doc),
+    };
     let typed = |rule: String| {
-        let mut schema = value_schema(&info.value_type);
+        let mut schema = value_schema(&info.value_type, &facts);
         let description = format!("{doc}{rule}Type: {} (`{}`).", info.value_type, info.rust_type);
         schema.insert("description".to_string(), json!(description));
         Json::Object(schema)
@@ -198,8 +252,9 @@ fn field_schema<A: MegatronArgs>(info: &FieldInfo) -> Json {
     }
 }
 
-/// The accepted values of a type, as the loader accepts them.
-fn value_schema(ty: &ValueType) -> Map<String, Json> {
+/// The accepted values of a type, as the loader accepts them, with what
+/// the argument's value parser adds (a range, a set of values).
+fn value_schema(ty: &ValueType, facts: &Facts) -> Map<String, Json> {
     let schema = match ty {
         ValueType::Bool => {
             let words: Vec<String> = yaml11_bool_spellings().map(|(spelling, _)| spelling).collect();
@@ -207,7 +262,11 @@ fn value_schema(ty: &ValueType) -> Map<String, Json> {
         }
         ValueType::Int { min, max, .. } => json!({
             "anyOf": [
-                { "type": "integer", "minimum": number(*min), "maximum": number(*max) },
+                {
+                    "type": "integer",
+                    "minimum": number(facts.min.unwrap_or(*min)),
+                    "maximum": number(facts.max.unwrap_or(*max))
+                },
                 { "type": "string", "pattern": INT_STRING_PATTERN }
             ]
         }),
@@ -217,12 +276,20 @@ fn value_schema(ty: &ValueType) -> Map<String, Json> {
                 { "type": "string", "pattern": FLOAT_STRING_PATTERN }
             ]
         }),
+        // A fixed set of values (`value_parser = ["bf16", "fp16"]`).
+        ValueType::String | ValueType::Path | ValueType::Other(_) | ValueType::Opaque(_)
+            if !facts.choices.is_empty() =>
+        {
+            json!({ "enum": facts.choices })
+        }
         ValueType::String | ValueType::Path => json!({ "type": "string" }),
         ValueType::Choice(choices) => json!({ "enum": choices }),
         ValueType::Optional(inner) => json!({
-            "anyOf": [ Json::Object(value_schema(inner)), { "type": "null" } ]
+            "anyOf": [ Json::Object(value_schema(inner, facts)), { "type": "null" } ]
         }),
-        ValueType::List(inner) => json!({ "type": "array", "items": Json::Object(value_schema(inner)) }),
+        ValueType::List(inner) => {
+            json!({ "type": "array", "items": Json::Object(value_schema(inner, facts)) })
+        }
         // A custom conversion: the loader is the judge.
         ValueType::Other(_) | ValueType::Opaque(_) => json!({}),
     };

@@ -53,11 +53,19 @@ pub fn template<A: MegatronArgs>(baseline: &A) -> String {
          # and edit the value. Values shown are each role's current value: the command line,\n\
          # after the role's defaults. Keys are argument names, not flags.\n",
     );
+    // The command line's topology is that of the first role's group; a role
+    // of another group has a topology of its own, which only the file can
+    // give: its entry lists the topology keys.
+    let main_group = A::Role::ALL.first().map(|r| r.topology_group());
+    let own_topology = |role: A::Role| Some(role.topology_group()) != main_group;
+    let topology = if A::Role::ALL.iter().any(|&r| own_topology(r)) {
+        "topology (every role of a topology group must agree; listed under the roles of a group of their \
+         own, keep the others on the command line)"
+    } else {
+        "topology (every role of a topology group must agree; keep on the command line)"
+    };
     for (class, what) in [
-        (
-            FieldClass::Topology,
-            "topology (every role of a topology group must agree; keep on the command line)",
-        ),
+        (FieldClass::Topology, topology),
         (FieldClass::Placement, "placement (ignored in this file; follows the command line)"),
         (FieldClass::Shared, "shared (the same for every role; cannot be overridden)"),
     ] {
@@ -71,7 +79,17 @@ pub fn template<A: MegatronArgs>(baseline: &A) -> String {
     for &role in A::Role::ALL {
         let args = baseline.for_role(role);
         let _ = writeln!(out, "  - name: default\n    role: {}\n    overrides:", role.name());
-        for info in A::fields().iter().filter(|f| f.class == FieldClass::Regular) {
+        let listed = |class: FieldClass| {
+            class == FieldClass::Regular || (class == FieldClass::Topology && own_topology(role))
+        };
+        if own_topology(role) {
+            let _ = writeln!(
+                out,
+                "      # Topology group `{}` has its own topology: its roles must agree on these keys.",
+                role.topology_group()
+            );
+        }
+        for info in A::fields().iter().filter(|f| listed(f.class)) {
             for line in info.doc.lines().map(str::trim_end) {
                 if line.is_empty() {
                     out.push_str("      #\n");

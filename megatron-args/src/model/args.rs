@@ -10,6 +10,7 @@ use std::fmt::Debug;
 
 use crate::model::error::{Error, Problem, ProblemKind};
 use crate::model::field::FieldInfo;
+use crate::model::names::ArgName;
 use crate::model::per_type::per_type;
 use crate::model::place::Nowhere;
 use crate::model::role::Role;
@@ -358,6 +359,20 @@ impl<T: MegatronArgs> SubcommandArgs for T {
     #[cfg(feature = "clap")]
     fn write_argv(&self) -> Result<Vec<String>, Vec<Problem>> {
         (T::__schema().hooks.write_argv)(self)
+    }
+}
+
+impl<A: MegatronArgs> ArgName<A> {
+    /// The argument's metadata ([`MegatronArgs::field`] of its name).
+    pub fn info(self) -> &'static FieldInfo {
+        &A::__schema().infos[self.index()]
+    }
+
+    /// Its field in `A`'s table.
+    pub(crate) fn index(self) -> usize {
+        A::__schema()
+            .index_of(self.name())
+            .expect("megatron-args: a typed name is made by the derive from the struct's own fields")
     }
 }
 

@@ -2,7 +2,7 @@
 //! (ignored placement keys, agreed topology overrides, unused sections).
 //! Returned as values and also emitted as `tracing` events.
 
-use crate::model::error::Location;
+use crate::model::location::Location;
 
 /// How much a diagnostic matters.
 ///

@@ -17,6 +17,8 @@ pub(crate) mod conversion;
 pub(crate) mod diagnostic;
 pub(crate) mod error;
 pub(crate) mod field;
+pub(crate) mod location;
+pub(crate) mod names;
 pub(crate) mod per_type;
 pub(crate) mod place;
 pub(crate) mod provenance;

@@ -12,7 +12,7 @@
 
 use crate::model::args::MegatronArgs;
 use crate::model::subcommand_value::{InlineField, InlineGroup, Selected, SubcommandField};
-use crate::model::value::{short_type_name, ValueType};
+use crate::model::value::{type_name_shown, ValueType};
 
 /// A clap `Subcommand` enum whose values megatron-args writes back to a
 /// command line, each variant through the struct it holds; implement it
@@ -115,7 +115,7 @@ impl<'a, T> NotMegatronSubcommand<'a> for SubcommandProbe<'a, T> {
 fn not_derived<T>() -> String {
     format!(
         "the subcommand enum `{0}` does not derive `MegatronSubcommand`; add it beside `Subcommand`",
-        short_type_name::<T>()
+        type_name_shown::<T>()
     )
 }
 
@@ -143,7 +143,7 @@ impl<'a, T> NotMegatronArgs<'a> for SubcommandProbe<'a, T> {
             name,
             format!(
                 "the arguments of subcommand `{name}`, `{0}`, do not derive `MegatronArgs`; add it beside `Args`",
-                short_type_name::<T>()
+                type_name_shown::<T>()
             ),
         )
     }
@@ -203,7 +203,7 @@ impl<T> OptionalGroupNotMegatronArgs for SubcommandProbe<'_, T> {
             field,
             format!(
                 "the flattened group `{field}`, `{0}`, does not derive `MegatronArgs`; add it beside `Args`",
-                short_type_name::<T>()
+                type_name_shown::<T>()
             ),
         )))
     }
@@ -221,7 +221,7 @@ impl<T> GroupNotMegatronArgs for SubcommandProbe<'_, T> {
             field,
             format!(
                 "the flattened group `{field}`, `{0}`, does not derive `MegatronArgs`; add it beside `Args`",
-                short_type_name::<T>()
+                type_name_shown::<T>()
             ),
         )))
     }

@@ -249,13 +249,14 @@ impl<A: MegatronArgs> RoleConfig<A> {
         // Problems are found entry by entry (a duplicate role only after its
         // entry's overrides); report them in file order. The sort is stable.
         loader.problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line(), l.column())));
-        if !loader.problems.is_empty() {
-            // Checks run per entry and per rule; report in file order.
-            loader.problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line(), l.column())));
-            return Err(Error::new(loader.problems));
-        }
         for diagnostic in &loader.diagnostics {
             diagnostic.emit();
+        }
+        if !loader.problems.is_empty() {
+            // Checks run per entry and per rule; report in file order, with
+            // the warnings found beside them.
+            loader.problems.sort_by_key(|p| p.location.as_ref().map(|l| (l.line(), l.column())));
+            return Err(Error::new(loader.problems).with_diagnostics(loader.diagnostics));
         }
         Ok(RoleConfig { entries: loader.entries, diagnostics: loader.diagnostics, _args: PhantomData })
     }

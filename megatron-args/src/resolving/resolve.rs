@@ -476,11 +476,12 @@ impl<A: MegatronArgs> RoleConfig<A> {
         }
 
         check_topology(&roles, &mut problems, &mut diagnostics);
-        if !problems.is_empty() {
-            return Err(Error::new(problems));
-        }
         for diagnostic in diagnostics.iter().skip(self.diagnostics().len()) {
             diagnostic.emit();
+        }
+        if !problems.is_empty() {
+            // The file's warnings and the resolution's, beside the problems.
+            return Err(Error::new(problems).with_diagnostics(diagnostics));
         }
         Ok(Resolved { baseline: baseline.clone(), baseline_texts, roles, diagnostics })
     }
@@ -505,7 +506,11 @@ fn origin<A: MegatronArgs>(role: &RoleArgs<A>, field: usize, command_line: Optio
 }
 
 /// Every `#[topology]` field must be equal across the active roles of each
-/// topology group. Agreeing overrides from the file get a warning.
+/// topology group. Agreeing overrides from the file get a warning, whose
+/// advice (set it on the command line) is given only where the command line
+/// could hold the value: when every group has it. A group whose value is its
+/// own (a reward model's tensor-parallel size) can set it only in the file,
+/// which is noted, not warned about.
 fn check_topology<A: MegatronArgs>(
     roles: &[RoleArgs<A>],
     problems: &mut Vec<Problem>,
@@ -516,11 +521,11 @@ fn check_topology<A: MegatronArgs>(
     for r in roles {
         groups.entry(r.role.topology_group()).or_default().push(r);
     }
+    let several_groups = groups.len() > 1;
     for (group, members) in &groups {
-        for info in &schema.infos {
-            if info.class != FieldClass::Topology {
-                continue;
-            }
+        for info in schema.infos.iter().filter(|info| info.class == FieldClass::Topology) {
+            let every_role_agrees =
+                roles.windows(2).all(|w| w[0].value_of(info.index) == w[1].value_of(info.index));
             let values: Vec<(A::Role, Shown, &Provenance)> = members
                 .iter()
                 .map(|r| (r.role, Shown(r.value_of(info.index)), &r.provenance[info.index]))
@@ -535,27 +540,53 @@ fn check_topology<A: MegatronArgs>(
             let agree = values.windows(2).all(|w| w[0].1 == w[1].1);
             if agree {
                 for at in file_locations {
-                    diagnostics.push(Diagnostic::warning(
-                        DiagnosticKind::TopologyOverride,
-                        format!(
-                            "`{}` is a topology argument set in the file; accepted because every active role of \
-                             topology group `{group}` has the same value",
-                            info.name
-                        ),
-                        Some(at.clone()),
-                        Some(format!("set {} on the command line instead", info.flag)),
-                    ));
+                    diagnostics.push(if every_role_agrees {
+                        Diagnostic::warning(
+                            DiagnosticKind::TopologyOverride,
+                            format!(
+                                "`{}` is a topology argument set in the file; accepted because every active role \
+                                 of topology group `{group}` has the same value",
+                                info.name
+                            ),
+                            Some(at.clone()),
+                            Some(format!("set {} on the command line instead", info.flag)),
+                        )
+                    } else {
+                        // The command line would change the other groups too:
+                        // the file is the place of this group's own value.
+                        Diagnostic::info(
+                            DiagnosticKind::TopologyOverride,
+                            format!(
+                                "`{}` is set in the file for topology group `{group}`, which has a topology of \
+                                 its own; every active role of the group has the same value",
+                                info.name
+                            ),
+                            Some(at.clone()),
+                        )
+                    });
                 }
                 continue;
             }
+            let help = if several_groups {
+                let names: Vec<&str> = members.iter().map(|r| r.role.name()).collect();
+                format!(
+                    "the roles of topology group `{group}` ({}) must agree on `{}`: give each of them the same \
+                     value in the file, or remove it from the file for all of them",
+                    names.join(", "),
+                    info.name
+                )
+            } else {
+                format!(
+                    "parallel topology must be the same for every role: keep `{}` on the command line ({}) and \
+                     remove it from the file",
+                    info.name, info.flag
+                )
+            };
             let mut problem = Problem::new(
                 ProblemKind::TopologyMismatch { key: info.name.to_string() },
                 format!("roles disagree on the topology argument `{}`", info.name),
                 file_locations.first().map(|at| (*at).clone()),
-                Some(format!(
-                    "parallel topology must be the same for every role: keep `{}` on the command line ({}) and remove it from the file",
-                    info.name, info.flag
-                )),
+                Some(help),
             );
             for (role, value, provenance) in &values {
                 problem = match provenance {
@@ -613,4 +644,50 @@ pub fn resolve<A: MegatronArgs>(
         None => RoleConfig::empty(),
     };
     config.resolve(baseline, active)
+}
+
+/// [`resolve`] with the command line `baseline` was parsed from, in one
+/// call: loads the file at `config_path` if given and resolves `active`
+/// roles as [`RoleConfig::resolve_with_command_line`] does, so that a
+/// problem involving a command-line value shows it as a labelled span.
+///
+/// ```
+/// use clap::Parser;
+/// use megatron_args::{Checks, CommandLine, MegatronArgs, PpoRole};
+///
+/// #[derive(Parser, MegatronArgs, Clone, Debug, PartialEq)]
+/// #[megatron(check = min_le_lr)]
+/// struct Args {
+///     #[arg(long, default_value_t = 1e-6)]
+///     lr: f64,
+///     #[arg(long, default_value_t = 0.0)]
+///     min_lr: f64,
+/// }
+///
+/// fn min_le_lr(c: &mut Checks<'_, Args>) {
+///     let n = Args::NAMES;
+///     if c.args().min_lr > c.args().lr {
+///         c.report_args(&[n.min_lr, n.lr], "`min_lr` is above `lr`");
+///     }
+/// }
+///
+/// let argv = ["train", "--min-lr", "1e-3"];
+/// let baseline = Args::parse_from(argv);
+/// let command_line = CommandLine::new(argv);
+/// let err = megatron_args::resolve_with_command_line(&baseline, &command_line, None, &[PpoRole::Actor])
+///     .unwrap_err();
+/// let report = err.to_string();
+/// assert!(report.contains("command line:1:7"), "{report}"); // `--min-lr 1e-3`, marked
+/// ```
+pub fn resolve_with_command_line<A: MegatronArgs>(
+    baseline: &A,
+    command_line: &CommandLine,
+    config_path: Option<&Path>,
+    active: &[A::Role],
+) -> Result<Resolved<A>, Error> {
+    let config = match config_path {
+        Some(path) => RoleConfig::<A>::from_path(path)?,
+        None => RoleConfig::empty(),
+    };
+    config.resolve_with_command_line(baseline, command_line, active)
 }

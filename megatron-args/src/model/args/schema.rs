@@ -29,10 +29,11 @@ type Getter<A> = Box<dyn Fn(&A) -> Result<Value, Unwritable> + Send + Sync>;
 type Setter<A> = Box<dyn Fn(&mut A, &Value) -> Result<(), TypeMismatch> + Send + Sync>;
 type Validator<A> = Box<dyn Fn(&A) -> Result<(), String> + Send + Sync>;
 type Normalizer = Box<dyn Fn(&Value) -> Result<Value, TypeMismatch> + Send + Sync>;
-/// `#[megatron(derive_with = path)]`.
-pub(crate) type DeriveFn<A> = fn(&mut Derivation<'_, A>);
-/// `#[megatron(check = path)]`.
-pub(crate) type CheckFn<A> = fn(&mut Checks<'_, A>);
+/// `#[megatron(derive_with = path)]`, the struct's own or a flattened
+/// group's (run on the group's member).
+pub(crate) type DeriveFn<A> = Box<dyn Fn(&mut Derivation<'_, A>) + Send + Sync>;
+/// `#[megatron(check = path)]`, the struct's own or a flattened group's.
+pub(crate) type CheckFn<A> = Box<dyn Fn(&mut Checks<'_, A>) + Send + Sync>;
 
 /// Typed access to one field, built from its codec.
 pub(crate) struct FieldAccess<A: MegatronArgs> {
@@ -226,12 +227,12 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
 
     /// `#[megatron(derive_with = path)]` on the struct.
     pub fn derive_with(&mut self, derive: fn(&mut Derivation<'_, A>)) {
-        self.derivations.push(derive);
+        self.derivations.push(Box::new(derive));
     }
 
     /// `#[megatron(check = path)]` on the struct.
     pub fn check(&mut self, check: fn(&mut Checks<'_, A>)) {
-        self.relation_checks.push(check);
+        self.relation_checks.push(Box::new(check));
     }
 
     /// Numbers the next member, whose fields start at the next field.
@@ -289,10 +290,13 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
     }
 
     /// Adds every field of the next member, a flattened group, in its
-    /// declaration order.
+    /// declaration order, with the group's validators, role values,
+    /// derivations and checks: they run on the group's member, for every
+    /// role, wherever the group is flattened.
     pub fn flatten<I>(&mut self)
     where
-        I: MegatronArgs<Role = A::Role>,
+        I: MegatronArgs,
+        I::Role: RoleSetOf<I, A::Role>,
     {
         let inner = I::__schema();
         self.relation_ids.add(&inner.relation_ids);
@@ -322,11 +326,26 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
         }
         for rv in &inner.role_values {
             self.role_values.push(RoleValue {
-                role: rv.role,
+                role: rv.role.into_outer(),
                 field: offset + rv.field,
                 kind: rv.kind,
                 apply: Box::new(move |args| (rv.apply)(member_mut::<A, I>(args, index))),
             });
+        }
+        // The group's hooks, after those of groups it flattens itself (they
+        // are in its table already) and before the struct's own, which the
+        // derive adds last: a struct's derivation sees the group's filled.
+        for derive in &inner.derivations {
+            self.derivations.push(Box::new(move |d: &mut Derivation<'_, A>| {
+                let role = I::Role::from_outer(d.role());
+                d.run_group::<I>(role, (member_mut::<A, I>, index), offset, |inner| derive(inner));
+            }));
+        }
+        for check in &inner.relation_checks {
+            self.relation_checks.push(Box::new(move |c: &mut Checks<'_, A>| {
+                let role = I::Role::from_outer(c.role());
+                c.run_group::<I>(role, (member::<A, I>, index), offset, |inner| check(inner));
+            }));
         }
         for group in &inner.optional_groups {
             self.optional_groups.push(OptionalGroup {
@@ -343,7 +362,8 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
     /// takes only `null`, and is not written; its type is shown optional.
     pub fn flatten_optional<I>(&mut self)
     where
-        I: MegatronArgs<Role = A::Role>,
+        I: MegatronArgs,
+        I::Role: RoleSetOf<I, A::Role>,
     {
         let inner = I::__schema();
         let index = self.take_member(inner.infos.len());
@@ -395,7 +415,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
         }
         for rv in &inner.role_values {
             self.role_values.push(RoleValue {
-                role: rv.role,
+                role: rv.role.into_outer(),
                 field: offset + rv.field,
                 kind: rv.kind,
                 apply: Box::new(move |args| {
@@ -404,6 +424,25 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
                     }
                 }),
             });
+        }
+        // The group's hooks, run while the group is present.
+        for derive in &inner.derivations {
+            self.derivations.push(Box::new(move |d: &mut Derivation<'_, A>| {
+                if member::<A, Option<I>>(d.args(), index).is_some() {
+                    let role = I::Role::from_outer(d.role());
+                    d.run_group::<I>(role, (present_member_mut::<A, I>, index), offset, |inner| {
+                        derive(inner)
+                    });
+                }
+            }));
+        }
+        for check in &inner.relation_checks {
+            self.relation_checks.push(Box::new(move |c: &mut Checks<'_, A>| {
+                if member::<A, Option<I>>(c.args(), index).is_some() {
+                    let role = I::Role::from_outer(c.role());
+                    c.run_group::<I>(role, (present_member::<A, I>, index), offset, |inner| check(inner));
+                }
+            }));
         }
         self.optional_groups.push(OptionalGroup {
             fields: offset..offset + inner.infos.len(),
@@ -469,6 +508,32 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
     }
 }
 
+/// The role set `Self` of the flattened group `Group` is `R`, that of the
+/// struct that flattens it (the only implementation: `R` itself). A bound
+/// of [`SchemaBuilder::flatten`], so that a group of another role set is an
+/// error at the group's field that names the attribute to add.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the flattened group `{Group}` has the role set `{Self}`, not `{R}`, the role set of the struct that flattens it",
+    label = "`{Group}` has the role set `{Self}`",
+    note = "add `#[megatron(roles = {R})]` to the struct `{Group}`: a group takes the role set of the struct that flattens it"
+)]
+pub trait RoleSetOf<Group, R>: Copy {
+    /// The role as one of the flattening struct's.
+    fn into_outer(self) -> R;
+    /// A role of the flattening struct as one of the group's.
+    fn from_outer(role: R) -> Self;
+}
+
+impl<Group, R: Copy> RoleSetOf<Group, R> for R {
+    fn into_outer(self) -> R {
+        self
+    }
+    fn from_outer(role: R) -> R {
+        role
+    }
+}
+
 /// A tuple of field types the runtime converts itself, for
 /// [`SchemaBuilder::plains`] (up to 16).
 #[doc(hidden)]
@@ -494,6 +559,18 @@ plain_fields!(T0 T1 T2 T3 T4 T5 T6 T7 T8 T9 T10 T11 T12 T13 T14 T15);
 /// Member `index` of `args`, which the derive gave type `T`.
 fn member<A: MegatronArgs, T: Any>(args: &A, index: usize) -> &T {
     args.__member(index).and_then(|m| m.downcast_ref()).unwrap_or_else(|| type_mismatch::<A, T>("a member"))
+}
+
+/// Member `index` of `args`, an optional group (`Option<T>`) known to be
+/// present.
+fn present_member<A: MegatronArgs, T: Any>(args: &A, index: usize) -> &T {
+    member::<A, Option<T>>(args, index).as_ref().unwrap_or_else(|| type_mismatch::<A, T>("an absent group"))
+}
+
+fn present_member_mut<A: MegatronArgs, T: Any>(args: &mut A, index: usize) -> &mut T {
+    member_mut::<A, Option<T>>(args, index)
+        .as_mut()
+        .unwrap_or_else(|| type_mismatch::<A, T>("an absent group"))
 }
 
 fn member_mut<A: MegatronArgs, T: Any>(args: &mut A, index: usize) -> &mut T {

@@ -258,7 +258,56 @@ impl fmt::Display for TypeMismatch {
 
 impl std::error::Error for TypeMismatch {}
 
-pub(crate) fn short_type_name<T>() -> &'static str {
+/// `T`'s name without the module path of its outer type
+/// (`Option<app::Commands>` for `core::option::Option<app::Commands>`); see
+/// [`type_name_shown`] for messages.
+pub(crate) fn short_type_name<T: ?Sized>() -> &'static str {
     let full = std::any::type_name::<T>();
-    full.rsplit("::").next().unwrap_or(full)
+    let outer = full.find('<').unwrap_or(full.len());
+    full[..outer].rfind("::").map_or(full, |at| &full[at + 2..])
+}
+
+/// `T`'s name without module paths, at every level of it
+/// (`Option<Commands>` for `core::option::Option<app::Commands>`).
+pub(crate) fn type_name_shown<T: ?Sized>() -> String {
+    shorten(std::any::type_name::<T>())
+}
+
+/// `name` without the module path of any of the paths in it.
+fn shorten(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut segment_start = 0;
+    let mut rest = name;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("::") {
+            // Drop the path segment just written: only the last one stays.
+            out.truncate(segment_start);
+            rest = after;
+            continue;
+        }
+        let c = rest.chars().next().expect("not empty");
+        if !(c.is_alphanumeric() || c == '_') {
+            segment_start = out.len() + c.len_utf8();
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_type_names_drop_every_module_path() {
+        assert_eq!(shorten("core::option::Option<app::cli::Commands>"), "Option<Commands>");
+        assert_eq!(shorten("std::collections::HashMap<alloc::string::String, u32>"), "HashMap<String, u32>");
+        assert_eq!(shorten("Commands"), "Commands");
+        assert_eq!(shorten("(a::B, [c::D; 2])"), "(B, [D; 2])");
+        assert_eq!(type_name_shown::<Option<Value>>(), "Option<Value>");
+        // Never a piece of a type: no stray `>`.
+        assert_eq!(short_type_name::<Option<Value>>(), "Option<megatron_args::model::value::dynamic::Value>");
+        assert_eq!(short_type_name::<Value>(), "Value");
+    }
 }

@@ -29,5 +29,5 @@ pub use codec::{
 };
 #[cfg(feature = "clap")]
 pub(crate) use dynamic::write_choices;
-pub(crate) use dynamic::{format_float, short_type_name};
+pub(crate) use dynamic::{format_float, short_type_name, type_name_shown};
 pub use dynamic::{TypeMismatch, Value, ValueType};
