@@ -34,6 +34,9 @@ pub struct Field<'a> {
     /// Whether the struct is a clap struct: some clap attribute on it or on
     /// any field. Without one, every field is taken as a `--long` flag.
     pub clap_struct: bool,
+    /// Whether the type's leaf (under `Option`/`Vec`) is a type parameter
+    /// of the struct: its conversion cannot be chosen from the type.
+    pub generic_leaf: bool,
 }
 
 /// What a field is to clap.
@@ -68,17 +71,15 @@ impl<'a> Struct<'a> {
     /// named fields.
     pub fn from_syn(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
         let unsupported = "#[derive(MegatronArgs)] supports only structs with named fields";
-        let fields = match &input.data {
+        let fields: Vec<&syn::Field> = match &input.data {
             Data::Struct(data) => match &data.fields {
-                Fields::Named(named) => &named.named,
+                Fields::Named(named) => named.named.iter().collect(),
                 Fields::Unnamed(unnamed) => {
                     cx.error_spanned_by(unnamed, format!("{unsupported}, not tuple structs"));
                     return None;
                 }
-                Fields::Unit => {
-                    cx.error_spanned_by(&input.ident, format!("{unsupported}, not unit structs"));
-                    return None;
-                }
+                // A group with no arguments, as clap's `Args` takes it.
+                Fields::Unit => Vec::new(),
             },
             Data::Enum(data) => {
                 cx.error_spanned_by(data.enum_token, format!("{unsupported}, not enums"));
@@ -100,6 +101,7 @@ impl<'a> Struct<'a> {
                 doc: attr::doc(&field.attrs),
                 struct_casing: attrs.clap.casing,
                 clap_struct: false,
+                generic_leaf: is_type_param(leaf(&field.ty), &input.generics),
             })
             .collect();
         let clap_struct = attrs.clap.any || fields.iter().any(|f| f.attrs.clap.any);
@@ -110,7 +112,22 @@ impl<'a> Struct<'a> {
     }
 }
 
-impl Field<'_> {
+impl<'a> Field<'a> {
+    /// A field of a subcommand enum's variant, which clap reads as a field
+    /// of a clap struct whose `rename_all` is `casing`.
+    pub fn of_variant(cx: &Ctxt, field: &'a syn::Field, casing: Casing) -> Option<Self> {
+        Some(Field {
+            ident: field.ident.as_ref()?,
+            vis: &field.vis,
+            ty: &field.ty,
+            attrs: FieldAttrs::from_ast(cx, &field.attrs),
+            doc: attr::doc(&field.attrs),
+            struct_casing: casing,
+            clap_struct: true,
+            generic_leaf: false,
+        })
+    }
+
     /// The field ident without `r#`.
     pub fn unraw(&self) -> String {
         self.ident.unraw().to_string()
@@ -147,7 +164,8 @@ impl Field<'_> {
             Some(Flag::Derived { id: None, casing }) => {
                 Some(casing.unwrap_or(self.struct_casing).long(&self.unraw()))
             }
-            None => None,
+            // The runtime sets it from the expression's value.
+            Some(Flag::Expr(_)) | None => None,
         }
     }
 
@@ -165,7 +183,7 @@ impl Field<'_> {
             Some(Flag::Derived { id: None, casing }) => {
                 casing.unwrap_or(self.struct_casing).short(&self.unraw())
             }
-            None => None,
+            Some(Flag::Expr(_)) | None => None,
         }
     }
 
@@ -280,4 +298,22 @@ fn is_simple_type(ty: &Type, name: &str) -> bool {
     };
     path.qself.is_none()
         && path.path.segments.last().is_some_and(|s| s.ident == name && s.arguments.is_none())
+}
+
+/// `ty` under its `Option`/`Vec` wrappers.
+fn leaf(mut ty: &Type) -> &Type {
+    while let Some(inner) = type_argument(ty, "Option").or_else(|| type_argument(ty, "Vec")) {
+        ty = inner;
+    }
+    ty
+}
+
+/// Whether `ty` is one of `generics`' type parameters, written alone.
+fn is_type_param(ty: &Type, generics: &Generics) -> bool {
+    let Type::Path(path) = ty else { return false };
+    path.qself.is_none()
+        && path
+            .path
+            .get_ident()
+            .is_some_and(|ident| generics.type_params().any(|param| param.ident == *ident))
 }

@@ -214,6 +214,10 @@ pub struct ClapField {
     /// `id = "..."` (or clap 3's `name = "..."`): clap's id, and the name
     /// a later bare `long`/`short` derives its flag from, used as written.
     pub id: Option<String>,
+    /// `id = EXPR` (or `name = EXPR`) with a value that is no string literal
+    /// (a constant): clap's id is the expression's value, known only when
+    /// the program runs; the generated code hands it to the runtime.
+    pub id_expr: Option<Expr>,
     /// `long` or `long = "..."`.
     pub long: Option<Flag<String>>,
     /// `short` or `short = 'x'`.
@@ -236,7 +240,7 @@ pub struct ClapField {
 }
 
 /// A `long` or `short` flag as clap_derive reads it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub enum Flag<T> {
     /// `long = "..."`, `short = 'x'`.
     Given(T),
@@ -247,6 +251,10 @@ pub enum Flag<T> {
     /// `long, short, name = "NAME=VALUE"` gives `--setting`/`-s` and only the
     /// id `NAME=VALUE`.
     Derived { id: Option<String>, casing: Option<Casing> },
+    /// `long = EXPR`, `short = EXPR`, or a bare flag after `id = EXPR`:
+    /// the flag is the expression's value (a short flag its first
+    /// character), known only when the program runs.
+    Expr(Expr),
 }
 
 /// One `key`, `key = value` or `key(args)` of a clap attribute.
@@ -358,6 +366,14 @@ fn character(expr: &Expr) -> Option<char> {
     }
 }
 
+/// A string literal's value, or the expression clap evaluates (a constant).
+fn literal_or_expr(value: &Expr) -> (Option<String>, Option<Expr>) {
+    match string(value) {
+        Some(text) => (Some(text), None),
+        None => (None, Some(value.clone())),
+    }
+}
+
 /// `ArgAction::Count`, `clap::ArgAction::Count`, `Count`.
 fn action(expr: &Expr) -> Option<Action> {
     let Expr::Path(path) = expr else { return None };
@@ -414,22 +430,27 @@ impl ClapField {
             "from_global" => self.kind = ClapKind::NotAnArg("from_global"),
             "skip" => self.kind = ClapKind::NotAnArg("skip"),
             "id" | "name" => {
-                let id = item.single().and_then(string);
-                self.id_unreadable |= id.is_none();
-                self.id = id.or(self.id.take());
+                if let Some(value) = item.single() {
+                    (self.id, self.id_expr) = literal_or_expr(value);
+                    self.id_unreadable = self.id_expr.is_some();
+                }
             }
             "long" => {
                 self.named_flag = true;
                 self.long = match item.single() {
                     None if !item.has_value() => Some(self.derived()),
-                    value => value.and_then(string).map(Flag::Given),
+                    Some(value) => Some(string(value).map_or_else(|| Flag::Expr(value.clone()), Flag::Given)),
+                    None => None,
                 };
             }
             "short" => {
                 self.named_flag = true;
                 self.short = match item.single() {
                     None if !item.has_value() => Some(self.derived()),
-                    value => value.and_then(character).map(Flag::Given),
+                    Some(value) => {
+                        Some(character(value).map_or_else(|| Flag::Expr(value.clone()), Flag::Given))
+                    }
+                    None => None,
                 };
             }
             "value_name" => self.value_name = item.single().and_then(string),
@@ -449,7 +470,18 @@ impl ClapField {
 
     /// A bare flag's name as it stands now.
     fn derived<T>(&self) -> Flag<T> {
-        Flag::Derived { id: self.id.clone(), casing: self.casing }
+        match &self.id_expr {
+            Some(id) => Flag::Expr(id.clone()),
+            None => Flag::Derived { id: self.id.clone(), casing: self.casing },
+        }
+    }
+
+    /// Whether some name of the argument is an expression the runtime
+    /// evaluates (`id = CONST`, `long = CONST`).
+    pub fn has_dynamic_names(&self) -> bool {
+        self.id_expr.is_some()
+            || matches!(self.long, Some(Flag::Expr(_)))
+            || matches!(self.short, Some(Flag::Expr(_)))
     }
 
     /// Whether clap makes the field a positional argument: an argument given
@@ -478,7 +510,12 @@ pub enum VariantKind {
 pub struct ClapVariant {
     /// `name = "..."`: the subcommand's name, used as written.
     pub name: Option<String>,
+    /// `name = EXPR` (a constant): the subcommand's name is the
+    /// expression's value, which the generated code uses.
+    pub name_expr: Option<Expr>,
     pub kind: VariantKind,
+    /// `rename_all` on the variant: the casing of its inline fields' flags.
+    pub casing: Option<Casing>,
 }
 
 impl ClapVariant {
@@ -486,7 +523,14 @@ impl ClapVariant {
         let mut out = ClapVariant::default();
         for item in items(attrs) {
             match item.key.unraw().to_string().as_str() {
-                "name" => out.name = item.single().and_then(string).or(out.name.take()),
+                "name" => {
+                    if let Some(value) = item.single() {
+                        (out.name, out.name_expr) = literal_or_expr(value);
+                    }
+                }
+                "rename_all" => {
+                    out.casing = item.single().and_then(string).and_then(|s| Casing::from_name(&s))
+                }
                 "flatten" if !item.has_value() => out.kind = VariantKind::Flatten,
                 "skip" => out.kind = VariantKind::Skip,
                 "external_subcommand" => out.kind = VariantKind::External,

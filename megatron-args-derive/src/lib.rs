@@ -28,6 +28,14 @@ use syn::{parse_macro_input, DeriveInput};
 /// Derives `megatron_args::MegatronArgs` for a struct with named fields, and
 /// generates `<Struct>Overrides`, its typed per-role overrides.
 ///
+/// Every struct clap_derive accepts derives with nothing more added: a unit
+/// struct (a group without arguments), a generic struct (a field table per
+/// concrete type, and generic overrides; a field of a type parameter is
+/// read by its `value_parser` or through `FromStr`), an optional group
+/// (`#[command(flatten)] Option<Group>`), ids and flags given by constants
+/// (`#[arg(id = NAME, long)]`, evaluated as clap evaluates them), `()`
+/// fields (a flag the struct does not keep). Lifetime parameters are refused.
+///
 /// Every attribute, with a runnable example:
 /// [`megatron_args::attributes`](https://docs.rs/megatron-args/latest/megatron_args/attributes/index.html).
 ///
@@ -128,16 +136,19 @@ pub fn derive_megatron_args(input: TokenStream) -> TokenStream {
 
 /// Derives `megatron_args::MegatronSubcommand` for a clap `Subcommand` enum,
 /// so that `to_argv` writes a struct's `#[command(subcommand)]` field: the
-/// variant by clap's name for it (`#[command(name = "...")]`, else the
-/// variant's name in the enum's `rename_all` case, kebab-case by default),
-/// then the arguments of the struct it holds, which derives `MegatronArgs`.
+/// variant by clap's name for it (`#[command(name = "...")]` or
+/// `name = CONST`, else the variant's name in the enum's `rename_all` case,
+/// kebab-case by default), then its arguments: those of the struct it holds,
+/// which derives `MegatronArgs`, or the variant's own fields, read with
+/// their clap attributes as a struct's fields are (flattened groups and a
+/// nested `#[command(subcommand)]` included).
 /// A runnable example:
 /// [`megatron_args::MegatronSubcommand`](https://docs.rs/megatron-args/latest/megatron_args/trait.MegatronSubcommand.html).
 ///
 /// Every variant shape clap takes compiles; those that cannot be written
-/// (arguments as the variant's own fields, a struct without `MegatronArgs`,
-/// `skip` and `external_subcommand` variants) are errors of `to_argv`
-/// naming the variant, when a value holds them.
+/// (a struct or group without `MegatronArgs`, `skip` and
+/// `external_subcommand` variants) are errors of `to_argv` naming the
+/// variant, when a value holds them.
 #[proc_macro_derive(MegatronSubcommand)]
 pub fn derive_megatron_subcommand(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

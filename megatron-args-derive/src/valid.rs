@@ -43,11 +43,11 @@ pub fn check_repr(cx: &Ctxt, attrs: &[syn::Attribute]) {
 }
 
 pub fn check_struct(cx: &Ctxt, s: &Struct) {
-    if !s.generics.params.is_empty() {
+    for lifetime in s.generics.lifetimes() {
         cx.error_spanned_by(
-            s.generics,
-            "#[derive(MegatronArgs)] does not support generic structs: \
-             the field table is a static of one concrete type",
+            lifetime,
+            "#[derive(MegatronArgs)] does not support lifetime parameters: \
+             the arguments are kept per role for the program's life (`'static`)",
         );
     }
     for field in &s.fields {

@@ -212,9 +212,13 @@ pub mod __private {
         };
     }
     pub use crate::model::subcommand::{
-        NotMegatronArgs, NotMegatronSubcommand, SubcommandProbe, ViaMegatronArgs, ViaMegatronSubcommand,
+        GroupNotMegatronArgs, GroupViaMegatronArgs, NotMegatronArgs, NotMegatronSubcommand,
+        OptionalGroupNotMegatronArgs, OptionalGroupViaMegatronArgs, SubcommandProbe, ViaMegatronArgs,
+        ViaMegatronSubcommand,
     };
-    pub use crate::model::subcommand_value::{Selected, SubcommandArgs, SubcommandField};
+    pub use crate::model::subcommand_value::{
+        Inline, InlineGroup, Selected, SubcommandArgs, SubcommandField,
+    };
     pub use crate::model::value_serde::deserialize_overrides;
     pub use crate::wiring::hooks;
     pub use serde;

@@ -4,13 +4,18 @@
 //! `to_argv` writes a role's command line with it, and resolution writes
 //! each role's arguments to let clap check their relations (SPEC 3.13).
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock, PoisonError};
+
 use clap::{Arg, ArgAction, Command};
 
-use crate::clap_adapter::command::{arg_display, parse_text, spellings, takes_values, value_text, ClapArgs};
+use crate::clap_adapter::command::{
+    arg_display, built_as_for_a_parse, parse_text, spellings, takes_values, value_text, ClapArgs,
+};
 use crate::model::args::MegatronArgs;
 use crate::model::error::{Problem, ProblemKind};
 use crate::model::field::FieldInfo;
-use crate::model::subcommand_value::{Payload, SubcommandField};
+use crate::model::subcommand_value::{Inline, Payload, SubcommandField};
 use crate::model::texts::Texts;
 use crate::model::value::{short_type_name, Value, ValueType};
 
@@ -54,14 +59,34 @@ pub(crate) fn write<A: MegatronArgs>(
     include: impl Fn(usize) -> bool,
 ) -> Written {
     let mut writer = Writer { presence, ..Writer::default() };
+    let schema = A::__schema();
     for info in A::fields() {
         // A field clap does not read (`#[arg(skip)]`) is not on the command
         // line. No argument is lost that way: every argument of the command
-        // must be held by a field (`unknown_arguments`).
+        // must be held by a field (`unknown_arguments`). Nor is a field of
+        // an optional group the value does not hold: clap reads the group as
+        // absent when none of its arguments is given.
+        if schema.in_absent_group(args, info.index) {
+            continue;
+        }
         if let Some(arg) = clap.arg(info.index).filter(|_| include(info.index)) {
             match texts.value(args, info.index) {
-                Ok(value) => writer.field(info, arg, &value),
+                Ok(value) => writer.field(info.into(), arg, &value),
                 Err(why) => writer.problems.push(Problem::unwritable(info.name, &why)),
+            }
+        }
+    }
+    if presence == Presence::Complete {
+        // A group held but with nothing written would be read back as absent.
+        for group in schema.optional_groups.iter().filter(|group| (group.present)(args)) {
+            let written = writer.given.iter().any(|field| group.fields.contains(field));
+            if !written && !group.fields.is_empty() && writer.problems.is_empty() {
+                writer.problem(
+                    group.name,
+                    "the optional group is present, but none of its arguments differs from what clap gives \
+                     when it is absent, so clap would read it back as `None`"
+                        .to_string(),
+                );
             }
         }
     }
@@ -94,6 +119,25 @@ pub(crate) fn write_command<A: MegatronArgs>(args: &A) -> Result<Vec<String>, Ve
     }
 }
 
+/// The field an argument is written from: its index (for `given`), its
+/// argument name (for messages), whether its type takes `null`.
+#[derive(Clone, Copy)]
+struct FieldRef {
+    index: usize,
+    name: &'static str,
+    optional: bool,
+}
+
+impl From<&FieldInfo> for FieldRef {
+    fn from(info: &FieldInfo) -> Self {
+        FieldRef {
+            index: info.index,
+            name: info.name,
+            optional: matches!(info.value_type, ValueType::Optional(_)),
+        }
+    }
+}
+
 /// The argv being written, and what could not be written.
 #[derive(Default)]
 struct Writer {
@@ -115,7 +159,7 @@ impl Writer {
         self.problems.push(not_writable(name, reason));
     }
 
-    fn field(&mut self, info: &FieldInfo, arg: &'static Arg, value: &Value) {
+    fn field(&mut self, info: FieldRef, arg: &'static Arg, value: &Value) {
         let (options, positionals) = (self.options.len(), self.positionals.len());
         match self.try_field(info, arg, value) {
             Ok(()) => {
@@ -128,8 +172,11 @@ impl Writer {
         }
     }
 
-    fn try_field(&mut self, info: &FieldInfo, arg: &'static Arg, value: &Value) -> Result<(), String> {
+    fn try_field(&mut self, info: FieldRef, arg: &'static Arg, value: &Value) -> Result<(), String> {
         match arg.get_action() {
+            // A field of type `()` holds no value: its flag is never written,
+            // and clap parses it back to `()` either way.
+            ArgAction::SetTrue | ArgAction::SetFalse | ArgAction::Count if *value == Value::Null => Ok(()),
             ArgAction::SetTrue | ArgAction::SetFalse => self.flag(arg, value),
             ArgAction::Count => self.count(arg, value),
             ArgAction::Set | ArgAction::Append => {
@@ -209,7 +256,7 @@ impl Writer {
     /// written, `Some(vec![])` for the bare flag.
     fn values(
         &self,
-        info: &FieldInfo,
+        info: FieldRef,
         arg: &'static Arg,
         value: &Value,
     ) -> Result<Option<Vec<String>>, String> {
@@ -232,7 +279,7 @@ impl Writer {
             }
             Value::Null => Ok(None),
             Value::List(items) if items.is_empty() => {
-                let absent_is_empty = !has_default && !matches!(info.value_type, ValueType::Optional(_));
+                let absent_is_empty = !has_default && !info.optional;
                 if absent_is_empty {
                     Ok(None)
                 } else if min_values(arg) == 0 {
@@ -323,7 +370,7 @@ impl Writer {
 
     /// The struct's subcommand field: the variant's name, then its struct's
     /// own arguments.
-    fn subcommand(&mut self, field: SubcommandField<'_>, command: &Command) {
+    fn subcommand(&mut self, field: SubcommandField<'_>, command: &'static Command) {
         let selected = match field.value {
             Ok(Some(selected)) => selected,
             Ok(None) => return,
@@ -344,19 +391,44 @@ impl Writer {
                 }
                 Err(problems) => self.problems.extend(problems),
             },
+            Payload::Inline(inline) => {
+                let written = built_subcommand(command, selected.name)
+                    .map_err(|reason| vec![not_writable(field.field, reason)])
+                    .and_then(|subcommand| write_inline(inline, subcommand));
+                match written {
+                    Ok(argv) => {
+                        let argv = std::iter::once(selected.name.to_string()).chain(argv).collect();
+                        self.subcommand = Some((field.field, argv));
+                    }
+                    Err(problems) => self.problems.extend(problems),
+                }
+            }
         }
     }
 
     /// Arguments of the command that no field holds: writing the fields alone
     /// would drop them.
     fn unknown_arguments(&mut self, command: &Command, clap: &ClapArgs, has_subcommand_field: bool) {
+        let held = |arg: &Arg| clap.by_field.iter().flatten().any(|a| a.get_id() == arg.get_id());
+        self.unheld_arguments(command, held, has_subcommand_field);
+    }
+
+    fn unheld_arguments(
+        &mut self,
+        command: &Command,
+        held: impl Fn(&Arg) -> bool,
+        has_subcommand_field: bool,
+    ) {
         for arg in command.get_arguments() {
-            let held = clap.by_field.iter().flatten().any(|a| a.get_id() == arg.get_id());
+            let held = held(arg);
             let is_builtin = matches!(
                 arg.get_action(),
                 ArgAction::Help | ArgAction::HelpShort | ArgAction::HelpLong | ArgAction::Version
             );
-            if !held && !is_builtin {
+            // A global argument reaches a subcommand's command from the
+            // level that declares it, and is written there.
+            let propagated = arg.is_global_set();
+            if !held && !is_builtin && !propagated {
                 let id = arg.get_id().as_str().to_string();
                 self.problem(&id, format!("`{}` is not a field of the struct", arg_display(arg)));
             }
@@ -411,6 +483,71 @@ impl Writer {
         }
         Written { argv, given: self.given, problems: self.problems }
     }
+}
+
+/// The arguments of a variant holding them as its own fields, written
+/// against `command`, clap's command of that subcommand.
+fn write_inline(inline: Inline<'_>, command: &'static Command) -> Result<Vec<String>, Vec<Problem>> {
+    let mut writer = Writer::default();
+    for (field, reason) in inline.unwritable {
+        writer.problem(field, reason);
+    }
+    let mut held: Vec<&str> = Vec::new();
+    for (index, field) in inline.fields.iter().enumerate() {
+        let Some(arg) = command.get_arguments().find(|arg| arg.get_id() == field.id.as_str()) else {
+            let reason =
+                format!("clap's command `{}` has no argument of id `{}`", command.get_name(), field.id);
+            writer.problem(field.name, reason);
+            continue;
+        };
+        held.push(arg.get_id().as_str());
+        let target = FieldRef { index, name: field.name, optional: field.optional };
+        match &field.value {
+            Some(Ok(value)) => writer.field(target, arg, value),
+            Some(Err(why)) => writer.problems.push(Problem::unwritable(field.name, why)),
+            None => {}
+        }
+    }
+    let has_subcommand_field = inline.subcommand.is_some();
+    if let Some(field) = inline.subcommand {
+        writer.subcommand(*field, command);
+    }
+    writer.unheld_arguments(command, |arg| held.contains(&arg.get_id().as_str()), has_subcommand_field);
+    let written = writer.finish();
+    if written.problems.is_empty() {
+        Ok(written.argv)
+    } else {
+        Err(written.problems)
+    }
+}
+
+/// Subcommand `name` of `parent`, built as clap builds it to parse it, and
+/// kept for the program's life (its arguments are borrowed for as long).
+/// clap's debug assertions on it (two arguments sharing `-o`) are its
+/// parse's: they make this an error, as they would stop the program.
+fn built_subcommand(parent: &'static Command, name: &str) -> Result<&'static Command, String> {
+    type Built = HashMap<(usize, String), &'static Command>;
+    static BUILT: OnceLock<Mutex<Built>> = OnceLock::new();
+    let key = (parent as *const Command as usize, name.to_string());
+    let built = BUILT.get_or_init(Mutex::default);
+    if let Some(command) = built.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+        return Ok(command);
+    }
+    let subcommand = parent
+        .find_subcommand(name)
+        .ok_or_else(|| format!("its subcommand is written `{name}`, which the command does not have"))?
+        .clone();
+    let command = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| built_as_for_a_parse(subcommand)))
+        .map_err(|panic| {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("clap's check panicked");
+            format!("clap refuses the command of subcommand `{name}`: {message}")
+        })?;
+    let command: &'static Command = Box::leak(Box::new(command));
+    Ok(*built.lock().unwrap_or_else(PoisonError::into_inner).entry(key).or_insert(command))
 }
 
 /// `name` cannot be written, and why.

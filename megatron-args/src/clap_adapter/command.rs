@@ -101,7 +101,7 @@ fn built(mut command: Command) -> Command {
 /// works would panic here. clap builds a command, and nothing else, when it
 /// parses with it, and that is the only public way to build one level; the
 /// parse itself (of no arguments) is not used.
-fn built_as_for_a_parse(mut command: Command) -> Command {
+pub(crate) fn built_as_for_a_parse(mut command: Command) -> Command {
     let name = OsString::from(command.get_name());
     // `no_binary_name` would read the name as an argument: give none.
     let argv: Vec<OsString> = if command.is_no_binary_name_set() { Vec::new() } else { vec![name] };

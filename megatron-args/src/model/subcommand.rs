@@ -11,8 +11,8 @@
 //! and its field is an error of `to_argv` that says what to add.
 
 use crate::model::args::MegatronArgs;
-use crate::model::subcommand_value::{Selected, SubcommandField};
-use crate::model::value::type_name_shown;
+use crate::model::subcommand_value::{InlineField, InlineGroup, Selected, SubcommandField};
+use crate::model::value::{type_name_shown, ValueType};
 
 /// A clap `Subcommand` enum whose values megatron-args writes back to a
 /// command line, each variant through the struct it holds; implement it
@@ -50,13 +50,17 @@ use crate::model::value::type_name_shown;
 /// ```
 ///
 /// A variant is written by clap's name for it (`#[command(name = "...")]`,
+/// or `name = CONST`, the constant's value, which must be a `&'static str`;
 /// else the variant's name in the enum's `rename_all` case, kebab-case by
-/// default), followed by its struct's arguments. A unit variant is its name
-/// alone; `#[command(flatten)]` variants write the inner enum's. What cannot
-/// be written is an error of `to_argv` naming the field and the variant: a
-/// variant whose arguments are its own fields (`Serve { port: u16 }`: move
-/// them into a struct deriving `clap::Args` and `MegatronArgs`), a struct
-/// without `MegatronArgs`, an `external_subcommand` or `skip` variant.
+/// default), followed by its arguments: those of the struct it holds, or
+/// its own fields (`Serve { #[arg(long)] port: u16 }`), read with their
+/// clap attributes as a struct's are and written against clap's command of
+/// the subcommand, nested subcommands and flattened groups included. A unit
+/// variant is its name alone; `#[command(flatten)]` variants write the inner
+/// enum's. What cannot be written is an error of `to_argv` naming the field
+/// and the variant: a struct or group without `MegatronArgs`, a value with no
+/// spelling of its own, a subcommand whose command clap's own checks refuse,
+/// an `external_subcommand` or `skip` variant.
 pub trait MegatronSubcommand {
     /// The variant held, `None` for no subcommand (`Option<Enum>`).
     #[doc(hidden)]
@@ -142,5 +146,83 @@ impl<'a, T> NotMegatronArgs<'a> for SubcommandProbe<'a, T> {
                 type_name_shown::<T>()
             ),
         )
+    }
+}
+
+/// A flattened group of an inline variant deriving `MegatronArgs`.
+#[doc(hidden)]
+pub trait GroupViaMegatronArgs {
+    fn group(&self, field: &'static str) -> InlineGroup;
+}
+
+impl<T: MegatronArgs> GroupViaMegatronArgs for &SubcommandProbe<'_, T> {
+    fn group(&self, _: &'static str) -> InlineGroup {
+        InlineGroup(Ok(group_fields(Some(self.0))))
+    }
+}
+
+/// The fields of group `T`, with their values when the group is held.
+fn group_fields<T: MegatronArgs>(group: Option<&T>) -> Vec<InlineField> {
+    let schema = T::__schema();
+    T::fields()
+        .iter()
+        .map(|info| InlineField {
+            id: info.cli.id.to_string(),
+            name: info.name,
+            value: group
+                .filter(|group| !schema.in_absent_group(group, info.index))
+                .map(|group| schema.value(group, info.index)),
+            optional: matches!(info.value_type, ValueType::Optional(_)),
+        })
+        .collect()
+}
+
+/// A flattened `Option<Group>` of an inline variant, `Group` deriving
+/// `MegatronArgs`: its fields written when it is held, none when it is
+/// absent (clap reads it back as absent).
+#[doc(hidden)]
+pub trait OptionalGroupViaMegatronArgs {
+    fn optional_group(&self, field: &'static str) -> InlineGroup;
+}
+
+impl<T: MegatronArgs> OptionalGroupViaMegatronArgs for &SubcommandProbe<'_, Option<T>> {
+    fn optional_group(&self, _: &'static str) -> InlineGroup {
+        InlineGroup(Ok(group_fields(self.0.as_ref())))
+    }
+}
+
+/// Otherwise the optional group cannot be written.
+#[doc(hidden)]
+pub trait OptionalGroupNotMegatronArgs {
+    fn optional_group(&self, field: &'static str) -> InlineGroup;
+}
+
+impl<T> OptionalGroupNotMegatronArgs for SubcommandProbe<'_, T> {
+    fn optional_group(&self, field: &'static str) -> InlineGroup {
+        InlineGroup(Err((
+            field,
+            format!(
+                "the flattened group `{field}`, `{0}`, does not derive `MegatronArgs`; add it beside `Args`",
+                type_name_shown::<T>()
+            ),
+        )))
+    }
+}
+
+/// Otherwise the group cannot be written.
+#[doc(hidden)]
+pub trait GroupNotMegatronArgs {
+    fn group(&self, field: &'static str) -> InlineGroup;
+}
+
+impl<T> GroupNotMegatronArgs for SubcommandProbe<'_, T> {
+    fn group(&self, field: &'static str) -> InlineGroup {
+        InlineGroup(Err((
+            field,
+            format!(
+                "the flattened group `{field}`, `{0}`, does not derive `MegatronArgs`; add it beside `Args`",
+                type_name_shown::<T>()
+            ),
+        )))
     }
 }

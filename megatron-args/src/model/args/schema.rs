@@ -23,7 +23,7 @@ use crate::model::field::{CliArg, FieldInfo, MetadataReader, RoleValueKind};
 use crate::model::place::Place;
 use crate::model::relations::{Checks, Derivation};
 use crate::model::role::Role;
-use crate::model::value::{ArgValue, Codec, FieldParser, Plain, TypeMismatch, Unwritable, Value};
+use crate::model::value::{ArgValue, Codec, FieldParser, Plain, TypeMismatch, Unwritable, Value, ValueType};
 
 type Getter<A> = Box<dyn Fn(&A) -> Result<Value, Unwritable> + Send + Sync>;
 type Setter<A> = Box<dyn Fn(&mut A, &Value) -> Result<(), TypeMismatch> + Send + Sync>;
@@ -58,6 +58,15 @@ pub(crate) struct RoleValue<A: MegatronArgs> {
     pub(crate) apply: Box<dyn Fn(&mut A) + Send + Sync>,
 }
 
+/// A `#[command(flatten)] Option<Group>` member: its fields, and whether
+/// the group is present in a value of the struct.
+pub(crate) struct OptionalGroup<A: MegatronArgs> {
+    pub(crate) fields: Range<usize>,
+    /// The group's type, for messages.
+    pub(crate) name: &'static str,
+    pub(crate) present: Box<dyn Fn(&A) -> bool + Send + Sync>,
+}
+
 /// The complete field table of an argument struct.
 #[doc(hidden)]
 pub struct Schema<A: MegatronArgs> {
@@ -72,6 +81,8 @@ pub struct Schema<A: MegatronArgs> {
     pub(crate) derivations: Vec<DeriveFn<A>>,
     /// The struct's cross-field checks, in declaration order.
     pub(crate) relation_checks: Vec<CheckFn<A>>,
+    /// The optional groups (`Option<Group>`), nested ones included.
+    pub(crate) optional_groups: Vec<OptionalGroup<A>>,
     /// Prepared at first use: it needs the finished table.
     /// What the layers above the model add (see [`Hooks`]).
     pub(crate) hooks: Hooks<A>,
@@ -123,6 +134,12 @@ impl<A: MegatronArgs> Schema<A> {
         (self.access[index].get)(args)
     }
 
+    /// Whether field `index` belongs to an optional group that `args` does
+    /// not hold (`None`): it has no value, and nothing of it is written.
+    pub(crate) fn in_absent_group(&self, args: &A, index: usize) -> bool {
+        self.optional_groups.iter().any(|group| group.fields.contains(&index) && !(group.present)(args))
+    }
+
     /// The value of field `index`: of the field's type, and accepted by the
     /// clap argument's value parser. Returns it in its canonical form (`"1e-5"`
     /// is `1e-5`).
@@ -169,6 +186,7 @@ pub struct SchemaBuilder<A: MegatronArgs> {
     member_fields: Vec<Range<usize>>,
     derivations: Vec<DeriveFn<A>>,
     relation_checks: Vec<CheckFn<A>>,
+    optional_groups: Vec<OptionalGroup<A>>,
     hooks: Hooks<A>,
     relation_ids: RelationIds,
 }
@@ -189,6 +207,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             member_fields: Vec::new(),
             derivations: Vec::new(),
             relation_checks: Vec::new(),
+            optional_groups: Vec::new(),
         }
     }
 
@@ -339,6 +358,117 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
                 c.run_group::<I>(role, (member::<A, I>, index), offset, |inner| check(inner));
             }));
         }
+        for group in &inner.optional_groups {
+            self.optional_groups.push(OptionalGroup {
+                fields: offset + group.fields.start..offset + group.fields.end,
+                name: group.name,
+                present: Box::new(move |args| (group.present)(member::<A, I>(args, index))),
+            });
+        }
+    }
+
+    /// Adds every field of the next member, an optional flattened group
+    /// (`#[command(flatten)] Option<I>`): present when clap read one of its
+    /// arguments, else `None`. A field of an absent group reads as `null`,
+    /// takes only `null`, and is not written; its type is shown optional.
+    pub fn flatten_optional<I>(&mut self)
+    where
+        I: MegatronArgs,
+        I::Role: RoleSetOf<I, A::Role>,
+    {
+        let inner = I::__schema();
+        let index = self.take_member(inner.infos.len());
+        let offset = self.infos.len();
+        let name = crate::model::value::short_type_name::<I>();
+        self.relation_ids.add(&inner.relation_ids);
+        // As for `flatten`: the group's own command checks its values unless
+        // its attributes name relations, which this struct's command holds.
+        let own_checks = inner.relation_ids == RelationIds::Known(Vec::new());
+        for (info, access) in inner.infos.iter().zip(&inner.access) {
+            let cli = self.number_positional(info.cli);
+            let value_type = match &info.value_type {
+                optional @ ValueType::Optional(_) => optional.clone(),
+                other => ValueType::Optional(Box::new(other.clone())),
+            };
+            self.infos.push(FieldInfo { index: offset + info.index, cli, value_type, ..info.clone() });
+            self.access.push(FieldAccess {
+                get: Box::new(move |args| match member::<A, Option<I>>(args, index) {
+                    Some(group) => (access.get)(group),
+                    None => Ok(Value::Null),
+                }),
+                set: Box::new(move |args, value| match member_mut::<A, Option<I>>(args, index) {
+                    Some(group) => (access.set)(group, value),
+                    None if *value == Value::Null => Ok(()),
+                    None => Err(TypeMismatch::new(
+                        format!("null (the optional group `{name}` is absent from these arguments)"),
+                        value,
+                    )
+                    .with_help(
+                        "give one of the group's arguments on the command line, so that it is present",
+                    )),
+                }),
+                normalize: Box::new(move |value| match value {
+                    Value::Null => Ok(Value::Null),
+                    value => (access.normalize)(value),
+                }),
+                encode_any: access.encode_any,
+                validator: access.validator.as_ref().map(|inner_validate| {
+                    Box::new(move |args: &A| match member::<A, Option<I>>(args, index) {
+                        Some(group) => inner_validate(group),
+                        None => Ok(()),
+                    }) as Validator<A>
+                }),
+                value_check: match own_checks {
+                    true => access.value_check,
+                    false => (self.hooks.value_check, offset + info.index),
+                },
+            });
+        }
+        for rv in &inner.role_values {
+            self.role_values.push(RoleValue {
+                role: rv.role.into_outer(),
+                field: offset + rv.field,
+                kind: rv.kind,
+                apply: Box::new(move |args| {
+                    if let Some(group) = member_mut::<A, Option<I>>(args, index) {
+                        (rv.apply)(group);
+                    }
+                }),
+            });
+        }
+        // The group's hooks, run while the group is present.
+        for derive in &inner.derivations {
+            self.derivations.push(Box::new(move |d: &mut Derivation<'_, A>| {
+                if member::<A, Option<I>>(d.args(), index).is_some() {
+                    let role = I::Role::from_outer(d.role());
+                    d.run_group::<I>(role, (present_member_mut::<A, I>, index), offset, |inner| {
+                        derive(inner)
+                    });
+                }
+            }));
+        }
+        for check in &inner.relation_checks {
+            self.relation_checks.push(Box::new(move |c: &mut Checks<'_, A>| {
+                if member::<A, Option<I>>(c.args(), index).is_some() {
+                    let role = I::Role::from_outer(c.role());
+                    c.run_group::<I>(role, (present_member::<A, I>, index), offset, |inner| check(inner));
+                }
+            }));
+        }
+        self.optional_groups.push(OptionalGroup {
+            fields: offset..offset + inner.infos.len(),
+            name,
+            present: Box::new(move |args| member::<A, Option<I>>(args, index).is_some()),
+        });
+        for group in &inner.optional_groups {
+            self.optional_groups.push(OptionalGroup {
+                fields: offset + group.fields.start..offset + group.fields.end,
+                name: group.name,
+                present: Box::new(move |args| {
+                    member::<A, Option<I>>(args, index).as_ref().is_some_and(|inner| (group.present)(inner))
+                }),
+            });
+        }
     }
 
     /// Finishes the table.
@@ -381,6 +511,7 @@ impl<A: MegatronArgs> SchemaBuilder<A> {
             member_fields: self.member_fields,
             derivations: self.derivations,
             relation_checks: self.relation_checks,
+            optional_groups: self.optional_groups,
             hooks: self.hooks,
             relation_ids: self.relation_ids,
             definition_error,
@@ -439,6 +570,18 @@ plain_fields!(T0 T1 T2 T3 T4 T5 T6 T7 T8 T9 T10 T11 T12 T13 T14 T15);
 /// Member `index` of `args`, which the derive gave type `T`.
 fn member<A: MegatronArgs, T: Any>(args: &A, index: usize) -> &T {
     args.__member(index).and_then(|m| m.downcast_ref()).unwrap_or_else(|| type_mismatch::<A, T>("a member"))
+}
+
+/// Member `index` of `args`, an optional group (`Option<T>`) known to be
+/// present.
+fn present_member<A: MegatronArgs, T: Any>(args: &A, index: usize) -> &T {
+    member::<A, Option<T>>(args, index).as_ref().unwrap_or_else(|| type_mismatch::<A, T>("an absent group"))
+}
+
+fn present_member_mut<A: MegatronArgs, T: Any>(args: &mut A, index: usize) -> &mut T {
+    member_mut::<A, Option<T>>(args, index)
+        .as_mut()
+        .unwrap_or_else(|| type_mismatch::<A, T>("an absent group"))
 }
 
 fn member_mut<A: MegatronArgs, T: Any>(args: &mut A, index: usize) -> &mut T {
@@ -540,6 +683,44 @@ impl<A: MegatronArgs, C: Codec> FieldBuilder<'_, A, C> {
 
     fn access(&mut self) -> &mut FieldAccess<A> {
         self.builder.access.last_mut().expect("a field was just added")
+    }
+
+    /// `#[arg(id = EXPR)]` with an expression (a constant): clap's id of the
+    /// argument, and the name it is shown by when it is positional without
+    /// a `value_name` (`shows_id`).
+    pub fn cli_id(mut self, id: impl std::fmt::Display, shows_id: bool) -> Self {
+        let id: &'static str = id.to_string().leak();
+        let info = self.info();
+        info.cli.id = id;
+        if shows_id {
+            info.flag = format!("<{id}>").leak();
+        }
+        self
+    }
+
+    /// `#[arg(long = EXPR)]`, or a bare `long` after `id = EXPR`.
+    pub fn cli_long(mut self, long: impl std::fmt::Display) -> Self {
+        let long: &'static str = long.to_string().leak();
+        let info = self.info();
+        info.cli.long = Some(long);
+        info.flag = format!("--{long}").leak();
+        self
+    }
+
+    /// `#[arg(short = EXPR)]`, or a bare `short` after `id = EXPR`: the
+    /// value's first character, as clap_derive takes it.
+    pub fn cli_short(mut self, short: impl std::fmt::Display) -> Self {
+        let short = short.to_string().chars().next();
+        let info = self.info();
+        info.cli.short = short;
+        if let (None, Some(short)) = (info.cli.long, short) {
+            info.flag = format!("-{short}").leak();
+        }
+        self
+    }
+
+    fn info(&mut self) -> &mut FieldInfo {
+        self.builder.infos.last_mut().expect("a field was just added")
     }
 
     /// `#[megatron(validate = path)]`.

@@ -257,6 +257,26 @@ impl ArgValue for String {
     }
 }
 
+/// A field of type `()`: a flag whose occurrence the struct does not keep
+/// (`#[arg(long, action = SetTrue, overrides_with = "color")] no_color: ()`,
+/// which clap_derive accepts). It holds no value: `null`, and nothing else.
+impl ArgValue for () {
+    fn value_type() -> ValueType {
+        ValueType::Other("nothing (`()`): null".to_string())
+    }
+    fn from_value(value: &Value) -> Result<Self, TypeMismatch> {
+        match value {
+            Value::Null => Ok(()),
+            _ => Err(TypeMismatch::new("nothing (`()`)", value).with_help(
+                "the field has type `()`: its flag acts on the command line only, and the struct keeps no value",
+            )),
+        }
+    }
+    fn to_value(&self) -> Value {
+        Value::Null
+    }
+}
+
 impl ArgValue for char {
     fn value_type() -> ValueType {
         ValueType::Other("a single character".to_string())

@@ -1,6 +1,8 @@
 use megatron_args::MegatronArgs;
 
 #[derive(MegatronArgs, Clone, Debug)]
-struct Args;
+struct Args<'a> {
+    name: &'a str,
+}
 
 fn main() {}
