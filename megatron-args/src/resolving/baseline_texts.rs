@@ -52,17 +52,25 @@ fn read_from_clap<A: MegatronArgs>(
     use crate::model::value::{short_type_name, Value};
     use crate::reading::command_line::{ArgSource, Parsed};
 
+    use crate::clap_adapter::command::ClapArgs;
+
     let schema = A::__schema();
-    let Some(clap) = crate::clap_adapter::command::ClapArgs::of::<A>() else { return Ok(()) };
+    // The struct's clap command is built only when it is needed: to parse
+    // the command line again, or to name an environment variable. The
+    // program's own parse is read by the ids the field table holds, which
+    // are clap's (`tests/common/clap_agreement.rs` holds them to it).
     let reparsed;
     let parsed = match command_line.parsed() {
         Some(parsed) => parsed,
-        None => match clap.command.clone().try_get_matches_from(command_line.words()) {
-            Ok(matches) => {
+        None => match ClapArgs::of::<A>()
+            .map(|clap| clap.command.clone().try_get_matches_from(command_line.words()))
+        {
+            None => return Ok(()),
+            Some(Ok(matches)) => {
                 reparsed = Parsed::of(&matches);
                 &reparsed
             }
-            Err(error) => {
+            Some(Err(error)) => {
                 let reason = error.to_string();
                 let reason =
                     reason.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
@@ -84,12 +92,15 @@ fn read_from_clap<A: MegatronArgs>(
         },
     };
     for info in &schema.infos {
-        let Some(arg) = clap.arg(info.index) else { continue };
-        let given = parsed.get(arg.get_id().as_str());
+        let given = parsed.get(info.cli.id);
         values.provenance[info.index] = match given.map(|g| g.source) {
             Some(ArgSource::CommandLine) => Provenance::Baseline,
             Some(ArgSource::Environment) => Provenance::Environment {
-                variable: arg.get_env().map(|v| v.to_string_lossy().into_owned()).unwrap_or_default(),
+                variable: ClapArgs::of::<A>()
+                    .and_then(|clap| clap.arg(info.index))
+                    .and_then(|arg| arg.get_env())
+                    .map(|v| v.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
             },
             Some(ArgSource::Default) | None => Provenance::Default,
         };
