@@ -658,11 +658,7 @@ pub fn resolve<A: MegatronArgs>(
     config_path: Option<&Path>,
     active: &[A::Role],
 ) -> Result<Resolved<A>, Error> {
-    let config = match config_path {
-        Some(path) => RoleConfig::<A>::from_path(path)?,
-        None => RoleConfig::empty(),
-    };
-    config.resolve(baseline, active)
+    load_or_empty::<A>(config_path)?.resolve(baseline, active)
 }
 
 /// [`resolve`] with the command line `baseline` was parsed from, in one
@@ -704,9 +700,14 @@ pub fn resolve_with_command_line<A: MegatronArgs>(
     config_path: Option<&Path>,
     active: &[A::Role],
 ) -> Result<Resolved<A>, Error> {
-    let config = match config_path {
-        Some(path) => RoleConfig::<A>::from_path(path)?,
-        None => RoleConfig::empty(),
-    };
-    config.resolve_with_command_line(baseline, command_line, active)
+    load_or_empty::<A>(config_path)?.resolve_with_command_line(baseline, command_line, active)
+}
+
+/// The file at `config_path`, or, without one, no overrides: every role is
+/// its `for_role` of the baseline.
+fn load_or_empty<A: MegatronArgs>(config_path: Option<&Path>) -> Result<RoleConfig<A>, Error> {
+    match config_path {
+        Some(path) => RoleConfig::<A>::from_path(path),
+        None => Ok(RoleConfig::empty()),
+    }
 }
